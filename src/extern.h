@@ -1,0 +1,289 @@
+/*
+ * Portcullis: shared structures, limits and prototypes.
+ * One section per source file; a file includes only what it uses.
+ */
+#ifndef EXTERN_H
+#define EXTERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef nitems
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
+/*
+ * Limits on client input.  Input longer than a limit is rejected
+ * (400 or 401), never truncated.
+ */
+#define REQ_TARGET_MAX	8192	/* raw REQUEST_URI bytes */
+#define REQ_PATH_MAX	4096	/* canonical path bytes */
+#define REQ_METHOD_MAX	32	/* method token bytes */
+#define REQ_HOST_MAX	255	/* canonical host bytes */
+#define REQ_ADDR_MAX	63	/* REMOTE_ADDR bytes kept for logs */
+#define CRED_B64_MAX	1364	/* base64 chars: at most 1023 decoded bytes */
+#define CRED_BUF_MAX	1024	/* decoded user-pass buffer */
+#define NAME_MAX_LEN	255	/* user and role names (schema agrees) */
+#define PW_HASH_MAX	512	/* stored hash string */
+#define REALM_MAX	255	/* settings.realm (schema agrees) */
+#define PATTERN_MAX	REQ_PATH_MAX	/* resources.pattern */
+#define ALLOW_MAX	1024	/* Allow header value */
+#define POLICY_ROLES_MAX 64	/* distinct roles granted one method on one resource */
+
+/*
+ * The schema version this build reads and writes: the number of the
+ * highest sql/NNNN-*.sql migration.
+ */
+#define SCHEMA_VERSION	1
+
+/* migrations.c: generated from sql/ by build-aux/sql2c.sh */
+extern const char *const migrations[];
+extern const size_t nmigrations;
+
+/* compat.c */
+#ifndef HAVE_EXPLICIT_BZERO
+void	 explicit_bzero(void *, size_t);
+#endif
+#ifndef HAVE_TIMINGSAFE_BCMP
+int	 timingsafe_bcmp(const void *, const void *, size_t);
+#endif
+
+/* lex.c: byte-level checks shared by the parsers */
+int	 utf8_valid(const char *, size_t);
+int	 http_token(const char *, size_t);
+int	 has_ctl(const char *, size_t);
+
+/* path.c */
+enum pathres {
+	PATH_OK,
+	PATH_EMPTY,		/* no target at all */
+	PATH_TOOLONG,		/* over REQ_TARGET_MAX or REQ_PATH_MAX */
+	PATH_FORM,		/* not origin-form or absolute-form */
+	PATH_ESCAPE,		/* malformed %-escape */
+	PATH_SLASH,		/* encoded '/' or '\', or a raw '\' */
+	PATH_CTRL,		/* NUL or another control byte */
+	PATH_UTF8,		/* invalid or overlong UTF-8 */
+	PATH_CLIMB,		/* ".." above "/" */
+	PATH__MAX
+};
+extern const char *const pathres_str[PATH__MAX];
+enum pathres	 path_canon(char *, size_t, const char *, size_t);
+int		 host_canon(char *, size_t, const char *, size_t);
+
+/* request.c */
+/*
+ * Everything a decision reads from the request, copied out of the
+ * CGI environment or the FastCGI parameters (which libfcgi frees at
+ * the next accept).  Fixed buffers; no allocation per request.
+ */
+struct request {
+	char		 method[REQ_METHOD_MAX + 1];
+	char		 path[REQ_PATH_MAX + 1];	/* canonical */
+	char		 host[REQ_HOST_MAX + 1];	/* canonical, "" if none */
+	char		 addr[REQ_ADDR_MAX + 1];	/* REMOTE_ADDR for logs */
+	char		 authz[CRED_B64_MAX + 64];	/* Authorization, or "" */
+	size_t		 authzsz;
+	int		 authz_toolong;			/* header over the cap */
+	const char	*inm;				/* If-None-Match, borrowed */
+	const char	*ims;				/* If-Modified-Since, borrowed */
+	enum pathres	 pathres;			/* why path is unusable */
+	const char	*bad;				/* why the request is 400 */
+};
+
+enum reqres {
+	REQ_OK,
+	REQ_BAD,		/* 400: request->bad says why */
+};
+typedef const char *(*req_getter)(void *, const char *);
+enum reqres	 req_parse(struct request *, req_getter, void *);
+void		 req_wipe(struct request *);
+
+/* creds.c */
+/*
+ * Decoded "Basic" credentials (RFC 7617).  user and pass point into
+ * buf and are NUL-terminated; cred_wipe() clears the buffer.
+ */
+struct cred {
+	char		 buf[CRED_BUF_MAX];
+	const char	*user;
+	size_t		 usersz;
+	const char	*pass;
+	size_t		 passsz;
+};
+enum credres {
+	CRED_NONE,		/* no Authorization, or another scheme */
+	CRED_BAD,		/* Basic, but malformed */
+	CRED_OK,
+};
+int		 b64_decode(char *, size_t, const char *, size_t, size_t *);
+size_t		 b64_encode(char *, size_t, const void *, size_t);
+enum credres	 cred_parse_basic(struct cred *, const char *, size_t);
+void		 cred_wipe(struct cred *);
+
+/* passwd.c */
+enum pwres {
+	PW_MATCH,
+	PW_MISMATCH,		/* wrong password, or an empty one */
+	PW_UNSUPPORTED,		/* $apr1$, {SHA}, plaintext, unknown */
+	PW_TOOCOSTLY,		/* argon2 memory above PW_ARGON2_MAX_KIB */
+	PW_ERROR,		/* the library failed */
+	PW__MAX
+};
+#define PW_ARGON2_MAX_KIB	(256 * 1024)	/* 256 MiB */
+extern const char *const pwres_str[PW__MAX];
+int		 pw_init(void);
+enum pwres	 pw_verify(const char *, size_t, const char *);
+enum pwres	 pw_verify_dummy(const char *, size_t);
+int		 pw_hash(char *, size_t, const char *, size_t);
+int		 pw_supported(const char *);
+
+/* policy.c */
+/*
+ * Decision semantics, without I/O.  The store feeds resources and
+ * rules in; the policy keeps the most specific resource and what
+ * its rules grant for one method.
+ */
+enum principal {
+	PRINC_ALL,		/* anyone, no credentials */
+	PRINC_VALID_USER,	/* any authenticated user */
+	PRINC_ROLE,		/* members of a role */
+};
+
+int		 policy_pattern_valid(const char *);
+int		 policy_match(const char *, const char *);
+int		 policy_cmp(const char *, int, const char *, int);
+int		 policy_methods_valid(const char *);
+int		 policy_methods_has(const char *, const char *);
+
+struct grants {
+	char		 allow[ALLOW_MAX];	/* supported methods, ", "-joined */
+	int		 any_method;		/* a rule names "*" */
+	int		 to_all;		/* method granted to all */
+	int		 to_valid_user;		/* ... to valid-user */
+	int64_t		 all_rule;		/* rule id granting to all */
+	int64_t		 valid_rule;		/* rule id granting to valid-user */
+	char		 roles[POLICY_ROLES_MAX][NAME_MAX_LEN + 1];
+	int64_t		 role_rule[POLICY_ROLES_MAX];
+	size_t		 nroles;
+	int		 supported;		/* method is supported */
+	int		 overflow;		/* a bound was hit: fail closed */
+};
+void		 policy_grants_init(struct grants *);
+void		 policy_grants_add(struct grants *, const char *, int64_t,
+		    const char *, const char *, const char *);
+void		 policy_grants_finish(struct grants *, const char *, int);
+int		 policy_role_granted(const struct grants *, const char *,
+		    int64_t *);
+
+/* verdict: what the decision comes to. */
+enum verdict {
+	VERDICT_ALLOW,		/* 200 (or the file, in responder mode) */
+	VERDICT_BADREQ,		/* 400 */
+	VERDICT_NOAUTH,		/* 401 + WWW-Authenticate */
+	VERDICT_FORBIDDEN,	/* 403 */
+	VERDICT_NOTFOUND,	/* 404: allowed, but no such file */
+	VERDICT_METHOD,		/* 405 + Allow */
+	VERDICT_ERROR,		/* 500 */
+	VERDICT_BUSY,		/* 503 + Retry-After */
+	VERDICT__MAX
+};
+extern const int verdict_status[VERDICT__MAX];
+extern const char *const verdict_reason[VERDICT__MAX];
+
+/* why, for the log line and for `portcullis check`. */
+enum why {
+	WHY_NONE,
+	WHY_BAD_TARGET,
+	WHY_BAD_METHOD,
+	WHY_BAD_HOST,
+	WHY_NO_RESOURCE,
+	WHY_NO_METHOD,
+	WHY_GRANT_ALL,
+	WHY_GRANT_VALID_USER,
+	WHY_GRANT_ROLE,
+	WHY_NO_CREDENTIALS,
+	WHY_BAD_HEADER,
+	WHY_UNKNOWN_USER,
+	WHY_BAD_PASSWORD,
+	WHY_DISABLED_USER,
+	WHY_EXPIRED_USER,
+	WHY_UNSUPPORTED_HASH,
+	WHY_COSTLY_HASH,
+	WHY_NO_GRANT,
+	WHY_NO_FILE,
+	WHY_STORE,
+	WHY_BUSY,
+	WHY_SCHEMA,
+	WHY_LIMIT,
+	WHY__MAX
+};
+extern const char *const why_str[WHY__MAX];
+
+/*
+ * The outcome of one decision, with what the response and the log
+ * need.  Filled by decide().
+ */
+struct decision {
+	enum verdict	 verdict;
+	enum why	 why;
+	char		 realm[REALM_MAX + 1];
+	char		 allow[ALLOW_MAX];
+	char		 user[NAME_MAX_LEN + 1];	/* authenticated, or "" */
+	char		 claimed[NAME_MAX_LEN + 1];	/* user in the header */
+	char		 pattern[PATTERN_MAX + 1];	/* deciding resource */
+	char		 rhost[REQ_HOST_MAX + 1];	/* its host, "" = any */
+	int64_t		 rule;				/* deciding rule, or 0 */
+	int		 anonymous;			/* granted to all */
+	char		 detail[256];			/* log-only detail */
+};
+
+/* store.c */
+struct store;
+enum storeres {
+	STORE_OK,
+	STORE_MISSING,		/* no such file */
+	STORE_SCHEMA,		/* user_version is not SCHEMA_VERSION */
+	STORE_BUSY,		/* locked past the busy timeout */
+	STORE_ERROR,
+};
+#define STORE_BUSY_MS	250
+
+struct store	*store_open_ro(const char *, enum storeres *);
+void		 store_close(struct store *);
+const char	*store_errmsg(const struct store *);
+
+/* decide.c */
+enum mode {
+	MODE_RESPONDER,		/* serve the file on allow */
+	MODE_AUTHORIZER,	/* answer "allowed" on allow */
+};
+void		 decide(struct store *, const struct request *, enum mode,
+		    struct decision *);
+
+/* response.c */
+/*
+ * Where a response goes: stdout in CGI mode, the FastCGI out stream
+ * otherwise.  write returns 0 or -1.
+ */
+struct writer {
+	int		(*write)(void *, const void *, size_t);
+	void		*arg;
+};
+int		 wr_puts(struct writer *, const char *);
+int		 wr_printf(struct writer *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+int		 resp_denial(struct writer *, const struct decision *, int);
+int		 resp_allowed(struct writer *, const struct decision *, int);
+
+/* file.c */
+int		 file_serve(struct writer *, const char *, const struct request *,
+		    const struct decision *, int);
+
+/* log.c */
+void		 log_escape(char *, size_t, const char *);
+void		 log_decision(struct writer *, const struct request *,
+		    const struct decision *);
+void		 log_msg(struct writer *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+#endif /* !EXTERN_H */
