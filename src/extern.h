@@ -140,14 +140,10 @@ int		 pw_supported(const char *);
 /* policy.c */
 /*
  * Decision semantics, without I/O.  The store feeds resources and
- * rules in; the policy keeps the most specific resource and what
- * its rules grant for one method.
+ * rules in; the policy picks the most specific resource and collects
+ * what its rules grant for one method.
  */
-enum principal {
-	PRINC_ALL,		/* anyone, no credentials */
-	PRINC_VALID_USER,	/* any authenticated user */
-	PRINC_ROLE,		/* members of a role */
-};
+#define POLICY_METHODS_MAX 32	/* distinct methods named on one resource */
 
 int		 policy_pattern_valid(const char *);
 int		 policy_match(const char *, const char *);
@@ -156,24 +152,22 @@ int		 policy_methods_valid(const char *);
 int		 policy_methods_has(const char *, const char *);
 
 struct grants {
-	char		 allow[ALLOW_MAX];	/* supported methods, ", "-joined */
-	int		 any_method;		/* a rule names "*" */
-	int		 to_all;		/* method granted to all */
-	int		 to_valid_user;		/* ... to valid-user */
-	int64_t		 all_rule;		/* rule id granting to all */
-	int64_t		 valid_rule;		/* rule id granting to valid-user */
+	char		 methods[POLICY_METHODS_MAX][REQ_METHOD_MAX + 1];
+	size_t		 nmethods;		/* named by some rule */
+	int		 any_method;		/* some rule names "*" */
+	int64_t		 all_rule;		/* rule granting to all, or 0 */
+	int64_t		 valid_rule;		/* ... to valid-user, or 0 */
 	char		 roles[POLICY_ROLES_MAX][NAME_MAX_LEN + 1];
 	int64_t		 role_rule[POLICY_ROLES_MAX];
-	size_t		 nroles;
-	int		 supported;		/* method is supported */
+	size_t		 nroles;		/* roles granted the method */
 	int		 overflow;		/* a bound was hit: fail closed */
+	int		 supported;		/* set by policy_grants_finish() */
+	char		 allow[ALLOW_MAX];	/* ditto: the Allow value */
 };
 void		 policy_grants_init(struct grants *);
-void		 policy_grants_add(struct grants *, const char *, int64_t,
-		    const char *, const char *, const char *);
+void		 policy_grants_add(struct grants *, const char *, int,
+		    int64_t, const char *, const char *);
 void		 policy_grants_finish(struct grants *, const char *, int);
-int		 policy_role_granted(const struct grants *, const char *,
-		    int64_t *);
 
 /* verdict: what the decision comes to. */
 enum verdict {
@@ -248,9 +242,22 @@ enum storeres {
 };
 #define STORE_BUSY_MS	250
 
-struct store	*store_open_ro(const char *, enum storeres *);
+struct store	*store_open_ro(const char *, enum storeres *, char *, size_t);
 void		 store_close(struct store *);
 const char	*store_errmsg(const struct store *);
+int		 store_stale(const struct store *, const char *);
+enum storeres	 store_begin(struct store *);
+void		 store_end(struct store *);
+int		 store_busy(const struct store *);
+int		 store_realm(struct store *, char *, size_t);
+int		 store_resources(struct store *, const char *,
+		    void (*)(void *, const char *, const char *), void *);
+int		 store_rules(struct store *, const char *, const char *,
+		    void (*)(void *, int64_t, const char *, const char *),
+		    void *);
+int		 store_user(struct store *, const char *, size_t, char *,
+		    size_t, int *, int *);
+int		 store_member(struct store *, const char *, const char *);
 
 /* decide.c */
 enum mode {
@@ -259,6 +266,7 @@ enum mode {
 };
 void		 decide(struct store *, const struct request *, enum mode,
 		    struct decision *);
+void		 decide_badreq(const struct request *, struct decision *);
 
 /* response.c */
 /*
@@ -285,5 +293,55 @@ void		 log_decision(struct writer *, const struct request *,
 		    const struct decision *);
 void		 log_msg(struct writer *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+
+/* admstore.c */
+/*
+ * The administrator's read-write side of the database, for
+ * `portcullis` and test fixtures.  adm_init() creates or migrates a
+ * database; adm_open() opens one whose schema is current.  Functions
+ * on a named row return 1 (done or found), 0 (no such row, or already
+ * there: see each) or -1 (error: adm_errmsg() says why, for a refused
+ * row the schema's CHECK constraint name or trigger text).
+ */
+struct adm;
+enum adm_ustate {
+	ADM_ENABLED,
+	ADM_DISABLED,		/* users.disabled = 1 */
+	ADM_EXPIRED,		/* users.expires <= now (UTC) */
+	ADM_USTATE__MAX
+};
+extern const char *const adm_ustate_str[ADM_USTATE__MAX];
+struct adm_userent {
+	const char	*name;
+	enum adm_ustate	 state;
+	const char	*roles;		/* sorted, ","-joined, "" if none */
+};
+struct adm_ruleent {
+	int64_t		 id;
+	const char	*host;		/* NULL: any host */
+	const char	*pattern;
+	const char	*methods;
+	const char	*principal;
+};
+int		 adm_init(const char *, char *, size_t);
+struct adm	*adm_open(const char *, char *, size_t);
+void		 adm_close(struct adm *);
+const char	*adm_errmsg(const struct adm *);
+int		 adm_user_exists(struct adm *, const char *);
+int		 adm_user_add(struct adm *, const char *, const char *);
+int		 adm_user_passwd(struct adm *, const char *, const char *);
+int		 adm_user_del(struct adm *, const char *);
+int		 adm_user_disable(struct adm *, const char *, int);
+int		 adm_user_list(struct adm *,
+		    int (*)(void *, const struct adm_userent *), void *);
+int		 adm_role_add(struct adm *, const char *);
+int		 adm_role_del(struct adm *, const char *);
+int		 adm_grant(struct adm *, const char *, const char *);
+int		 adm_revoke(struct adm *, const char *, const char *);
+int		 adm_rule_add(struct adm *, const char *, const char *,
+		    const char *, const char *, int64_t *);
+int		 adm_rule_del(struct adm *, int64_t);
+int		 adm_rule_list(struct adm *,
+		    int (*)(void *, const struct adm_ruleent *), void *);
 
 #endif /* !EXTERN_H */

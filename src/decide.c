@@ -1,0 +1,296 @@
+/*
+ * decide.c: one request + the database -> one decision.
+ *
+ * The order (README, "Decision semantics"):
+ *  1. the most specific resource for (host, canonical path); none: 403;
+ *  2. the method must be one the resource supports, else 405 + Allow;
+ *  3. a grant of the method to "all": allowed, no credentials read;
+ *  4. credentials (RFC 7617), verified; any failure: 401, the same
+ *     bytes whatever the reason;
+ *  5. a grant to "valid-user" or to a role the user holds: allowed;
+ *     else 403.
+ * Everything is read in one snapshot.  Every path that does not end
+ * in a grant ends in a denial or an error: the verdict starts as
+ * VERDICT_ERROR and only a matched rule makes it VERDICT_ALLOW.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "extern.h"
+
+/* The resource search: the best match so far. */
+struct best {
+	const char	*path;
+	char		 pattern[PATTERN_MAX + 1];
+	char		 host[REQ_HOST_MAX + 1];
+	int		 found;
+	int		 overflow;
+};
+
+/* The rules walk: what the chosen resource grants for one method. */
+struct walk {
+	struct grants	*g;
+	const char	*method;
+	int		 responder;
+};
+
+static void
+best_resource(void *arg, const char *pattern, const char *host)
+{
+	struct best	*b = arg;
+
+	if (pattern == NULL || host == NULL || !policy_match(pattern, b->path))
+		return;
+	if (b->found && policy_cmp(pattern, *host != '\0',
+	    b->pattern, b->host[0] != '\0') <= 0)
+		return;
+	if (strlen(pattern) >= sizeof(b->pattern) ||
+	    strlen(host) >= sizeof(b->host)) {
+		b->overflow = 1;
+		return;
+	}
+	snprintf(b->pattern, sizeof(b->pattern), "%s", pattern);
+	snprintf(b->host, sizeof(b->host), "%s", host);
+	b->found = 1;
+}
+
+static void
+walk_rule(void *arg, int64_t id, const char *methods, const char *principal)
+{
+	struct walk	*w = arg;
+
+	if (methods == NULL || principal == NULL) {
+		w->g->overflow = 1;		/* cannot happen: NOT NULL */
+		return;
+	}
+	policy_grants_add(w->g, w->method, w->responder, id, methods,
+	    principal);
+}
+
+static void
+fail(struct decision *d, struct store *s, enum storeres res)
+{
+	d->verdict = res == STORE_BUSY ? VERDICT_BUSY : VERDICT_ERROR;
+	d->why = res == STORE_BUSY ? WHY_BUSY :
+	    res == STORE_SCHEMA ? WHY_SCHEMA : WHY_STORE;
+	if (s != NULL && *store_errmsg(s) != '\0')
+		snprintf(d->detail, sizeof(d->detail), "%s", store_errmsg(s));
+}
+
+/*
+ * Check the request's Basic credentials.  Returns 1 (d->user set),
+ * 0 (d->why says why not), or -1 on a store or library error.  An
+ * unknown user costs one dummy verification, as a known one does.
+ */
+static int
+authenticate(struct store *s, const struct request *req,
+    struct decision *d)
+{
+	struct cred	 c;
+	char		 hash[PW_HASH_MAX + 1];
+	int		 disabled = 0, expired = 0, ret = 0;
+
+	memset(&c, 0, sizeof(c));
+	hash[0] = '\0';
+	if (req->authz_toolong) {
+		d->why = WHY_BAD_HEADER;
+		goto out;
+	}
+	switch (cred_parse_basic(&c, req->authz, req->authzsz)) {
+	case CRED_OK:
+		break;
+	case CRED_NONE:
+		d->why = WHY_NO_CREDENTIALS;
+		goto out;
+	default:
+		d->why = WHY_BAD_HEADER;
+		goto out;
+	}
+	if (c.usersz < sizeof(d->claimed))
+		memcpy(d->claimed, c.user, c.usersz + 1);
+
+	switch (store_user(s, c.user, c.usersz, hash, sizeof(hash),
+	    &disabled, &expired)) {
+	case 1:
+		break;
+	case 0:
+		(void)pw_verify_dummy(c.pass, c.passsz);
+		d->why = WHY_UNKNOWN_USER;
+		goto out;
+	default:
+		ret = -1;
+		goto out;
+	}
+	switch (pw_verify(c.pass, c.passsz, hash)) {
+	case PW_MATCH:
+		if (disabled)
+			d->why = WHY_DISABLED_USER;
+		else if (expired)
+			d->why = WHY_EXPIRED_USER;
+		else {
+			memcpy(d->user, d->claimed, sizeof(d->user));
+			ret = 1;
+		}
+		break;
+	case PW_MISMATCH:
+		d->why = WHY_BAD_PASSWORD;
+		break;
+	case PW_UNSUPPORTED:
+		d->why = WHY_UNSUPPORTED_HASH;
+		break;
+	case PW_TOOCOSTLY:
+		d->why = WHY_COSTLY_HASH;
+		break;
+	default:
+		snprintf(d->detail, sizeof(d->detail), "password check failed");
+		ret = -1;
+		break;
+	}
+out:
+	cred_wipe(&c);
+	explicit_bzero(hash, sizeof(hash));
+	return ret;
+}
+
+/*
+ * With the resource chosen and its grants collected: decide.
+ * Returns 0, or -1 on a store error.
+ */
+static int
+decide_grants(struct store *s, const struct request *req,
+    const struct grants *g, struct decision *d)
+{
+	size_t	 i;
+	int	 rc;
+
+	if (!g->supported) {
+		d->verdict = VERDICT_METHOD;
+		d->why = WHY_NO_METHOD;
+		snprintf(d->allow, sizeof(d->allow), "%s", g->allow);
+		return 0;
+	}
+	if (g->all_rule != 0) {
+		d->verdict = VERDICT_ALLOW;
+		d->why = WHY_GRANT_ALL;
+		d->rule = g->all_rule;
+		d->anonymous = 1;
+		return 0;
+	}
+	if ((rc = authenticate(s, req, d)) == -1)
+		return -1;
+	if (rc == 0) {
+		d->verdict = VERDICT_NOAUTH;
+		return 0;
+	}
+	if (g->valid_rule != 0) {
+		d->verdict = VERDICT_ALLOW;
+		d->why = WHY_GRANT_VALID_USER;
+		d->rule = g->valid_rule;
+		return 0;
+	}
+	for (i = 0; i < g->nroles; i++) {
+		if ((rc = store_member(s, d->user, g->roles[i])) == -1)
+			return -1;
+		if (rc == 1) {
+			d->verdict = VERDICT_ALLOW;
+			d->why = WHY_GRANT_ROLE;
+			d->rule = g->role_rule[i];
+			return 0;
+		}
+	}
+	d->verdict = VERDICT_FORBIDDEN;
+	d->why = WHY_NO_GRANT;
+	return 0;
+}
+
+/*
+ * Decide one parsed request (req_parse() returned REQ_OK).  s may be
+ * NULL (the database could not be opened): the answer is then 500.
+ * Fills *d; never fails to fill it.
+ */
+void
+decide(struct store *s, const struct request *req, enum mode mode,
+    struct decision *d)
+{
+	struct grants	 g;
+	struct best	 b;
+	struct walk	 w;
+	enum storeres	 res;
+
+	memset(d, 0, sizeof(*d));
+	d->verdict = VERDICT_ERROR;
+	d->why = WHY_STORE;
+	snprintf(d->realm, sizeof(d->realm), "Portcullis");
+	if (s == NULL) {
+		snprintf(d->detail, sizeof(d->detail), "no database");
+		return;
+	}
+	if ((res = store_begin(s)) != STORE_OK) {
+		fail(d, s, res);
+		return;
+	}
+	if (store_realm(s, d->realm, sizeof(d->realm)) == -1)
+		goto err;
+
+	memset(&b, 0, sizeof(b));
+	b.path = req->path;
+	if (store_resources(s, req->host, best_resource, &b) == -1)
+		goto err;
+	if (b.overflow) {
+		d->why = WHY_LIMIT;
+		snprintf(d->detail, sizeof(d->detail), "resource too long");
+		goto out;
+	}
+	if (!b.found) {
+		d->verdict = VERDICT_FORBIDDEN;
+		d->why = WHY_NO_RESOURCE;
+		goto out;
+	}
+	memcpy(d->pattern, b.pattern, sizeof(d->pattern));
+	memcpy(d->rhost, b.host, sizeof(d->rhost));
+
+	policy_grants_init(&g);
+	w.g = &g;
+	w.method = req->method;
+	w.responder = mode == MODE_RESPONDER;
+	if (store_rules(s, b.pattern, b.host, walk_rule, &w) == -1)
+		goto err;
+	policy_grants_finish(&g, req->method, w.responder);
+	if (g.overflow) {
+		d->why = WHY_LIMIT;
+		snprintf(d->detail, sizeof(d->detail), "too many methods or "
+		    "roles on one resource");
+		goto out;
+	}
+	if (decide_grants(s, req, &g, d) == 0)
+		goto out;
+err:
+	d->verdict = VERDICT_ERROR;
+	fail(d, s, store_busy(s) ? STORE_BUSY : STORE_ERROR);
+	d->anonymous = 0;
+	d->user[0] = '\0';
+out:
+	store_end(s);
+}
+
+/*
+ * The decision for a request req_parse() refused: 400, with why it
+ * was refused for the log.
+ */
+void
+decide_badreq(const struct request *req, struct decision *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->verdict = VERDICT_BADREQ;
+	snprintf(d->realm, sizeof(d->realm), "Portcullis");
+	if (req->bad != NULL && strcmp(req->bad, "bad-method") == 0)
+		d->why = WHY_BAD_METHOD;
+	else if (req->bad != NULL && strcmp(req->bad, "bad-host") == 0)
+		d->why = WHY_BAD_HOST;
+	else
+		d->why = WHY_BAD_TARGET;
+	snprintf(d->detail, sizeof(d->detail), "%s",
+	    req->bad == NULL ? "" : req->bad);
+}

@@ -1,0 +1,231 @@
+/*
+ * Portcullis: one log line per refused request or error, for the
+ * server's error log and for fail2ban.  Client bytes are escaped;
+ * the Authorization header and passwords are never read here.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "extern.h"
+
+#define LOG_LINE_MAX	4096	/* one line, written in one call */
+#define LOG_URI_MAX	1024	/* escaped uri, "..." beyond */
+#define ESC_MAX(n)	(4 * (n) + 1)	/* n bytes, all as \xNN */
+
+/* Names for enum why, in its order: the log's reason=. */
+const char *const why_str[WHY__MAX] = {
+	[WHY_NONE] = "none",
+	[WHY_BAD_TARGET] = "bad-target",
+	[WHY_BAD_METHOD] = "bad-method",
+	[WHY_BAD_HOST] = "bad-host",
+	[WHY_NO_RESOURCE] = "no-resource",
+	[WHY_NO_METHOD] = "no-method",
+	[WHY_GRANT_ALL] = "grant-all",
+	[WHY_GRANT_VALID_USER] = "grant-valid-user",
+	[WHY_GRANT_ROLE] = "grant-role",
+	[WHY_NO_CREDENTIALS] = "no-credentials",
+	[WHY_BAD_HEADER] = "bad-header",
+	[WHY_UNKNOWN_USER] = "unknown-user",
+	[WHY_BAD_PASSWORD] = "bad-password",
+	[WHY_DISABLED_USER] = "disabled-user",
+	[WHY_EXPIRED_USER] = "expired-user",
+	[WHY_UNSUPPORTED_HASH] = "unsupported-hash",
+	[WHY_COSTLY_HASH] = "costly-hash",
+	[WHY_NO_GRANT] = "no-grant",
+	[WHY_NO_FILE] = "no-file",
+	[WHY_STORE] = "store",
+	[WHY_BUSY] = "busy",
+	[WHY_SCHEMA] = "schema",
+	[WHY_LIMIT] = "limit",
+};
+
+/*
+ * Escape one byte into out (at least 5 bytes).  Returns its length:
+ * 1 for a plain byte, 2 for \" and \\, 4 for \xNN (controls, DEL and
+ * every byte >= 0x80, so the line stays ASCII).
+ */
+static size_t
+esc_byte(char *out, unsigned char c)
+{
+	static const char	 hex[] = "0123456789abcdef";
+
+	if (c == '"' || c == '\\') {
+		out[0] = '\\';
+		out[1] = (char)c;
+		return 2;
+	}
+	if (c < 0x20 || c >= 0x7f) {
+		out[0] = '\\';
+		out[1] = 'x';
+		out[2] = hex[c >> 4];
+		out[3] = hex[c & 0xf];
+		return 4;
+	}
+	out[0] = (char)c;
+	return 1;
+}
+
+/*
+ * Copy src into dst (dstsz >= 4) escaped for a log line.  Output that
+ * would not fit is cut before a whole escape and ends in "...", all
+ * within dstsz.  dst is always NUL-terminated; a NULL src gives "".
+ */
+void
+log_escape(char *dst, size_t dstsz, const char *src)
+{
+	const unsigned char	*p;
+	char			 e[5];
+	size_t			 total = 0, len = 0, n, room;
+
+	if (dstsz == 0)
+		return;
+	dst[0] = '\0';
+	if (src == NULL || dstsz < 4)
+		return;
+	for (p = (const unsigned char *)src; *p != '\0'; p++)
+		total += esc_byte(e, *p);
+	room = total < dstsz ? dstsz - 1 : dstsz - 4;
+	for (p = (const unsigned char *)src; *p != '\0'; p++) {
+		if ((n = esc_byte(e, *p)) > room - len)
+			break;
+		memcpy(dst + len, e, n);
+		len += n;
+	}
+	if (total >= dstsz) {
+		memcpy(dst + len, "...", 3);
+		len += 3;
+	}
+	dst[len] = '\0';
+}
+
+/* Write a finished line, "...\n"-cut if it overflowed buf. */
+static void
+log_write(struct writer *w, char *buf, size_t bufsz, int n)
+{
+	size_t	 len;
+
+	if (n < 0)
+		return;
+	if ((size_t)n >= bufsz) {
+		len = bufsz - 1;
+		memcpy(buf + len - 4, "...\n", 4);
+	} else
+		len = (size_t)n;
+	(void)w->write(w->arg, buf, len);
+}
+
+/* Whether a 401 counts as an authentication failure (fail2ban). */
+static int
+why_authfail(enum why why)
+{
+	switch (why) {
+	case WHY_BAD_HEADER:
+	case WHY_UNKNOWN_USER:
+	case WHY_BAD_PASSWORD:
+	case WHY_DISABLED_USER:
+	case WHY_EXPIRED_USER:
+	case WHY_UNSUPPORTED_HASH:
+	case WHY_COSTLY_HASH:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Log one line for a refused request or an error; nothing for
+ * VERDICT_ALLOW (successes belong to the server's access log).
+ * Three shapes, client address first, client-controlled fields
+ * escaped, quoted and last so that a filter can anchor on them:
+ *   auth failure: client= reason= user= method= uri=
+ *   denied: client= status= reason= user= method= uri= [rule=]
+ *   error: client= status= reason= detail= method= uri=
+ * An unknown verdict is logged as the 500 it is answered with.
+ * req->authz is never read.  Write errors are ignored.
+ */
+void
+log_decision(struct writer *w, const struct request *req,
+    const struct decision *d)
+{
+	char		 line[LOG_LINE_MAX], addr[ESC_MAX(REQ_ADDR_MAX)];
+	char		 method[ESC_MAX(REQ_METHOD_MAX)], uri[LOG_URI_MAX];
+	char		 user[ESC_MAX(NAME_MAX_LEN)];
+	char		 detail[ESC_MAX(sizeof(d->detail))];
+	const char	*why;
+	enum verdict	 v = d->verdict;
+	int		 n;
+
+	if (v == VERDICT_ALLOW)
+		return;
+	if ((size_t)v >= VERDICT__MAX)
+		v = VERDICT_ERROR;
+	why = (size_t)d->why < WHY__MAX ? why_str[d->why] : "invalid";
+
+	log_escape(addr, sizeof(addr), req->addr);
+	log_escape(method, sizeof(method), req->method);
+	log_escape(uri, sizeof(uri), req->path[0] == '\0' ? "-" : req->path);
+
+	switch (v) {
+	case VERDICT_NOAUTH:
+	case VERDICT_BADREQ:
+	case VERDICT_FORBIDDEN:
+	case VERDICT_NOTFOUND:
+	case VERDICT_METHOD:
+		if (v == VERDICT_NOAUTH && why_authfail(d->why)) {
+			log_escape(user, sizeof(user), d->claimed);
+			n = snprintf(line, sizeof(line), "portcullis: auth "
+			    "failure: client=%s reason=%s user=\"%s\" "
+			    "method=\"%s\" uri=\"%s\"\n",
+			    addr, why, user, method, uri);
+			break;
+		}
+		log_escape(user, sizeof(user),
+		    d->user[0] != '\0' ? d->user : d->claimed);
+		n = snprintf(line, sizeof(line), "portcullis: denied: "
+		    "client=%s status=%d reason=%s user=\"%s\" "
+		    "method=\"%s\" uri=\"%s\"", addr, verdict_status[v],
+		    why, user, method, uri);
+		if (n >= 0 && (size_t)n < sizeof(line))
+			n += d->rule != 0 ?
+			    snprintf(line + n, sizeof(line) - (size_t)n,
+			    " rule=%lld\n", (long long)d->rule) :
+			    snprintf(line + n, sizeof(line) - (size_t)n, "\n");
+		break;
+	default:
+		log_escape(detail, sizeof(detail), d->detail);
+		n = snprintf(line, sizeof(line), "portcullis: error: "
+		    "client=%s status=%d reason=%s detail=\"%s\" "
+		    "method=\"%s\" uri=\"%s\"\n", addr, verdict_status[v],
+		    why, detail, method, uri);
+		break;
+	}
+	log_write(w, line, sizeof(line), n);
+}
+
+/*
+ * Log "portcullis: " and the formatted text as one line; text beyond
+ * LOG_LINE_MAX is cut with "...".  Callers escape client bytes.
+ */
+void
+log_msg(struct writer *w, const char *fmt, ...)
+{
+	char	 line[LOG_LINE_MAX];
+	va_list	 ap;
+	int	 n, m;
+
+	n = snprintf(line, sizeof(line), "portcullis: ");
+	va_start(ap, fmt);
+	m = vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (m < 0)
+		return;
+	n += m;
+	if ((size_t)n < sizeof(line))
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "\n");
+	else
+		n = (int)sizeof(line);
+	log_write(w, line, sizeof(line), n);
+}

@@ -1,0 +1,246 @@
+/*
+ * main.c: portcullis.fcgi, the CGI/FastCGI program.
+ *
+ * One binary, three ways to run:
+ *  - plain CGI: fd 0 is not a listening socket (FCGX_IsCGI()); one
+ *    request from the environment, the answer on stdout;
+ *  - FastCGI on fd 0, as spawned by lighttpd (bin-path), mod_fcgid,
+ *    spawn-fcgi or a systemd socket with StandardInput=socket;
+ *  - FastCGI on a socket it opens itself: -s 127.0.0.1:PORT or
+ *    -s /path.sock (created mode 0660).
+ * The only includer of fcgiapp.h: parameters are copied out of libfcgi
+ * by req_parse() before anything else looks at them.  stdin is never
+ * read.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "extern.h"
+
+/* What every request needs, set up once. */
+struct conf {
+	const char	*db;		/* -d or PORTCULLIS_DB */
+	const char	*root;		/* -r or PORTCULLIS_ROOT */
+	struct store	*store;		/* opened on first use */
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: portcullis.fcgi [-d database] [-r root] "
+	    "[-s address]\n");
+	exit(2);
+}
+
+static int
+fd_write(void *arg, const void *buf, size_t sz)
+{
+	FILE	*f = arg;
+
+	return fwrite(buf, 1, sz, f) == sz ? 0 : -1;
+}
+
+static int
+fcgx_write(void *arg, const void *buf, size_t sz)
+{
+	FCGX_Stream	*s = arg;
+
+	if (sz > INT32_MAX)
+		return -1;
+	return FCGX_PutStr(buf, (int)sz, s) == (int)sz ? 0 : -1;
+}
+
+static const char *
+env_get(void *arg, const char *name)
+{
+	return getenv(name);
+}
+
+static const char *
+fcgx_get(void *arg, const char *name)
+{
+	FCGX_Request	*r = arg;
+
+	return FCGX_GetParam(name, r->envp);
+}
+
+/*
+ * Make sure c->store is open on the current database file: reopen it
+ * when the file was replaced.  Returns the store, or NULL with d
+ * filled in as the error to answer.
+ */
+static struct store *
+conf_store(struct conf *c, struct decision *d)
+{
+	enum storeres	 res;
+
+	if (c->store != NULL && store_stale(c->store, c->db)) {
+		store_close(c->store);
+		c->store = NULL;
+	}
+	if (c->store != NULL)
+		return c->store;
+	c->store = store_open_ro(c->db, &res, d->detail, sizeof(d->detail));
+	if (c->store == NULL) {
+		d->verdict = res == STORE_BUSY ? VERDICT_BUSY : VERDICT_ERROR;
+		d->why = res == STORE_BUSY ? WHY_BUSY :
+		    res == STORE_SCHEMA ? WHY_SCHEMA : WHY_STORE;
+	}
+	return c->store;
+}
+
+/*
+ * Answer one request: parse, decide, respond, log.  get/arg read the
+ * CGI variables; out gets the response, log the log line.
+ */
+static void
+serve(struct conf *c, req_getter get, void *arg, struct writer *out,
+    struct writer *log)
+{
+	struct request	 req;
+	struct decision	 d;
+	struct store	*s;
+	int		 head, status;
+
+	memset(&d, 0, sizeof(d));
+	if (req_parse(&req, get, arg) != REQ_OK)
+		decide_badreq(&req, &d);
+	else if ((s = conf_store(c, &d)) != NULL) {
+		decide(s, &req, MODE_RESPONDER, &d);
+		if (d.why == WHY_SCHEMA) {
+			store_close(c->store);	/* migrated: reopen */
+			c->store = NULL;
+		}
+	} else
+		snprintf(d.realm, sizeof(d.realm), "Portcullis");
+
+	head = strcmp(req.method, "HEAD") == 0;
+	if (d.verdict == VERDICT_ALLOW && c->root == NULL) {
+		d.verdict = VERDICT_ERROR;
+		d.why = WHY_NO_FILE;
+		snprintf(d.detail, sizeof(d.detail), "no document root "
+		    "(PORTCULLIS_ROOT or -r)");
+	}
+	if (d.verdict == VERDICT_ALLOW) {
+		status = file_serve(out, c->root, &req, &d, head);
+		if (status == 404 || status == 500) {
+			d.verdict = status == 404 ? VERDICT_NOTFOUND :
+			    VERDICT_ERROR;
+			d.why = WHY_NO_FILE;
+		}
+	} else
+		(void)resp_denial(out, &d, head);
+	log_decision(log, &req, &d);
+	req_wipe(&req);
+}
+
+static void
+serve_cgi(struct conf *c)
+{
+	struct writer	 out = { fd_write, stdout };
+	struct writer	 log = { fd_write, stderr };
+
+	serve(c, env_get, NULL, &out, &log);
+	fflush(stdout);
+}
+
+/*
+ * The FastCGI loop on fd (0, or a socket we opened).  libfcgi turns
+ * SIGTERM into a failed accept once the request in flight is done.
+ */
+static void
+serve_fcgi(struct conf *c, int fd)
+{
+	FCGX_Request	 r;
+	struct writer	 out, log;
+
+	if (FCGX_InitRequest(&r, fd, 0) != 0)
+		errx(1, "FCGX_InitRequest failed");
+	while (FCGX_Accept_r(&r) >= 0) {
+		out.write = fcgx_write;
+		out.arg = r.out;
+		log.write = fcgx_write;
+		log.arg = r.err;
+		serve(c, fcgx_get, &r, &out, &log);
+		FCGX_Finish_r(&r);
+	}
+	FCGX_Free(&r, 1);
+}
+
+/*
+ * Open our own listening socket.  A TCP address must name its host:
+ * libfcgi binds ":PORT" to every interface.  A Unix socket is made
+ * mode 0660 (owner and group, e.g. the web server's).
+ */
+static int
+open_socket(const char *addr)
+{
+	int	 fd;
+
+	if (addr[0] == ':' || strncmp(addr, "*:", 2) == 0)
+		errx(1, "%s: name the address to listen on, e.g. "
+		    "127.0.0.1%s", addr, strchr(addr, ':'));
+	if ((fd = FCGX_OpenSocket(addr, 64)) < 0)
+		errx(1, "%s: cannot listen", addr);
+	if (addr[0] == '/' && chmod(addr, 0660) == -1)
+		err(1, "chmod %s", addr);
+	return fd;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct conf	 c;
+	const char	*sock = NULL;
+	int		 ch, fd = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.db = getenv("PORTCULLIS_DB");
+	c.root = getenv("PORTCULLIS_ROOT");
+	while ((ch = getopt(argc, argv, "d:r:s:")) != -1) {
+		switch (ch) {
+		case 'd':
+			c.db = optarg;
+			break;
+		case 'r':
+			c.root = optarg;
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	/* As a CGI program under lighttpd, argv[1] is the script: ignore. */
+
+	if (c.root != NULL && *c.root == '\0')
+		c.root = NULL;
+	if (pw_init() == -1)
+		errx(1, "cannot initialise the password library");
+	if (FCGX_Init() != 0)
+		errx(1, "FCGX_Init failed");
+
+	if (sock != NULL)
+		fd = open_socket(sock);
+	else if (FCGX_IsCGI()) {
+		serve_cgi(&c);
+		store_close(c.store);
+		return 0;
+	}
+	serve_fcgi(&c, fd);
+	store_close(c.store);
+	return 0;
+}

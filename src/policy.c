@@ -1,0 +1,334 @@
+/*
+ * policy.c: what a rule set means, without any I/O.
+ *
+ * Patterns (README, "Decision semantics"; STAR is '*', STARSTAR '**'):
+ *   /status		exactly that path
+ *   /docs/STARSTAR	/docs and everything beneath (STARSTAR last)
+ *   /users/STAR/avatar	STAR (a lone '*') is exactly one non-empty segment
+ * Paths are canonical (path.c): absolute, decoded, no dot-segments,
+ * no "//".  A trailing '/' is an empty last segment, so the exact
+ * pattern /status does not match /status/ (portcullis lint says so).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "extern.h"
+
+/* Segment kinds, least specific first; a pattern that ended beats **. */
+enum segkind {
+	SEG_GLOBSTAR = 1,
+	SEG_STAR,
+	SEG_LITERAL,
+	SEG_END,
+};
+
+/*
+ * Methods in the order Allow lists them; others follow in the order
+ * the rules name them.
+ */
+static const char *const method_order[] = {
+	"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
+	"CONNECT", "TRACE",
+};
+
+/* Length of the segment starting at p (up to '/' or the end). */
+static size_t
+seglen(const char *p)
+{
+	return strcspn(p, "/");
+}
+
+static enum segkind
+segkind(const char *p, size_t n)
+{
+	if (n == 2 && p[0] == '*' && p[1] == '*')
+		return SEG_GLOBSTAR;
+	if (n == 1 && p[0] == '*')
+		return SEG_STAR;
+	return SEG_LITERAL;
+}
+
+/*
+ * Whether a pattern is well formed; the schema's CHECK constraint on
+ * resources.pattern says the same.  Returns 1 or 0.
+ */
+int
+policy_pattern_valid(const char *pat)
+{
+	const char	*p;
+	size_t		 n, len;
+
+	if (pat == NULL || pat[0] != '/')
+		return 0;
+	len = strlen(pat);
+	if (len > PATTERN_MAX || has_ctl(pat, len) ||
+	    strpbrk(pat, "?#%\\") != NULL)
+		return 0;
+	for (p = pat + 1; ; p += n + 1) {
+		n = seglen(p);
+		if (n == 0 && p[n] == '/')
+			return 0;		/* "//" */
+		if ((n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (memchr(p, '*', n) != NULL &&
+		    segkind(p, n) == SEG_LITERAL)
+			return 0;		/* "a*", "***" */
+		if (segkind(p, n) == SEG_GLOBSTAR && p[n] != '\0')
+			return 0;		/* "**" not last */
+		if (p[n] == '\0')
+			return 1;
+	}
+}
+
+/*
+ * Whether canonical path matches pattern.  Returns 1 or 0.
+ */
+int
+policy_match(const char *pat, const char *path)
+{
+	size_t	 pn, sn;
+
+	if (pat[0] != '/' || path[0] != '/')
+		return 0;
+	for (pat++, path++; ; pat += pn + 1, path += sn + 1) {
+		pn = seglen(pat);
+		sn = seglen(path);
+		switch (segkind(pat, pn)) {
+		case SEG_GLOBSTAR:
+			return 1;		/* zero or more segments */
+		case SEG_STAR:
+			if (sn == 0)
+				return 0;
+			break;
+		default:
+			if (pn != sn || memcmp(pat, path, pn) != 0)
+				return 0;
+			break;
+		}
+		if (pat[pn] == '\0' && path[sn] == '\0')
+			return 1;
+		if (path[sn] == '\0')		/* "/a/STARSTAR" covers "/a" */
+			return strcmp(pat + pn, "/**") == 0;
+		if (pat[pn] == '\0')
+			return 0;
+	}
+}
+
+/*
+ * Compare two patterns that match the same path: a host-bound one
+ * beats an any-host one; then segment by segment, a literal beats
+ * '*' beats '**', and a pattern that has ended beats '**'.
+ * Returns >0 if a is more specific, <0 if b is, 0 if equal.
+ */
+int
+policy_cmp(const char *a, int ahost, const char *b, int bhost)
+{
+	enum segkind	 ka, kb;
+	size_t		 an, bn;
+
+	if ((ahost != 0) != (bhost != 0))
+		return ahost ? 1 : -1;
+	for (a++, b++; ; a += an + 1, b += bn + 1) {
+		an = seglen(a);
+		bn = seglen(b);
+		ka = segkind(a, an);
+		kb = segkind(b, bn);
+		if (ka != kb)
+			return (int)ka - (int)kb;
+		if (ka == SEG_GLOBSTAR)
+			return 0;
+		if (a[an] == '\0' || b[bn] == '\0') {
+			ka = a[an] == '\0' ? SEG_END : SEG_LITERAL;
+			kb = b[bn] == '\0' ? SEG_END : SEG_LITERAL;
+			if (ka == kb)
+				return 0;
+			/* The longer one goes on with "**" only. */
+			return ka == SEG_END ? 1 : -1;
+		}
+	}
+}
+
+/*
+ * Whether a rules.methods value is "*" or a comma list of method
+ * tokens of at most REQ_METHOD_MAX bytes.  Returns 1 or 0.
+ */
+int
+policy_methods_valid(const char *m)
+{
+	size_t	 n;
+
+	if (m == NULL)
+		return 0;
+	if (strcmp(m, "*") == 0)
+		return 1;
+	for (;; m += n + 1) {
+		n = strcspn(m, ",");
+		if (n == 0 || n > REQ_METHOD_MAX || !http_token(m, n) ||
+		    memchr(m, '*', n) != NULL)
+			return 0;
+		if (m[n] == '\0')
+			return 1;
+	}
+}
+
+/*
+ * Whether a rules.methods value covers method (case-sensitive,
+ * RFC 9110 §9.1); "*" covers all and GET covers HEAD.
+ */
+int
+policy_methods_has(const char *m, const char *method)
+{
+	size_t	 n, len = strlen(method);
+
+	if (strcmp(m, "*") == 0)
+		return 1;
+	for (;; m += n + 1) {
+		n = strcspn(m, ",");
+		if ((n == len && memcmp(m, method, n) == 0) ||
+		    (n == 3 && memcmp(m, "GET", 3) == 0 &&
+		    strcmp(method, "HEAD") == 0))
+			return 1;
+		if (m[n] == '\0')
+			return 0;
+	}
+}
+
+void
+policy_grants_init(struct grants *g)
+{
+	memset(g, 0, sizeof(*g));
+}
+
+static void
+grants_method(struct grants *g, const char *m, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < g->nmethods; i++)
+		if (strlen(g->methods[i]) == n &&
+		    memcmp(g->methods[i], m, n) == 0)
+			return;
+	if (g->nmethods == POLICY_METHODS_MAX || n > REQ_METHOD_MAX) {
+		g->overflow = 1;
+		return;
+	}
+	memcpy(g->methods[g->nmethods], m, n);
+	g->methods[g->nmethods++][n] = '\0';
+}
+
+/* In responder mode the file server performs GET and HEAD only. */
+static int
+performed(const char *method, int responder)
+{
+	return !responder || strcmp(method, "GET") == 0 ||
+	    strcmp(method, "HEAD") == 0;
+}
+
+/*
+ * Add one rule (id, methods, principal) of the chosen resource:
+ * remember the methods it names (for Allow) and, if it covers the
+ * request's method, to whom it grants it.  Principals are "all",
+ * "valid-user" or a role name (the schema refuses anything else).
+ */
+void
+policy_grants_add(struct grants *g, const char *method, int responder,
+    int64_t id, const char *methods, const char *principal)
+{
+	const char	*m;
+	size_t		 n;
+
+	if (strcmp(methods, "*") == 0)
+		g->any_method = 1;
+	else
+		for (m = methods; ; m += n + 1) {
+			n = strcspn(m, ",");
+			grants_method(g, m, n);
+			if (n == 3 && memcmp(m, "GET", 3) == 0)
+				grants_method(g, "HEAD", 4);
+			if (m[n] == '\0')
+				break;
+		}
+
+	if (!performed(method, responder) ||
+	    !policy_methods_has(methods, method))
+		return;
+	if (strcmp(principal, "all") == 0) {
+		if (g->all_rule == 0)
+			g->all_rule = id;
+	} else if (strcmp(principal, "valid-user") == 0) {
+		if (g->valid_rule == 0)
+			g->valid_rule = id;
+	} else if (g->nroles == POLICY_ROLES_MAX ||
+	    strlen(principal) > NAME_MAX_LEN)
+		g->overflow = 1;
+	else {
+		snprintf(g->roles[g->nroles], sizeof(g->roles[0]), "%s",
+		    principal);
+		g->role_rule[g->nroles++] = id;
+	}
+}
+
+static int
+allow_append(char *buf, size_t bufsz, const char *m)
+{
+	size_t	 len = strlen(buf);
+	int	 n;
+
+	n = snprintf(buf + len, bufsz - len, "%s%s", len ? ", " : "", m);
+	return n < 0 || (size_t)n >= bufsz - len ? -1 : 0;
+}
+
+static int
+allow_listed(const char *m)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(method_order); i++)
+		if (strcmp(m, method_order[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * After the last rule: decide whether the method is supported and
+ * build the Allow value (RFC 9110 §10.2.1): the methods the rules
+ * name, GET implying HEAD, limited in responder mode to GET and HEAD.
+ * "*" supports every method; in responder mode it stands for GET and
+ * HEAD.
+ */
+void
+policy_grants_finish(struct grants *g, const char *method, int responder)
+{
+	size_t	 i, j;
+
+	g->allow[0] = '\0';
+	if (g->any_method) {
+		grants_method(g, "GET", 3);
+		grants_method(g, "HEAD", 4);
+	}
+	for (i = 0; i < nitems(method_order); i++)
+		for (j = 0; j < g->nmethods; j++)
+			if (strcmp(g->methods[j], method_order[i]) == 0 &&
+			    performed(g->methods[j], responder) &&
+			    allow_append(g->allow, sizeof(g->allow),
+			    g->methods[j]) == -1)
+				g->overflow = 1;
+	for (j = 0; j < g->nmethods; j++)
+		if (!allow_listed(g->methods[j]) &&
+		    performed(g->methods[j], responder) &&
+		    allow_append(g->allow, sizeof(g->allow),
+		    g->methods[j]) == -1)
+			g->overflow = 1;
+
+	g->supported = 0;
+	if (performed(method, responder)) {
+		if (g->any_method)
+			g->supported = 1;
+		for (j = 0; j < g->nmethods; j++)
+			if (strcmp(g->methods[j], method) == 0)
+				g->supported = 1;
+	}
+}

@@ -1,0 +1,434 @@
+/*
+ * store.c: the request path's view of the database.  With admstore.c
+ * the only includer of sqlite3.h.
+ *
+ * The database is opened read-only once per process, with extension
+ * loading off and defensive mode on; statements are fixed here and
+ * prepared once.  Every use ends in sqlite3_reset() and
+ * sqlite3_clear_bindings(): an un-reset statement keeps its read
+ * transaction, and the process would go on honouring a user the
+ * administrator just revoked.  One decision reads one snapshot,
+ * between store_begin() and store_end().
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "extern.h"
+
+enum stmt {
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_VERSION,
+	STMT_REALM,
+	STMT_RESOURCES,
+	STMT_RULES,
+	STMT_USER,
+	STMT_MEMBER,
+	STMT__MAX
+};
+
+static const char *const stmts[STMT__MAX] = {
+	/* STMT_BEGIN */
+	"BEGIN",
+	/* STMT_COMMIT */
+	"COMMIT",
+	/* STMT_ROLLBACK */
+	"ROLLBACK",
+	/* STMT_VERSION */
+	"PRAGMA user_version",
+	/* STMT_REALM */
+	"SELECT value FROM settings WHERE name = 'realm'",
+	/* STMT_RESOURCES: every resource that can apply to the host */
+	"SELECT pattern, ifnull(host, '') FROM resources "
+	"WHERE host IS NULL OR host = ?1",
+	/* STMT_RULES: the rules of one resource */
+	"SELECT id, methods, principal FROM rules "
+	"WHERE pattern = ?1 AND host IS nullif(?2, '') ORDER BY id",
+	/* STMT_USER */
+	"SELECT hash, disabled, "
+	"expires IS NOT NULL AND datetime(expires) <= datetime('now') "
+	"FROM users WHERE name = ?1",
+	/* STMT_MEMBER */
+	"SELECT 1 FROM members WHERE user = ?1 AND role = ?2",
+};
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*stmts[STMT__MAX];
+	dev_t		 dev;		/* of the file opened */
+	ino_t		 ino;
+	int		 busy;		/* last failure was SQLITE_BUSY */
+	char		 err[256];	/* last failure, for the log */
+};
+
+static void
+store_fail(struct store *s, const char *what)
+{
+	int	 rc = sqlite3_extended_errcode(s->db);
+
+	s->busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+	snprintf(s->err, sizeof(s->err), "%s: %s", what,
+	    sqlite3_errmsg(s->db));
+}
+
+static void
+store_done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* Run a statement that returns no row of interest.  0 or -1. */
+static int
+store_exec(struct store *s, enum stmt id)
+{
+	int	 rc;
+
+	rc = sqlite3_step(s->stmts[id]);
+	store_done(s->stmts[id]);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return 0;
+	store_fail(s, stmts[id]);
+	return -1;
+}
+
+/*
+ * Read PRAGMA user_version.  Returns 0 and sets *v, or -1.
+ */
+static int
+store_version(struct store *s, int *v)
+{
+	sqlite3_stmt	*st = s->stmts[STMT_VERSION];
+	int		 rc;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*v = sqlite3_column_int(st, 0);
+	else
+		store_fail(s, "user_version");
+	store_done(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/*
+ * Open path read-only.  Returns the store, or NULL with *res saying
+ * why: STORE_MISSING (no such file), STORE_SCHEMA (user_version is
+ * not SCHEMA_VERSION, or the tables are not ours), STORE_BUSY,
+ * STORE_ERROR; err (if not NULL) gets a message for the log.
+ */
+struct store *
+store_open_ro(const char *path, enum storeres *res, char *err, size_t errsz)
+{
+	struct store	*s;
+	struct stat	 sb;
+	size_t		 i;
+	int		 v, rc;
+
+	*res = STORE_ERROR;
+	if (err != NULL && errsz > 0)
+		err[0] = '\0';
+	if (path == NULL || *path == '\0') {
+		if (err != NULL)
+			snprintf(err, errsz, "no database configured");
+		return NULL;
+	}
+	if (stat(path, &sb) == -1) {
+		if (errno == ENOENT)
+			*res = STORE_MISSING;
+		if (err != NULL)
+			snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		if (err != NULL)
+			snprintf(err, errsz, "%s", strerror(errno));
+		return NULL;
+	}
+	s->dev = sb.st_dev;
+	s->ino = sb.st_ino;
+
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY, NULL);
+	if (rc != SQLITE_OK || s->db == NULL) {
+		if (s->db != NULL)
+			store_fail(s, path);
+		else
+			snprintf(s->err, sizeof(s->err), "%s: out of memory",
+			    path);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0,
+	    NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+
+	if (sqlite3_prepare_v3(s->db, stmts[STMT_VERSION], -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->stmts[STMT_VERSION],
+	    NULL) != SQLITE_OK) {
+		store_fail(s, "prepare");
+		goto fail;
+	}
+	if (store_version(s, &v) == -1)
+		goto fail;
+	if (v != SCHEMA_VERSION) {
+		*res = STORE_SCHEMA;
+		snprintf(s->err, sizeof(s->err), "%s: schema version %d, "
+		    "this build reads %d (run portcullis init)", path, v,
+		    SCHEMA_VERSION);
+		goto fail;
+	}
+	for (i = 0; i < STMT__MAX; i++) {
+		if (s->stmts[i] != NULL)
+			continue;
+		if (sqlite3_prepare_v3(s->db, stmts[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->stmts[i],
+		    NULL) != SQLITE_OK) {
+			*res = STORE_SCHEMA;
+			store_fail(s, "prepare");
+			goto fail;
+		}
+	}
+	*res = STORE_OK;
+	return s;
+fail:
+	if (*res == STORE_ERROR && s->busy)
+		*res = STORE_BUSY;
+	if (err != NULL)
+		snprintf(err, errsz, "%s", s->err);
+	store_close(s);
+	return NULL;
+}
+
+void
+store_close(struct store *s)
+{
+	size_t	 i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < STMT__MAX; i++)
+		sqlite3_finalize(s->stmts[i]);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+const char *
+store_errmsg(const struct store *s)
+{
+	return s->err;
+}
+
+/*
+ * Whether the file at path is no longer the one opened (replaced,
+ * removed): the caller should reopen.  Returns 1 or 0.
+ */
+int
+store_stale(const struct store *s, const char *path)
+{
+	struct stat	 sb;
+
+	if (stat(path, &sb) == -1)
+		return 1;
+	return sb.st_dev != s->dev || sb.st_ino != s->ino;
+}
+
+/*
+ * Start the read transaction of one decision and check the schema
+ * version inside it.  Returns STORE_OK, STORE_SCHEMA, STORE_BUSY or
+ * STORE_ERROR; on failure no transaction is left open.
+ */
+enum storeres
+store_begin(struct store *s)
+{
+	int	 v;
+
+	s->busy = 0;
+	s->err[0] = '\0';
+	if (store_exec(s, STMT_BEGIN) == -1)
+		return s->busy ? STORE_BUSY : STORE_ERROR;
+	if (store_version(s, &v) == -1) {
+		store_end(s);
+		return s->busy ? STORE_BUSY : STORE_ERROR;
+	}
+	if (v != SCHEMA_VERSION) {
+		snprintf(s->err, sizeof(s->err), "schema version %d, this "
+		    "build reads %d", v, SCHEMA_VERSION);
+		store_end(s);
+		return STORE_SCHEMA;
+	}
+	return STORE_OK;
+}
+
+/* End the read transaction (a read-only one: nothing to lose). */
+void
+store_end(struct store *s)
+{
+	if (sqlite3_get_autocommit(s->db))
+		return;
+	if (store_exec(s, STMT_COMMIT) == -1)
+		(void)store_exec(s, STMT_ROLLBACK);
+}
+
+/* Whether the last failure was a lock held past the timeout. */
+int
+store_busy(const struct store *s)
+{
+	return s->busy;
+}
+
+/*
+ * Copy the realm setting into buf.  Returns 1, 0 if unset (buf is
+ * then untouched), -1 on error.
+ */
+int
+store_realm(struct store *s, char *buf, size_t bufsz)
+{
+	sqlite3_stmt		*st = s->stmts[STMT_REALM];
+	const unsigned char	*v;
+	int			 rc, ret = -1;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+		ret = 0;
+	else if (rc == SQLITE_ROW) {
+		v = sqlite3_column_text(st, 0);
+		rc = sqlite3_column_bytes(st, 0);
+		if (v != NULL && (size_t)rc < bufsz) {
+			memcpy(buf, v, (size_t)rc);
+			buf[rc] = '\0';
+			ret = 1;
+		} else
+			snprintf(s->err, sizeof(s->err), "realm too long");
+	} else
+		store_fail(s, "realm");
+	store_done(st);
+	return ret;
+}
+
+/*
+ * Call fn(arg, pattern, host) for every resource that applies to host
+ * ("" = the request named none): the any-host ones and those bound to
+ * host.  host is "" for an any-host resource.  Returns 0 or -1.
+ */
+int
+store_resources(struct store *s, const char *host,
+    void (*fn)(void *, const char *, const char *), void *arg)
+{
+	sqlite3_stmt	*st = s->stmts[STMT_RESOURCES];
+	int		 rc;
+
+	if (sqlite3_bind_text(st, 1, host, -1, SQLITE_STATIC) != SQLITE_OK) {
+		store_fail(s, "resources");
+		store_done(st);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn(arg, (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1));
+	if (rc != SQLITE_DONE)
+		store_fail(s, "resources");
+	store_done(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Call fn(arg, id, methods, principal) for every rule of the resource
+ * (pattern, host), host "" meaning the any-host one, in id order.
+ * Returns 0 or -1.
+ */
+int
+store_rules(struct store *s, const char *pattern, const char *host,
+    void (*fn)(void *, int64_t, const char *, const char *), void *arg)
+{
+	sqlite3_stmt	*st = s->stmts[STMT_RULES];
+	int		 rc;
+
+	if (sqlite3_bind_text(st, 1, pattern, -1, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC) != SQLITE_OK) {
+		store_fail(s, "rules");
+		store_done(st);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn(arg, sqlite3_column_int64(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2));
+	if (rc != SQLITE_DONE)
+		store_fail(s, "rules");
+	store_done(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Look a user up by name (usersz bytes).  Returns 1 and fills hash
+ * (NUL-terminated), *disabled and *expired; 0 if there is no such
+ * user; -1 on error (a hash that does not fit hashsz is an error).
+ */
+int
+store_user(struct store *s, const char *user, size_t usersz,
+    char *hash, size_t hashsz, int *disabled, int *expired)
+{
+	sqlite3_stmt		*st = s->stmts[STMT_USER];
+	const unsigned char	*h;
+	int			 n, ret = -1;
+
+	if (usersz > NAME_MAX_LEN) {
+		ret = 0;		/* the schema allows no such name */
+		goto out;
+	}
+	if (sqlite3_bind_text(st, 1, user, (int)usersz, SQLITE_STATIC) !=
+	    SQLITE_OK)
+		goto out;
+	if ((n = sqlite3_step(st)) == SQLITE_DONE)
+		ret = 0;
+	if (n != SQLITE_ROW)
+		goto out;
+	h = sqlite3_column_text(st, 0);
+	n = sqlite3_column_bytes(st, 0);
+	if (h == NULL || (size_t)n >= hashsz) {
+		snprintf(s->err, sizeof(s->err), "hash of user too long");
+		goto out;
+	}
+	memcpy(hash, h, (size_t)n);
+	hash[n] = '\0';
+	*disabled = sqlite3_column_int(st, 1) != 0;
+	*expired = sqlite3_column_int(st, 2) != 0;
+	ret = 1;
+out:
+	if (ret == -1 && s->err[0] == '\0')
+		store_fail(s, "user");
+	store_done(st);
+	return ret;
+}
+
+/*
+ * Whether user holds role.  Returns 1, 0, or -1 on error.
+ */
+int
+store_member(struct store *s, const char *user, const char *role)
+{
+	sqlite3_stmt	*st = s->stmts[STMT_MEMBER];
+	int		 rc, ret = -1;
+
+	if (sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC) == SQLITE_OK) {
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			ret = 1;
+		else if (rc == SQLITE_DONE)
+			ret = 0;
+	}
+	if (ret == -1)
+		store_fail(s, "member");
+	store_done(st);
+	return ret;
+}

@@ -1,0 +1,404 @@
+/*
+ * check_decide.c: the decision table, through req_parse() and a real
+ * database built from sql/.  One row per branch of decide.c; the
+ * README's "Decision semantics" lists the same cases.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+#include <sqlite3.h>
+
+#include "extern.h"
+#include "fixture.h"
+
+/*
+ * The rule set every row runs against.  Rule ids follow insert order.
+ */
+static const char policy_sql[] =
+    "INSERT INTO users (name, hash) VALUES ('alice', '" FX_BCRYPT "');"
+    "INSERT INTO users (name, hash) VALUES ('bob', '" FX_YESCRYPT "');"
+    "INSERT INTO users (name, hash, disabled) VALUES "
+    "    ('carol', '" FX_BCRYPT "', 1);"
+    "INSERT INTO users (name, hash, expires) VALUES "
+    "    ('dave', '" FX_BCRYPT "', '2000-01-01');"
+    "INSERT INTO users (name, hash, expires) VALUES "
+    "    ('erin', '" FX_BCRYPT "', '2999-01-01');"
+    "INSERT INTO users (name, hash) VALUES "
+    "    ('j\xc3\xbcrgen', '" FX_BCRYPT_UTF8 "');"
+    "INSERT INTO roles (name) VALUES ('editor'), ('viewer'), ('admin');"
+    "INSERT INTO members (user, role) VALUES ('alice', 'editor'),"
+    "    ('bob', 'viewer'), ('carol', 'editor'), ('dave', 'editor');"
+    "INSERT INTO rules (pattern, methods, principal) VALUES"
+    "    ('/public/**', 'GET', 'all'),"			/* 1 */
+    "    ('/docs/**', 'GET', 'viewer'),"			/* 2 */
+    "    ('/docs/**', 'GET,PUT,DELETE', 'editor'),"		/* 3 */
+    "    ('/docs/private/**', 'GET', 'editor'),"		/* 4 */
+    "    ('/status', 'GET', 'all'),"				/* 5 */
+    "    ('/members/**', 'GET', 'valid-user'),"		/* 6 */
+    "    ('/admin/**', '*', 'admin'),"			/* 7 */
+    "    ('/users/*/avatar', 'GET,PUT', 'valid-user'),"	/* 8 */
+    "    ('/api/**', 'POST,PROPFIND', 'editor');"		/* 9 */
+    "INSERT INTO rules (pattern, host, methods, principal) VALUES"
+    "    ('/docs/**', 'example.com', 'GET', 'all');"		/* 10 */
+    "INSERT INTO resources (pattern) VALUES ('/empty/**');"
+    "PRAGMA ignore_check_constraints = ON;"
+    "INSERT INTO users (name, hash) VALUES ('frank',"
+    "    '$apr1$Ht2sJMzT$NWkWqv9TmXcx6IefStZX80');"
+    "INSERT INTO users (name, hash) VALUES ('gina',"
+    "    '$argon2id$v=19$m=4194304,t=2,p=1$c29tZXNhbHQ$aGFzaA');"
+    "INSERT INTO members (user, role) VALUES ('frank', 'editor'),"
+    "    ('gina', 'editor');";
+
+#define A	MODE_AUTHORIZER
+#define R	MODE_RESPONDER
+
+static const struct {
+	const char	*method;
+	const char	*target;
+	const char	*host;
+	const char	*cred;		/* "user:pass" sent as Basic */
+	const char	*hdr;		/* or a raw Authorization */
+	enum mode	 mode;
+	enum verdict	 verdict;
+	enum why	 why;
+	const char	*allow;		/* 405 only */
+	const char	*user;		/* authenticated */
+	int64_t		 rule;
+} rows[] = {
+	/* "all" needs no credentials, and ignores bad ones */
+	{ "GET", "/public/a.txt", NULL, NULL, NULL, A,
+	    VERDICT_ALLOW, WHY_GRANT_ALL, "", "", 1 },
+	{ "HEAD", "/public/", NULL, NULL, NULL, A,
+	    VERDICT_ALLOW, WHY_GRANT_ALL, "", "", 1 },
+	{ "GET", "/public/a", NULL, "alice:wrong", NULL, A,
+	    VERDICT_ALLOW, WHY_GRANT_ALL, "", "", 1 },
+	{ "GET", "/public", NULL, NULL, NULL, A,
+	    VERDICT_ALLOW, WHY_GRANT_ALL, "", "", 1 },
+	/* 405 is decided before credentials; Allow lists what rules name */
+	{ "POST", "/public/a", NULL, NULL, NULL, A,
+	    VERDICT_METHOD, WHY_NO_METHOD, "GET, HEAD", "", 0 },
+	{ "get", "/public/a", NULL, NULL, NULL, A,
+	    VERDICT_METHOD, WHY_NO_METHOD, "GET, HEAD", "", 0 },
+	{ "BREW", "/docs/x", NULL, "alice:s3cret", NULL, A,
+	    VERDICT_METHOD, WHY_NO_METHOD, "GET, HEAD, PUT, DELETE", "", 0 },
+	{ "PUT", "/docs/x", NULL, NULL, NULL, R,
+	    VERDICT_METHOD, WHY_NO_METHOD, "GET, HEAD", "", 0 },
+	{ "POST", "/api/x", NULL, NULL, NULL, R,
+	    VERDICT_METHOD, WHY_NO_METHOD, "", "", 0 },
+	{ "GET", "/empty/x", NULL, "alice:s3cret", NULL, A,
+	    VERDICT_METHOD, WHY_NO_METHOD, "", "", 0 },
+	/* roles */
+	{ "GET", "/docs/a", NULL, "bob:s3cret", NULL, A,
+	    VERDICT_ALLOW, WHY_GRANT_ROLE, "", "bob", 2 },
+	{ "PUT", "/docs/a", NULL, "bob:s3cret", NULL, A,
+	    VERDICT_FORBIDDEN, WHY_NO_GRANT, "", "bob", 0 },
+	{ "PUT", "/docs/a", NULL, "alice:s3cret", NULL, A,
+	    VERDICT_ALLOW, WHY_GRANT_ROLE, "", "alice", 3 },
+	{ "HEAD", "/docs/a", NULL, "alice:s3cret", NULL, R,
+	    VERDICT_ALLOW, WHY_GRANT_ROLE, "", "alice", 3 },
+	{ "GET", "/docs", NULL, "bob:s3cret", NULL, A,
+	    VERDICT_ALLOW, WHY_GRANT_ROLE, "", "bob", 2 },
+	/* the most specific resource wins, whatever the row order */
+	{ "GET", "/docs/private/x", NULL, "bob:s3cret", NULL, A,
+	    VERDICT_FORBIDDEN, WHY_NO_GRANT, "", "bob", 0 },
+	{ "GET", "/docs/private/x", NULL, "alice:s3cret", NULL, A,
+	    VERDICT_ALLOW, WHY_GRANT_ROLE, "", "alice", 4 },
+	{ "PUT", "/docs/private/x", NULL, "alice:s3cret", NULL, A,
+	    VERDICT_METHOD, WHY_NO_METHOD, "GET, HEAD", "", 0 },
+	/* a host-bound resource beats an any-host one */
+	{ "GET", "/docs/a", "Example.COM:8080", NULL, NULL, A,
+	    VERDICT_ALLOW, WHY_GRANT_ALL, "", "", 10 },
+	{ "GET", "/docs/a", "example.com.", NULL, NULL, A,
+	    VERDICT_ALLOW, WHY_GRANT_ALL, "", "", 10 },
+	{ "GET", "/docs/a", "other.example", NULL, NULL, A,
+	    VERDICT_NOAUTH, WHY_NO_CREDENTIALS, "", "", 0 },
+	{ "PUT", "/docs/a", "example.com", "alice:s3cret", NULL, A,
+	    VERDICT_METHOD, WHY_NO_METHOD, "GET, HEAD", "", 0 },
+	/* exact and whole-segment matching */
+	{ "GET", "/status", NULL, NULL, NULL, A,
+	    VERDICT_ALLOW, WHY_GRANT_ALL, "", "", 5 },
+	{ "GET", "/status/", NULL, NULL, NULL, A,
+	    VERDICT_FORBIDDEN, WHY_NO_RESOURCE, "", "", 0 },
+	{ "GET", "/statusx", NULL, NULL, NULL, A,
+	    VERDICT_FORBIDDEN, WHY_NO_RESOURCE, "", "", 0 },
+	{ "GET", "/administrator", NULL, "alice:s3cret", NULL, A,
+	    VERDICT_FORBIDDEN, WHY_NO_RESOURCE, "", "", 0 },
+	{ "GET", "/admin/x", NULL, "alice:s3cret", NULL, A,
+	    VERDICT_FORBIDDEN, WHY_NO_GRANT, "", "alice", 0 },
+	{ "BREW", "/admin/x", NULL, NULL, NULL, A,
+	    VERDICT_NOAUTH, WHY_NO_CREDENTIALS, "", "", 0 },
+	{ "GET", "/users/bob/avatar", NULL, "erin:s3cret", NULL, A,
+	    VERDICT_ALLOW, WHY_GRANT_VALID_USER, "", "erin", 8 },
+	{ "GET", "/users/bob/x/avatar", NULL, "erin:s3cret", NULL, A,
+	    VERDICT_FORBIDDEN, WHY_NO_RESOURCE, "", "", 0 },
+	/* canonicalised before matching */
+	{ "GET", "/docs/../public/x?y=1", NULL, NULL, NULL, A,
+	    VERDICT_ALLOW, WHY_GRANT_ALL, "", "", 1 },
+	{ "GET", "/public/../docs/x", NULL, NULL, NULL, A,
+	    VERDICT_NOAUTH, WHY_NO_CREDENTIALS, "", "", 0 },
+	{ "GET", "//status", NULL, NULL, NULL, A,
+	    VERDICT_ALLOW, WHY_GRANT_ALL, "", "", 5 },
+	{ "GET", "/%73tatus", NULL, NULL, NULL, A,
+	    VERDICT_ALLOW, WHY_GRANT_ALL, "", "", 5 },
+	{ "GET", "http://h.example/status?x", NULL, NULL, NULL, A,
+	    VERDICT_ALLOW, WHY_GRANT_ALL, "", "", 5 },
+	/* valid-user */
+	{ "GET", "/members/x", NULL, "erin:s3cret", NULL, A,
+	    VERDICT_ALLOW, WHY_GRANT_VALID_USER, "", "erin", 6 },
+	{ "GET", "/members/x", NULL, "j\xc3\xbcrgen:p\xc3\xa4ssw\xc3\xb6rd",
+	    NULL, A, VERDICT_ALLOW, WHY_GRANT_VALID_USER, "",
+	    "j\xc3\xbcrgen", 6 },
+	/* every credential failure is a 401 */
+	{ "GET", "/members/x", NULL, NULL, NULL, A,
+	    VERDICT_NOAUTH, WHY_NO_CREDENTIALS, "", "", 0 },
+	{ "GET", "/members/x", NULL, NULL, "Bearer abc", A,
+	    VERDICT_NOAUTH, WHY_NO_CREDENTIALS, "", "", 0 },
+	{ "GET", "/members/x", NULL, NULL, "Basic !!!", A,
+	    VERDICT_NOAUTH, WHY_BAD_HEADER, "", "", 0 },
+	{ "GET", "/members/x", NULL, NULL, "Basic YWxpY2U=", A,
+	    VERDICT_NOAUTH, WHY_BAD_HEADER, "", "", 0 },
+	{ "GET", "/members/x", NULL, "alice:wrong", NULL, A,
+	    VERDICT_NOAUTH, WHY_BAD_PASSWORD, "", "", 0 },
+	{ "GET", "/members/x", NULL, "alice:", NULL, A,
+	    VERDICT_NOAUTH, WHY_BAD_PASSWORD, "", "", 0 },
+	{ "GET", "/members/x", NULL, "Alice:s3cret", NULL, A,
+	    VERDICT_NOAUTH, WHY_UNKNOWN_USER, "", "", 0 },
+	{ "GET", "/members/x", NULL, "nobody:s3cret", NULL, A,
+	    VERDICT_NOAUTH, WHY_UNKNOWN_USER, "", "", 0 },
+	{ "GET", "/members/x", NULL, "carol:s3cret", NULL, A,
+	    VERDICT_NOAUTH, WHY_DISABLED_USER, "", "", 0 },
+	{ "GET", "/members/x", NULL, "carol:wrong", NULL, A,
+	    VERDICT_NOAUTH, WHY_BAD_PASSWORD, "", "", 0 },
+	{ "GET", "/members/x", NULL, "dave:s3cret", NULL, A,
+	    VERDICT_NOAUTH, WHY_EXPIRED_USER, "", "", 0 },
+	{ "GET", "/members/x", NULL, "frank:s3cret", NULL, A,
+	    VERDICT_NOAUTH, WHY_UNSUPPORTED_HASH, "", "", 0 },
+	{ "GET", "/members/x", NULL, "gina:s3cret", NULL, A,
+	    VERDICT_NOAUTH, WHY_COSTLY_HASH, "", "", 0 },
+	/* no resource: 403 for everyone */
+	{ "GET", "/", NULL, NULL, NULL, A,
+	    VERDICT_FORBIDDEN, WHY_NO_RESOURCE, "", "", 0 },
+	{ "DELETE", "/nowhere", NULL, "alice:s3cret", NULL, A,
+	    VERDICT_FORBIDDEN, WHY_NO_RESOURCE, "", "", 0 },
+	/* extension methods are tokens like any other */
+	{ "PROPFIND", "/api/x", NULL, "alice:s3cret", NULL, A,
+	    VERDICT_ALLOW, WHY_GRANT_ROLE, "", "alice", 9 },
+	{ "PROPFIND", "/api/x", NULL, "erin:s3cret", NULL, A,
+	    VERDICT_FORBIDDEN, WHY_NO_GRANT, "", "erin", 0 },
+};
+
+static const char *
+row_get(void *arg, const char *name)
+{
+	const char *const	*env = arg;
+
+	for (; env[0] != NULL; env += 2)
+		if (strcmp(env[0], name) == 0)
+			return env[1];
+	return NULL;
+}
+
+START_TEST(test_decide)
+{
+	struct fx	 f;
+	struct store	*s;
+	struct request	 req;
+	struct decision	 d;
+	enum storeres	 res;
+	char		 authz[1500], b64[1400];
+	const char	*env[12];
+	size_t		 n = 0;
+
+	fx_setup(&f);
+	fx_exec(&f, policy_sql);
+	ck_assert_int_eq(pw_init(), 0);
+
+	env[n++] = "REQUEST_METHOD";
+	env[n++] = rows[_i].method;
+	env[n++] = "REQUEST_URI";
+	env[n++] = rows[_i].target;
+	if (rows[_i].host != NULL) {
+		env[n++] = "HTTP_HOST";
+		env[n++] = rows[_i].host;
+	}
+	if (rows[_i].cred != NULL) {
+		ck_assert_uint_gt(b64_encode(b64, sizeof(b64), rows[_i].cred,
+		    strlen(rows[_i].cred)), 0);
+		snprintf(authz, sizeof(authz), "Basic %s", b64);
+		env[n++] = "HTTP_AUTHORIZATION";
+		env[n++] = authz;
+	} else if (rows[_i].hdr != NULL) {
+		env[n++] = "HTTP_AUTHORIZATION";
+		env[n++] = rows[_i].hdr;
+	}
+	env[n++] = NULL;
+	env[n++] = NULL;
+
+	ck_assert_int_eq(req_parse(&req, row_get, env), REQ_OK);
+	s = store_open_ro(f.db, &res, NULL, 0);
+	ck_assert_ptr_nonnull(s);
+	decide(s, &req, rows[_i].mode, &d);
+	ck_assert_msg(d.verdict == rows[_i].verdict && d.why == rows[_i].why,
+	    "%s %s: verdict %d why %s, want %d %s", rows[_i].method,
+	    rows[_i].target, d.verdict, why_str[d.why], rows[_i].verdict,
+	    why_str[rows[_i].why]);
+	if (d.verdict == VERDICT_METHOD)
+		ck_assert_str_eq(d.allow, rows[_i].allow);
+	ck_assert_str_eq(d.user, rows[_i].user);
+	ck_assert_int_eq(d.rule, rows[_i].rule);
+	ck_assert_str_eq(d.realm, "Portcullis");
+	ck_assert_int_eq(d.anonymous, d.why == WHY_GRANT_ALL);
+	store_close(s);
+	req_wipe(&req);
+	fx_teardown(&f);
+}
+END_TEST
+
+/* The realm comes from settings, read on every request. */
+START_TEST(test_realm)
+{
+	struct fx	 f;
+	struct store	*s;
+	struct request	 req;
+	struct decision	 d;
+	enum storeres	 res;
+	const char	*env[] = { "REQUEST_METHOD", "GET", "REQUEST_URI",
+			    "/x", NULL, NULL };
+
+	fx_setup(&f);
+	fx_exec(&f, "INSERT INTO rules (pattern, methods, principal) "
+	    "VALUES ('/x', 'GET', 'valid-user')");
+	ck_assert_int_eq(req_parse(&req, row_get, env), REQ_OK);
+	s = store_open_ro(f.db, &res, NULL, 0);
+	ck_assert_ptr_nonnull(s);
+	decide(s, &req, MODE_AUTHORIZER, &d);
+	ck_assert_int_eq(d.verdict, VERDICT_NOAUTH);
+	ck_assert_str_eq(d.realm, "Portcullis");
+	fx_exec(&f, "UPDATE settings SET value = 'Staff only' "
+	    "WHERE name = 'realm'");
+	decide(s, &req, MODE_AUTHORIZER, &d);
+	ck_assert_str_eq(d.realm, "Staff only");
+	store_close(s);
+	fx_teardown(&f);
+}
+END_TEST
+
+/* A change committed by the admin is seen by the next decision. */
+START_TEST(test_fresh)
+{
+	struct fx	 f;
+	struct store	*s;
+	struct request	 req;
+	struct decision	 d;
+	enum storeres	 res;
+	char		 authz[128], b64[64];
+	const char	*env[] = { "REQUEST_METHOD", "GET", "REQUEST_URI",
+			    "/docs/x", "HTTP_AUTHORIZATION", authz,
+			    NULL, NULL };
+
+	fx_setup(&f);
+	fx_exec(&f, policy_sql);
+	ck_assert_int_eq(pw_init(), 0);
+	b64_encode(b64, sizeof(b64), "bob:s3cret", 10);
+	snprintf(authz, sizeof(authz), "Basic %s", b64);
+	ck_assert_int_eq(req_parse(&req, row_get, env), REQ_OK);
+	s = store_open_ro(f.db, &res, NULL, 0);
+	ck_assert_ptr_nonnull(s);
+
+	decide(s, &req, MODE_AUTHORIZER, &d);
+	ck_assert_int_eq(d.verdict, VERDICT_ALLOW);
+	fx_exec(&f, "DELETE FROM members WHERE user = 'bob'");
+	decide(s, &req, MODE_AUTHORIZER, &d);
+	ck_assert_int_eq(d.verdict, VERDICT_FORBIDDEN);
+	fx_exec(&f, "INSERT INTO members VALUES ('bob', 'viewer');"
+	    "UPDATE users SET hash = '" FX_BCRYPT_UTF8 "' WHERE name = 'bob'");
+	decide(s, &req, MODE_AUTHORIZER, &d);
+	ck_assert_int_eq(d.verdict, VERDICT_NOAUTH);
+	ck_assert_int_eq(d.why, WHY_BAD_PASSWORD);
+	fx_exec(&f, "UPDATE users SET hash = '" FX_BCRYPT "', disabled = 1 "
+	    "WHERE name = 'bob'");
+	decide(s, &req, MODE_AUTHORIZER, &d);
+	ck_assert_int_eq(d.why, WHY_DISABLED_USER);
+	fx_exec(&f, "DELETE FROM users WHERE name = 'bob'");
+	decide(s, &req, MODE_AUTHORIZER, &d);
+	ck_assert_int_eq(d.why, WHY_UNKNOWN_USER);
+	store_close(s);
+	fx_teardown(&f);
+}
+END_TEST
+
+/* A NULL store (the database could not be opened) is a 500. */
+START_TEST(test_no_store)
+{
+	struct request	 req;
+	struct decision	 d;
+	const char	*env[] = { "REQUEST_METHOD", "GET", "REQUEST_URI",
+			    "/public/x", NULL, NULL };
+
+	ck_assert_int_eq(req_parse(&req, row_get, env), REQ_OK);
+	decide(NULL, &req, MODE_AUTHORIZER, &d);
+	ck_assert_int_eq(d.verdict, VERDICT_ERROR);
+	ck_assert_int_eq(d.why, WHY_STORE);
+}
+END_TEST
+
+/* A refused request is a 400 with why. */
+static const struct {
+	const char	*method;
+	const char	*target;
+	const char	*host;
+	enum why	 why;
+} bad[] = {
+	{ "GET", "/a/%2Fb", NULL, WHY_BAD_TARGET },
+	{ "GET", "/../x", NULL, WHY_BAD_TARGET },
+	{ "G ET", "/x", NULL, WHY_BAD_METHOD },
+	{ "GET", "/x", "bad host", WHY_BAD_HOST },
+};
+
+START_TEST(test_badreq)
+{
+	struct request	 req;
+	struct decision	 d;
+	const char	*env[] = { "REQUEST_METHOD", bad[_i].method,
+			    "REQUEST_URI", bad[_i].target,
+			    bad[_i].host == NULL ? NULL : "HTTP_HOST",
+			    bad[_i].host, NULL, NULL };
+
+	ck_assert_int_eq(req_parse(&req, row_get, env), REQ_BAD);
+	decide_badreq(&req, &d);
+	ck_assert_int_eq(d.verdict, VERDICT_BADREQ);
+	ck_assert_int_eq(d.why, bad[_i].why);
+}
+END_TEST
+
+static Suite *
+decide_suite(void)
+{
+	Suite	*s = suite_create("decide");
+	TCase	*tc = tcase_create("table");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_decide, 0, nitems(rows));
+	tcase_add_test(tc, test_realm);
+	tcase_add_test(tc, test_fresh);
+	tcase_add_test(tc, test_no_store);
+	tcase_add_loop_test(tc, test_badreq, 0, nitems(bad));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(decide_suite());
+	int	 nf;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? 0 : 1;
+}

@@ -1,0 +1,363 @@
+/*
+ * Unit tests for response.c: exact CGI response bytes for every
+ * verdict, with and without a body, and every writer failure.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extern.h"
+
+#define TAIL(len)	"Cache-Control: no-store\r\n" \
+			"Content-Type: text/plain; charset=utf-8\r\n" \
+			"Content-Length: " len "\r\n\r\n"
+
+/* A writer that appends to a growing buffer, failing after n calls. */
+struct sink {
+	char	*buf;
+	size_t	 len;
+	size_t	 cap;
+	int	 calls;
+	int	 failat;	/* fail the call with this index; -1 never */
+};
+
+static int
+sink_write(void *arg, const void *p, size_t n)
+{
+	struct sink	*s = arg;
+	char		*nb;
+
+	if (s->calls++ == s->failat)
+		return -1;
+	if (s->len + n + 1 > s->cap) {
+		s->cap = (s->len + n + 1) * 2;
+		if ((nb = realloc(s->buf, s->cap)) == NULL)
+			return -1;
+		s->buf = nb;
+	}
+	memcpy(s->buf + s->len, p, n);
+	s->len += n;
+	s->buf[s->len] = '\0';
+	return 0;
+}
+
+static void
+sink_init(struct sink *s, struct writer *w, int failat)
+{
+	memset(s, 0, sizeof(*s));
+	s->failat = failat;
+	w->write = sink_write;
+	w->arg = s;
+}
+
+static const char *
+sink_str(const struct sink *s)
+{
+	return s->buf == NULL ? "" : s->buf;
+}
+
+static const struct {
+	enum verdict	 v;
+	const char	*realm;
+	const char	*allow;
+	int		 head;
+	const char	*want;
+} denials[] = {
+	{ VERDICT_ALLOW, "", "", 0,
+	    "Status: 500 Internal Server Error\r\n" TAIL("26")
+	    "500 Internal Server Error\n" },
+	{ VERDICT_ALLOW, "", "", 1,
+	    "Status: 500 Internal Server Error\r\n" TAIL("26") },
+	{ VERDICT_BADREQ, "", "", 0,
+	    "Status: 400 Bad Request\r\n" TAIL("16") "400 Bad Request\n" },
+	{ VERDICT_BADREQ, "", "", 1,
+	    "Status: 400 Bad Request\r\n" TAIL("16") },
+	{ VERDICT_NOAUTH, "", "", 0,
+	    "Status: 401 Unauthorized\r\n"
+	    "WWW-Authenticate: Basic realm=\"Portcullis\", "
+	    "charset=\"UTF-8\"\r\n" TAIL("17") "401 Unauthorized\n" },
+	{ VERDICT_NOAUTH, "", "", 1,
+	    "Status: 401 Unauthorized\r\n"
+	    "WWW-Authenticate: Basic realm=\"Portcullis\", "
+	    "charset=\"UTF-8\"\r\n" TAIL("17") },
+	{ VERDICT_NOAUTH, "Staff area", "", 0,
+	    "Status: 401 Unauthorized\r\n"
+	    "WWW-Authenticate: Basic realm=\"Staff area\", "
+	    "charset=\"UTF-8\"\r\n" TAIL("17") "401 Unauthorized\n" },
+	{ VERDICT_NOAUTH, "say \"hi\" \\o/", "", 0,	/* quoted-pair */
+	    "Status: 401 Unauthorized\r\n"
+	    "WWW-Authenticate: Basic realm=\"say \\\"hi\\\" \\\\o/\", "
+	    "charset=\"UTF-8\"\r\n" TAIL("17") "401 Unauthorized\n" },
+	{ VERDICT_NOAUTH, "evil\r\nSet-Cookie: x=1", "", 0, /* injection */
+	    "Status: 401 Unauthorized\r\n"
+	    "WWW-Authenticate: Basic realm=\"Portcullis\", "
+	    "charset=\"UTF-8\"\r\n" TAIL("17") "401 Unauthorized\n" },
+	{ VERDICT_FORBIDDEN, "", "", 0,
+	    "Status: 403 Forbidden\r\n" TAIL("14") "403 Forbidden\n" },
+	{ VERDICT_FORBIDDEN, "", "", 1,
+	    "Status: 403 Forbidden\r\n" TAIL("14") },
+	{ VERDICT_NOTFOUND, "", "", 0,
+	    "Status: 404 Not Found\r\n" TAIL("14") "404 Not Found\n" },
+	{ VERDICT_NOTFOUND, "", "", 1,
+	    "Status: 404 Not Found\r\n" TAIL("14") },
+	{ VERDICT_METHOD, "", "GET, HEAD", 0,
+	    "Status: 405 Method Not Allowed\r\nAllow: GET, HEAD\r\n"
+	    TAIL("23") "405 Method Not Allowed\n" },
+	{ VERDICT_METHOD, "", "GET, HEAD", 1,
+	    "Status: 405 Method Not Allowed\r\nAllow: GET, HEAD\r\n"
+	    TAIL("23") },
+	{ VERDICT_METHOD, "", "", 0,		/* RFC 9110 §10.2.1 */
+	    "Status: 405 Method Not Allowed\r\nAllow: \r\n"
+	    TAIL("23") "405 Method Not Allowed\n" },
+	{ VERDICT_METHOD, "", "GET\r\nX: y", 0,	/* injection */
+	    "Status: 405 Method Not Allowed\r\nAllow: \r\n"
+	    TAIL("23") "405 Method Not Allowed\n" },
+	{ VERDICT_ERROR, "", "", 0,
+	    "Status: 500 Internal Server Error\r\n" TAIL("26")
+	    "500 Internal Server Error\n" },
+	{ VERDICT_ERROR, "", "", 1,
+	    "Status: 500 Internal Server Error\r\n" TAIL("26") },
+	{ VERDICT_BUSY, "", "", 0,
+	    "Status: 503 Service Unavailable\r\nRetry-After: 1\r\n"
+	    TAIL("24") "503 Service Unavailable\n" },
+	{ VERDICT_BUSY, "", "", 1,
+	    "Status: 503 Service Unavailable\r\nRetry-After: 1\r\n"
+	    TAIL("24") },
+	{ VERDICT__MAX, "", "", 0,		/* out of range: 500 */
+	    "Status: 500 Internal Server Error\r\n" TAIL("26")
+	    "500 Internal Server Error\n" },
+};
+
+static void
+fill(struct decision *d, size_t i)
+{
+	memset(d, 0, sizeof(*d));
+	d->verdict = denials[i].v;
+	(void)snprintf(d->realm, sizeof(d->realm), "%s", denials[i].realm);
+	(void)snprintf(d->allow, sizeof(d->allow), "%s", denials[i].allow);
+}
+
+START_TEST(test_resp_denial)
+{
+	struct decision	 d;
+	struct sink	 s;
+	struct writer	 w;
+
+	fill(&d, (size_t)_i);
+	sink_init(&s, &w, -1);
+	ck_assert_int_eq(resp_denial(&w, &d, denials[_i].head), 0);
+	ck_assert_str_eq(sink_str(&s), denials[_i].want);
+	free(s.buf);
+}
+END_TEST
+
+/* Every write that fails makes the whole response fail. */
+START_TEST(test_resp_denial_fail)
+{
+	struct decision	 d;
+	struct sink	 s;
+	struct writer	 w;
+	int		 k, rc;
+
+	fill(&d, (size_t)_i);
+	for (k = 0; ; k++) {
+		sink_init(&s, &w, k);
+		rc = resp_denial(&w, &d, denials[_i].head);
+		if (s.calls <= k) {	/* no call failed: complete */
+			ck_assert_int_eq(rc, 0);
+			ck_assert_str_eq(sink_str(&s), denials[_i].want);
+			free(s.buf);
+			break;
+		}
+		ck_assert_int_eq(rc, -1);
+		free(s.buf);
+	}
+	ck_assert_int_gt(k, 0);
+}
+END_TEST
+
+/*
+ * Nothing about the cause or the user shows in a 401: every one is
+ * the same bytes.
+ */
+static const enum why noauth_whys[] = {
+	WHY_NO_CREDENTIALS, WHY_BAD_HEADER, WHY_UNKNOWN_USER,
+	WHY_BAD_PASSWORD, WHY_DISABLED_USER, WHY_EXPIRED_USER,
+	WHY_UNSUPPORTED_HASH, WHY_COSTLY_HASH,
+};
+
+START_TEST(test_resp_401_identical)
+{
+	struct decision	 d;
+	struct sink	 s;
+	struct writer	 w;
+
+	memset(&d, 0, sizeof(d));
+	d.verdict = VERDICT_NOAUTH;
+	d.why = noauth_whys[_i];
+	(void)snprintf(d.claimed, sizeof(d.claimed), "mallory");
+	(void)snprintf(d.user, sizeof(d.user), "alice");
+	(void)snprintf(d.detail, sizeof(d.detail), "secret detail");
+	(void)snprintf(d.realm, sizeof(d.realm), "Staff area");
+	sink_init(&s, &w, -1);
+	ck_assert_int_eq(resp_denial(&w, &d, 0), 0);
+	ck_assert_str_eq(sink_str(&s),
+	    "Status: 401 Unauthorized\r\n"
+	    "WWW-Authenticate: Basic realm=\"Staff area\", "
+	    "charset=\"UTF-8\"\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Length: 17\r\n"
+	    "\r\n"
+	    "401 Unauthorized\n");
+	free(s.buf);
+}
+END_TEST
+
+START_TEST(test_resp_null_decision)
+{
+	struct sink	 s;
+	struct writer	 w;
+
+	sink_init(&s, &w, -1);
+	ck_assert_int_eq(resp_denial(&w, NULL, 0), 0);
+	ck_assert_str_eq(sink_str(&s), "Status: 500 Internal Server Error\r\n"
+	    TAIL("26") "500 Internal Server Error\n");
+	free(s.buf);
+}
+END_TEST
+
+static const struct {
+	int		 head;
+	int		 failat;
+	int		 rc;
+	const char	*want;
+} alloweds[] = {
+	{ 0, -1, 0, "Status: 200 OK\r\n" TAIL("8") "allowed\n" },
+	{ 1, -1, 0, "Status: 200 OK\r\n" TAIL("8") },
+	{ 0, 0, -1, "" },
+	{ 0, 1, -1, "Status: 200 OK\r\n" },
+	{ 0, 2, -1, "Status: 200 OK\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n" },
+	{ 0, 3, -1, "Status: 200 OK\r\n" TAIL("8") },
+	{ 1, 3, 0, "Status: 200 OK\r\n" TAIL("8") },
+};
+
+START_TEST(test_resp_allowed)
+{
+	struct decision	 d;
+	struct sink	 s;
+	struct writer	 w;
+
+	memset(&d, 0, sizeof(d));
+	sink_init(&s, &w, alloweds[_i].failat);
+	ck_assert_int_eq(resp_allowed(&w, &d, alloweds[_i].head),
+	    alloweds[_i].rc);
+	ck_assert_str_eq(sink_str(&s), alloweds[_i].want);
+	free(s.buf);
+}
+END_TEST
+
+static const struct {
+	size_t		 len;	/* bytes of 'x' */
+	int		 failat;
+	int		 rc;
+	size_t		 written;
+} printfs[] = {
+	{ 0, -1, 0, 0 },
+	{ 1, -1, 0, 1 },
+	{ 8191, -1, 0, 8191 },	/* fits with its NUL */
+	{ 8192, -1, -1, 0 },	/* truncated: nothing written */
+	{ 20000, -1, -1, 0 },
+	{ 10, 0, -1, 0 },	/* the writer fails */
+};
+
+START_TEST(test_wr_printf)
+{
+	struct sink	 s;
+	struct writer	 w;
+	char		*src;
+	size_t		 n = printfs[_i].len;
+
+	ck_assert_ptr_nonnull(src = malloc(n + 1));
+	memset(src, 'x', n);
+	src[n] = '\0';
+	sink_init(&s, &w, printfs[_i].failat);
+	ck_assert_int_eq(wr_printf(&w, "%s", src), printfs[_i].rc);
+	ck_assert_uint_eq(s.len, printfs[_i].written);
+	if (printfs[_i].written > 0)
+		ck_assert_int_eq(memcmp(s.buf, src, s.len), 0);
+	free(src);
+	free(s.buf);
+}
+END_TEST
+
+static const struct {
+	const char	*str;
+	int		 failat;
+	int		 rc;
+	size_t		 written;
+} putss[] = {
+	{ "", -1, 0, 0 },
+	{ "abc", -1, 0, 3 },
+	{ "abc", 0, -1, 0 },
+};
+
+START_TEST(test_wr_puts)
+{
+	struct sink	 s;
+	struct writer	 w;
+
+	sink_init(&s, &w, putss[_i].failat);
+	ck_assert_int_eq(wr_puts(&w, putss[_i].str), putss[_i].rc);
+	ck_assert_uint_eq(s.len, putss[_i].written);
+	free(s.buf);
+}
+END_TEST
+
+START_TEST(test_tables)
+{
+	ck_assert_int_eq(verdict_status[_i] / 100 >= 2, 1);
+	ck_assert_ptr_nonnull(verdict_reason[_i]);
+	ck_assert_int_gt((int)strlen(verdict_reason[_i]), 0);
+}
+END_TEST
+
+static Suite *
+response_suite(void)
+{
+	Suite	*s;
+	TCase	*tc;
+
+	s = suite_create("response");
+	tc = tcase_create("core");
+	tcase_add_loop_test(tc, test_resp_denial, 0, (int)nitems(denials));
+	tcase_add_loop_test(tc, test_resp_denial_fail, 0,
+	    (int)nitems(denials));
+	tcase_add_loop_test(tc, test_resp_401_identical, 0,
+	    (int)nitems(noauth_whys));
+	tcase_add_test(tc, test_resp_null_decision);
+	tcase_add_loop_test(tc, test_resp_allowed, 0, (int)nitems(alloweds));
+	tcase_add_loop_test(tc, test_wr_printf, 0, (int)nitems(printfs));
+	tcase_add_loop_test(tc, test_wr_puts, 0, (int)nitems(putss));
+	tcase_add_loop_test(tc, test_tables, 0, VERDICT__MAX);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	sr = srunner_create(response_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,88 @@
+#!/bin/sh
+# fcgi.sh: the built portcullis.fcgi as a FastCGI server on a Unix
+# socket of its own (-s), driven by libfcgi's cgi-fcgi; the same
+# table as cgi.sh, then a change made in the sqlite3 shell while it
+# runs, then SIGTERM.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+command -v cgi-fcgi >/dev/null 2>&1 ||
+    skip_or_fail "cgi-fcgi (libfcgi-bin) is not installed"
+demo_setup "$work" || { fail "demo database"; finish fcgi; }
+
+sock=$work/portcullis.sock
+PORTCULLIS_DB="$work/auth.db" PORTCULLIS_ROOT="$work/www" \
+    "$FCGI" -s "$sock" </dev/null 2>"$work/fcgi.err" &
+fpid=$!
+started $fpid
+i=0
+while [ ! -S "$sock" ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+[ -S "$sock" ] && ok "listening on $sock" || fail "no socket"
+check_eq "socket mode" "$(stat -c %a "$sock")" 660
+
+send_fcgi()
+{
+	_auth=
+	[ "$3" != - ] && _auth="HTTP_AUTHORIZATION=Basic $(b64 "$3:$4")"
+	env -i REQUEST_METHOD="$1" REQUEST_URI="$2" HTTP_HOST=127.0.0.1 \
+	    REMOTE_ADDR=127.0.0.1 ${_auth:+"$_auth"} \
+	    timeout 10 cgi-fcgi -bind -connect "$sock" </dev/null >"$5" \
+	    2>>"$work/cgi-fcgi.err"
+}
+
+run_table "$top_srcdir/tests/decisions.tab" send_fcgi
+
+# The sqlite3 shell changes the policy; the running process obeys at
+# the next request: bob loses the viewer role, then gets it back.
+send_fcgi GET /docs/guide.txt bob builder "$work/live1"
+split_response "$work/live1"
+check_eq "before revoke" "$(cat "$work/live1.status")" 200
+"$SQLITE3" -batch "$work/auth.db" \
+    "DELETE FROM members WHERE user = 'bob' AND role = 'viewer'"
+send_fcgi GET /docs/guide.txt bob builder "$work/live2"
+split_response "$work/live2"
+check_eq "after revoke in the shell" "$(cat "$work/live2.status")" 403
+"$SQLITE3" -batch "$work/auth.db" \
+    "INSERT INTO members (user, role) VALUES ('bob', 'viewer')"
+send_fcgi GET /docs/guide.txt bob builder "$work/live3"
+split_response "$work/live3"
+check_eq "after grant in the shell" "$(cat "$work/live3.status")" 200
+printf 'newpass\n' | "$ADMIN" -d "$work/auth.db" user passwd bob
+send_fcgi GET /docs/guide.txt bob builder "$work/live4"
+split_response "$work/live4"
+check_eq "old password after passwd" "$(cat "$work/live4.status")" 401
+send_fcgi GET /docs/guide.txt bob newpass "$work/live5"
+split_response "$work/live5"
+check_eq "new password after passwd" "$(cat "$work/live5.status")" 200
+
+# The admin replaces the database file: the process reopens it.
+cp "$work/auth.db" "$work/auth.db.new"
+"$SQLITE3" -batch "$work/auth.db.new" \
+    "UPDATE settings SET value = 'Replaced' WHERE name = 'realm'"
+mv "$work/auth.db.new" "$work/auth.db"
+send_fcgi GET /docs/guide.txt - - "$work/live6"
+split_response "$work/live6"
+check_eq "replaced database file" \
+    "$(grep '^WWW-Authenticate' "$work/live6.hdr")" \
+    'WWW-Authenticate: Basic realm="Replaced", charset="UTF-8"'
+
+# Denials went to FCGI_STDERR (what cgi-fcgi prints on stderr).
+grep -q '^portcullis: denied: client=127.0.0.1 status=403 reason=no-grant user="bob" method="GET" uri="/admin/"' \
+    "$work/cgi-fcgi.err" && ok "403 logged on FCGI_STDERR" ||
+    fail "403 not logged: $(head -5 "$work/cgi-fcgi.err")"
+if grep -q 'builder\|wonderland\|Basic ' "$work/cgi-fcgi.err" \
+    "$work/fcgi.err"; then
+	fail "a secret reached the log"
+else
+	ok "no secret in the log"
+fi
+
+# SIGTERM: the process exits cleanly.
+kill -TERM $fpid
+wait $fpid
+check_eq "exit status after SIGTERM" $? 0
+pids=
+
+finish fcgi

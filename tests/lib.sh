@@ -1,0 +1,164 @@
+# lib.sh: shared by the shell tests.  Source it; it sets up:
+#   $top_builddir, $top_srcdir   (make check exports them; else ".")
+#   $FCGI, $ADMIN                the built programs
+#   $work                        a fresh mktemp -d directory, removed on exit
+#   ok/fail/check_eq/finish      TAP-like lines and a closing count
+# Programs started in the background are registered with `started PID`
+# and only those PIDs are stopped on exit.
+
+set -u
+top_builddir=${top_builddir:-$(pwd)}
+top_srcdir=${top_srcdir:-$top_builddir}
+SQLITE3=${SQLITE3:-sqlite3}
+FCGI=$top_builddir/cgi-bin/portcullis.fcgi
+ADMIN=$top_builddir/src/portcullis
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+
+npass=0
+nfail=0
+pids=
+work=$(mktemp -d "${TMPDIR:-/tmp}/portcullis-test.XXXXXX") || exit 99
+
+cleanup()
+{
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $pids; do
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+started()
+{
+	pids="$pids $1"
+}
+
+ok()
+{
+	npass=$((npass + 1))
+	echo "ok $((npass + nfail)) - $*"
+}
+
+fail()
+{
+	nfail=$((nfail + 1))
+	echo "not ok $((npass + nfail)) - $*"
+}
+
+# check_eq WHAT GOT WANT
+check_eq()
+{
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		fail "$1: got [$2], want [$3]"
+	fi
+}
+
+# finish NAME: the closing line, and the exit status.
+finish()
+{
+	echo "$1: $npass passed, $nfail failed"
+	[ "$nfail" -eq 0 ] && [ "$npass" -gt 0 ]
+	exit $?
+}
+
+# skip_or_fail WHY: a missing server is a skip on a laptop, a failure
+# in CI.
+skip_or_fail()
+{
+	if [ -n "${CI:-}" ]; then
+		echo "not ok 1 - $1 (CI must have it)"
+		exit 1
+	fi
+	echo "SKIP: $1"
+	exit 77
+}
+
+# b64 STRING: base64 of the bytes of STRING, one line.
+b64()
+{
+	printf '%s' "$1" | base64 | tr -d '\n'
+}
+
+# split_response FILE: FILE.status (the code), FILE.hdr (header lines,
+# CR removed, no status line), FILE.body (the bytes after the blank
+# line).  Works for CGI output ("Status: 401 ...") and for HTTP
+# ("HTTP/1.1 401 ...").
+split_response()
+{
+	awk -v hdr="$1.hdr" -v st="$1.status" '
+		BEGIN { code = "200" }
+		NR == 1 && /^HTTP\// { code = $2; next }
+		{ sub(/\r$/, "") }
+		$0 == "" { exit }
+		/^Status: / { code = $2 }
+		{ print > hdr }
+		END { print code > st }
+	' "$1"
+	touch "$1.hdr"
+	# The body: everything after the first empty (CRLF) line.
+	perl -0777 -ne 'print $1 if /\r?\n\r?\n(.*)\z/s' "$1" > "$1.body"
+}
+
+# read_table FILE: the rows of a '|'-separated table without comments
+# and blank lines, fields trimmed, joined by '|'.
+read_table()
+{
+	sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' \
+	    -e 's/[[:space:]]*|[[:space:]]*/|/g' \
+	    -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "$1"
+}
+
+# demo_setup DIR: a database and a document root for the tests and
+# the demo (tests/demo-db.sh).
+demo_setup()
+{
+	sh "$top_srcdir/tests/demo-db.sh" "$1/auth.db" "$1/www" \
+	    >"$1/setup.log" 2>&1 || { cat "$1/setup.log"; return 1; }
+}
+
+# run_table TABLE SEND: for every row, `SEND method target user pass
+# out` must leave the raw response in out; asserts status, header
+# line and body.  user/pass "-" means no credentials.
+run_table()
+{
+	_n=0
+	while IFS='|' read -r m t u p st h f; do
+		_n=$((_n + 1))
+		_out=$work/resp.$_n
+		"$2" "$m" "$t" "$u" "$p" "$_out"
+		split_response "$_out"
+		_what="$m $t user=$u"
+		check_eq "$_what: status" "$(cat "$_out.status")" "$st"
+		if [ -n "$h" ]; then
+			if grep -qxF -- "$h" "$_out.hdr"; then
+				ok "$_what: $h"
+			else
+				fail "$_what: no [$h] in: $(tr '\n' '|' \
+				    < "$_out.hdr")"
+			fi
+		fi
+		if [ -n "$f" ]; then
+			if cmp -s "$_out.body" "$work/www/$f"; then
+				ok "$_what: body is $f"
+			else
+				fail "$_what: body is not $f"
+			fi
+		elif [ "$st" != 200 ] && [ "$m" != HEAD ] &&
+		    grep -q "root:" "$_out.body"; then
+			fail "$_what: leaked a file"
+		fi
+		case $st in
+		2*)	;;
+		*)	grep -q '^Vary:' "$_out.hdr" &&
+			    fail "$_what: Vary on a denial" ;;
+		esac
+	done <<EOT
+$(read_table "$1")
+EOT
+}
