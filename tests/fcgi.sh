@@ -57,6 +57,13 @@ send_fcgi GET /docs/guide.txt bob newpass "$work/live5"
 split_response "$work/live5"
 check_eq "new password after passwd" "$(cat "$work/live5.status")" 200
 
+# A resource without rules supports no method: 405, empty Allow.
+"$SQLITE3" -batch "$work/auth.db" "INSERT INTO resources (pattern) VALUES ('/closed/**')"
+send_fcgi GET /closed/x - - "$work/live7"
+split_response "$work/live7"
+check_eq "resource without rules" "$(cat "$work/live7.status")" 405
+check_eq "empty Allow" "$(grep '^Allow:' "$work/live7.hdr")" "Allow: "
+
 # The admin replaces the database file: the process reopens it.
 cp "$work/auth.db" "$work/auth.db.new"
 "$SQLITE3" -batch "$work/auth.db.new" \

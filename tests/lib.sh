@@ -118,7 +118,8 @@ read_table()
 # the demo (tests/demo-db.sh).
 demo_setup()
 {
-	sh "$top_srcdir/tests/demo-db.sh" "$1/auth.db" "$1/www" \
+	ADMIN=$ADMIN SQLITE3=$SQLITE3 sh "$top_srcdir/tests/demo-db.sh" \
+	    "$1/auth.db" "$1/www" \
 	    >"$1/setup.log" 2>&1 || { cat "$1/setup.log"; return 1; }
 }
 
