@@ -276,6 +276,20 @@ out:
 }
 
 /*
+ * The decision when the database could not be opened: res is what
+ * store_open_ro() said, detail its message.  500, or 503 when locked.
+ */
+void
+decide_nostore(enum storeres res, const char *detail, struct decision *d)
+{
+	memset(d, 0, sizeof(*d));
+	snprintf(d->realm, sizeof(d->realm), "Portcullis");
+	fail(d, NULL, res == STORE_OK ? STORE_ERROR : res);
+	snprintf(d->detail, sizeof(d->detail), "%s",
+	    detail == NULL ? "" : detail);
+}
+
+/*
  * The decision for a request req_parse() refused: 400, with why it
  * was refused for the log.
  */

@@ -267,6 +267,8 @@ enum mode {
 void		 decide(struct store *, const struct request *, enum mode,
 		    struct decision *);
 void		 decide_badreq(const struct request *, struct decision *);
+void		 decide_nostore(enum storeres, const char *,
+		    struct decision *);
 
 /* response.c */
 /*

@@ -83,19 +83,15 @@ static struct store *
 conf_store(struct conf *c, struct decision *d)
 {
 	enum storeres	 res;
+	char		 err[sizeof(d->detail)];
 
 	if (c->store != NULL && store_stale(c->store, c->db)) {
 		store_close(c->store);
 		c->store = NULL;
 	}
-	if (c->store != NULL)
-		return c->store;
-	c->store = store_open_ro(c->db, &res, d->detail, sizeof(d->detail));
-	if (c->store == NULL) {
-		d->verdict = res == STORE_BUSY ? VERDICT_BUSY : VERDICT_ERROR;
-		d->why = res == STORE_BUSY ? WHY_BUSY :
-		    res == STORE_SCHEMA ? WHY_SCHEMA : WHY_STORE;
-	}
+	if (c->store == NULL &&
+	    (c->store = store_open_ro(c->db, &res, err, sizeof(err))) == NULL)
+		decide_nostore(res, err, d);
 	return c->store;
 }
 
@@ -121,8 +117,7 @@ serve(struct conf *c, req_getter get, void *arg, struct writer *out,
 			store_close(c->store);	/* migrated: reopen */
 			c->store = NULL;
 		}
-	} else
-		snprintf(d.realm, sizeof(d.realm), "Portcullis");
+	}
 
 	head = strcmp(req.method, "HEAD") == 0;
 	if (d.verdict == VERDICT_ALLOW && c->root == NULL) {

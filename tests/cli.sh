@@ -1,0 +1,449 @@
+#!/bin/sh
+# cli.sh: `portcullis`, the administrator's program, end to end.
+#
+# Runs "$top_builddir/src/portcullis" on databases in a fresh temporary
+# directory and asserts the exact stdout, stderr and exit status of
+# every subcommand, and the rows left behind, read with the sqlite3
+# shell ($SQLITE3, else sqlite3).  Prints "ok N - ..." or
+# "not ok N - ..." per assertion, then "cli: P passed, F failed";
+# exits 1 if any failed.
+#
+# The assertions on `portcullis check` (the block under "check:"
+# below) run the server's decision path; CLI_CHECK=no skips them.
+
+set -u
+
+: "${top_builddir:?top_builddir must be set}"
+P=$top_builddir/src/portcullis
+SQLITE3=${SQLITE3:-sqlite3}
+CLI_CHECK=${CLI_CHECK:-yes}
+unset PORTCULLIS_DB
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/portcullis-cli.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+trap 'exit 1' HUP INT TERM
+DB=$T/auth.db
+TAB=$(printf '\t')
+n=0
+npass=0
+nfail=0
+
+# lines TEXT: TEXT and a newline, or nothing for "".
+lines() {
+	[ -z "$1" ] || printf '%s\n' "$1"
+}
+
+# result OK DESC: count and print one assertion's outcome.
+result() {
+	n=$((n + 1))
+	if [ "$1" -eq 1 ]; then
+		npass=$((npass + 1))
+		echo "ok $n - $2"
+	else
+		nfail=$((nfail + 1))
+		echo "not ok $n - $2"
+	fi
+}
+
+# run [-i INPUT] ARG...: run portcullis with INPUT (printf %s, so give
+# the newline) or nothing on stdin; keep stdout, stderr and status.
+run() {
+	if [ "$1" = -i ]; then
+		printf '%s' "$2" >"$T/in"
+		shift 2
+	else
+		: >"$T/in"
+	fi
+	"$P" "$@" <"$T/in" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+
+# expect DESC RC STDOUT STDERR: the last run exited RC and printed
+# exactly STDOUT and STDERR (lines; "" for nothing).
+expect() {
+	_ok=1
+	lines "$3" >"$T/wout"
+	lines "$4" >"$T/werr"
+	[ "$rc" -eq "$2" ] || _ok=0
+	cmp -s "$T/wout" "$T/out" || _ok=0
+	cmp -s "$T/werr" "$T/err" || _ok=0
+	result $_ok "$1"
+	if [ $_ok -eq 0 ]; then
+		echo "# exit $rc, want $2"
+		diff "$T/wout" "$T/out" | sed 's/^/# stdout: /'
+		diff "$T/werr" "$T/err" | sed 's/^/# stderr: /'
+	fi
+}
+
+# sql DESC QUERY WANT: QUERY on $DB prints exactly WANT (lines).
+sql() {
+	lines "$3" >"$T/wsql"
+	"$SQLITE3" -batch "$DB" "$2" >"$T/sql" 2>&1
+	if cmp -s "$T/wsql" "$T/sql"; then
+		result 1 "$1"
+	else
+		result 0 "$1"
+		diff "$T/wsql" "$T/sql" | sed 's/^/# /'
+	fi
+}
+
+# truth DESC COMMAND...: COMMAND succeeds.
+truth() {
+	_d=$1
+	shift
+	if "$@"; then
+		result 1 "$_d"
+	else
+		result 0 "$_d"
+	fi
+}
+
+USAGE='usage: portcullis [-d DB] init
+       portcullis [-d DB] user add|passwd NAME
+       portcullis [-d DB] user del|disable|enable NAME
+       portcullis [-d DB] user list
+       portcullis [-d DB] role add|del NAME
+       portcullis [-d DB] grant USER ROLE
+       portcullis [-d DB] revoke USER ROLE
+       portcullis [-d DB] rule add [--host HOST] PATTERN METHODS PRINCIPAL
+       portcullis [-d DB] rule list
+       portcullis [-d DB] rule del ID
+       portcullis [-d DB] check [--host HOST] [--mode responder|authorizer] METHOD TARGET [USER]'
+UNAME="must be 1-255 bytes of UTF-8 without ':' or control characters"
+# The schema's words (sql/0001-init.sql), as SQLite reports them.
+PATTERN_MSG='CHECK constraint failed: pattern must be an absolute path;'\
+' * and ** are whole segments, ** only last (see README)'
+METHODS_MSG="CHECK constraint failed: methods must be '*' or a"\
+" comma-separated list of HTTP method tokens, e.g. 'GET,POST'"
+ROLE_MSG="CHECK constraint failed: role name must be 1-255 of"\
+" A-Z a-z 0-9 . _ - and not 'all' or 'valid-user'"
+PRINC_MSG='rules: principal must be all, valid-user or an existing role'
+
+# --- usage and databases ----------------------------------------------
+run user list
+expect "no -d and no PORTCULLIS_DB: usage" 2 "" "$USAGE"
+run -d "$DB"
+expect "no command: usage" 2 "" "$USAGE"
+run -d "$DB" frobnicate
+expect "unknown command: usage" 2 "" "$USAGE"
+run -d "$DB" user list
+expect "missing database refused" 1 "" \
+    "portcullis: $DB: No such file or directory"
+truth "... and not created" test ! -e "$DB"
+
+run -d "$DB" init
+expect "init creates" 0 "" ""
+run -d "$DB" init
+expect "init again is a no-op" 0 "" ""
+sql "user_version is 1" "PRAGMA user_version" "1"
+sql "journal_mode is wal" "PRAGMA journal_mode" "wal"
+sql "realm setting" "SELECT name, value FROM settings" "realm|Portcullis"
+run -d "$DB" init extra
+expect "init takes no arguments" 2 "" "$USAGE"
+
+# --- users --------------------------------------------------------------
+run -i 's3cret
+' -d "$DB" user add alice
+expect "user add alice from stdin" 0 "" ""
+sql "alice has a yescrypt hash" \
+    "SELECT substr(hash, 1, 3), disabled, expires FROM users" '$y$|0|'
+run -i 'other
+' -d "$DB" user add alice
+expect "user add of an existing user" 1 "" \
+    "portcullis: user alice: already exists"
+run -i 'pw
+' -d "$DB" user add 'a:b'
+expect "user name with ':'" 1 "" "portcullis: user name: $UNAME"
+run -i 'pw
+' -d "$DB" user add "a${TAB}b"
+expect "user name with a control byte" 1 "" "portcullis: user name: $UNAME"
+run -i 'pw
+' -d "$DB" user add ""
+expect "empty user name" 1 "" "portcullis: user name: $UNAME"
+long=$(printf '%0256d' 0)
+run -i 'pw
+' -d "$DB" user add "$long"
+expect "256-byte user name" 1 "" "portcullis: user name: $UNAME"
+run -d "$DB" user add carol
+expect "no password line" 1 "" "portcullis: user carol: empty password"
+run -i '
+' -d "$DB" user add carol
+expect "empty password line" 1 "" "portcullis: user carol: empty password"
+pw1024=$(printf '%01024d' 0)
+run -i "$pw1024
+" -d "$DB" user add carol
+expect "1024-byte password" 1 "" \
+    "portcullis: user carol: password longer than 1023 bytes"
+run -i "$(printf '%0512d' 0)" -d "$DB" user add carol
+expect "512-byte password, more than crypt(3) takes" 1 "" \
+    "portcullis: user carol: password longer than 511 bytes (crypt(3))"
+sql "no carol after the refusals" "SELECT count(*) FROM users" "1"
+run -i "$(printf '%0511d' 0)" -d "$DB" user add dave
+expect "511-byte password, no newline" 0 "" ""
+run -i 'b0b
+' -d "$DB" user add bob
+expect "user add bob, CRLF line" 0 "" ""
+run -d "$DB" user add
+expect "user add without a name" 2 "" "$USAGE"
+
+old=$("$SQLITE3" -batch "$DB" "SELECT hash FROM users WHERE name = 'alice'")
+run -i 'n3w
+' -d "$DB" user passwd alice
+expect "user passwd alice" 0 "" ""
+sql "the hash changed" \
+    "SELECT hash <> '$old' AND hash GLOB '\$y\$*' FROM users
+     WHERE name = 'alice'" "1"
+run -i 'x
+' -d "$DB" user passwd nosuch
+expect "user passwd of a missing user" 1 "" \
+    "portcullis: user nosuch: no such user"
+
+# --- roles and members ------------------------------------------------
+run -d "$DB" role add editor
+expect "role add editor" 0 "" ""
+run -d "$DB" role add editor
+expect "role add of an existing role" 1 "" \
+    "portcullis: role editor: already exists"
+run -d "$DB" role add all
+expect "role all refused by the schema" 1 "" "portcullis: role all: $ROLE_MSG"
+run -d "$DB" role add 'valid-user'
+expect "role valid-user refused" 1 "" \
+    "portcullis: role valid-user: $ROLE_MSG"
+run -d "$DB" role add admins
+expect "role add admins" 0 "" ""
+run -d "$DB" grant alice editor
+expect "grant" 0 "" ""
+run -d "$DB" grant alice editor
+expect "grant again is idempotent" 0 "" ""
+run -d "$DB" grant alice admins
+expect "grant a second role" 0 "" ""
+sql "memberships" "SELECT user, role FROM members ORDER BY role" \
+    "alice|admins
+alice|editor"
+run -d "$DB" grant nosuch editor
+expect "grant to a missing user" 1 "" "portcullis: grant nosuch editor:"\
+" members: no such user (add it to users first)"
+run -d "$DB" grant alice nosuch
+expect "grant of a missing role" 1 "" "portcullis: grant alice nosuch:"\
+" members: no such role (add it to roles first)"
+run -d "$DB" user list
+expect "user list" 0 "alice${TAB}enabled${TAB}admins,editor
+bob${TAB}enabled${TAB}-
+dave${TAB}enabled${TAB}-" ""
+
+run -d "$DB" user disable bob
+expect "user disable" 0 "" ""
+sql "bob disabled" "SELECT disabled FROM users WHERE name = 'bob'" "1"
+"$SQLITE3" -batch "$DB" \
+    "UPDATE users SET expires = '2000-01-01' WHERE name = 'dave'"
+run -d "$DB" user list
+expect "user list: disabled, expired" 0 \
+    "alice${TAB}enabled${TAB}admins,editor
+bob${TAB}disabled${TAB}-
+dave${TAB}expired${TAB}-" ""
+run -d "$DB" user enable bob
+expect "user enable" 0 "" ""
+sql "bob enabled" "SELECT disabled FROM users WHERE name = 'bob'" "0"
+run -d "$DB" user disable nosuch
+expect "user disable of a missing user" 1 "" \
+    "portcullis: user nosuch: no such user"
+
+run -d "$DB" revoke alice admins
+expect "revoke" 0 "" ""
+run -d "$DB" revoke alice admins
+expect "revoke of a missing membership" 1 "" \
+    "portcullis: revoke alice admins: no such membership"
+sql "membership gone" "SELECT user, role FROM members" "alice|editor"
+
+# --- rules ----------------------------------------------------------------
+run -d "$DB" rule add '/docs/**' GET,HEAD editor
+expect "rule add prints the id" 0 "1" ""
+run -d "$DB" rule add --host 'WWW.Example.COM.:8080' '/pub/**' '*' all
+expect "rule add --host" 0 "2" ""
+sql "host stored canonical" "SELECT host FROM rules WHERE id = 2" \
+    "www.example.com"
+sql "resources made" \
+    "SELECT pattern, ifnull(host, '*') FROM resources ORDER BY pattern" \
+    "/docs/**|*
+/pub/**|www.example.com"
+run -d "$DB" rule add '/a*b' GET all
+expect "bad pattern refused by its CHECK" 1 "" \
+    "portcullis: rule add: $PATTERN_MSG"
+run -d "$DB" rule add /x 'GET,,POST' all
+expect "bad methods refused by their CHECK" 1 "" \
+    "portcullis: rule add: $METHODS_MSG"
+run -d "$DB" rule add /x GET nosuch
+expect "unknown principal refused" 1 "" "portcullis: rule add: $PRINC_MSG"
+run -d "$DB" rule add --host 'bad host' /x GET all
+expect "bad --host refused" 1 "" \
+    "portcullis: rule add: --host: not a valid host name"
+run -d "$DB" rule add /x GET
+expect "rule add without a principal" 2 "" "$USAGE"
+sql "no rule or resource from the refusals" \
+    "SELECT (SELECT count(*) FROM rules), (SELECT count(*) FROM resources)" \
+    "2|2"
+run -d "$DB" rule add /tmp GET valid-user
+expect "rule add, third" 0 "3" ""
+run -d "$DB" rule list
+expect "rule list" 0 "1${TAB}*${TAB}/docs/**${TAB}GET,HEAD${TAB}editor
+2${TAB}www.example.com${TAB}/pub/**${TAB}*${TAB}all
+3${TAB}*${TAB}/tmp${TAB}GET${TAB}valid-user" ""
+run -d "$DB" rule del 3
+expect "rule del" 0 "" ""
+run -d "$DB" rule del 3
+expect "rule del of a missing rule" 1 "" "portcullis: rule 3: no such rule"
+run -d "$DB" rule del x3
+expect "rule del of a non-number" 1 "" "portcullis: rule del: not a rule id"
+
+run -d "$DB" role del editor
+expect "role del" 0 "" ""
+sql "role del drops its members and rules" \
+    "SELECT (SELECT count(*) FROM members),
+     (SELECT count(*) FROM rules WHERE principal = 'editor')" \
+    "0|0"
+run -d "$DB" rule list
+expect "rule list after role del" 0 \
+    "2${TAB}www.example.com${TAB}/pub/**${TAB}*${TAB}all" ""
+run -d "$DB" role del editor
+expect "role del of a missing role" 1 "" "portcullis: role editor: no such role"
+
+run -d "$DB" user del dave
+expect "user del" 0 "" ""
+run -d "$DB" user del dave
+expect "user del of a missing user" 1 "" "portcullis: user dave: no such user"
+
+PORTCULLIS_DB=$DB
+export PORTCULLIS_DB
+run user list
+expect "PORTCULLIS_DB names the database" 0 \
+    "alice${TAB}enabled${TAB}-
+bob${TAB}enabled${TAB}-" ""
+unset PORTCULLIS_DB
+
+# --- schema versions ------------------------------------------------------
+NEW=$T/new.db
+run -d "$NEW" init
+"$SQLITE3" -batch "$NEW" "PRAGMA user_version = 99"
+run -d "$NEW" user list
+expect "newer database refused" 1 "" \
+    "portcullis: $NEW: schema version 99 is newer than this program's (1)"
+run -d "$NEW" init
+expect "init refuses a newer database" 1 "" \
+    "portcullis: $NEW: schema version 99 is newer than this program's (1)"
+OLD=$T/old.db
+"$SQLITE3" -batch "$OLD" "CREATE TABLE t (x); DROP TABLE t"
+run -d "$OLD" role add x
+expect "unmigrated database refused" 1 "" \
+    "portcullis: $OLD: schema version 0, expected 1: run portcullis init"
+run -d "$OLD" init
+expect "init migrates it" 0 "" ""
+MAIN=$DB
+DB=$OLD
+sql "... to version 1, in WAL mode" "PRAGMA user_version; PRAGMA journal_mode" \
+    "1
+wal"
+BAD=$T/bad.db
+"$SQLITE3" -batch "$BAD" "CREATE TABLE rules (x)"
+run -d "$BAD" init
+expect "a failing migration is reported" 1 "" \
+    "portcullis: $BAD: migration 1: table rules already exists"
+DB=$BAD
+sql "... and rolled back whole" \
+    "PRAGMA user_version; SELECT name FROM sqlite_schema ORDER BY name" \
+    "0
+rules"
+DB=$MAIN
+
+# --- check: the server's decision path -----------------------------------
+if [ "$CLI_CHECK" = yes ]; then
+	# Ids are max + 1: deleted rule 3 was the highest, so 3 again.
+	run -d "$DB" rule add '/open/**' GET all
+	expect "check setup: rule for all" 0 "3" ""
+	run -d "$DB" rule add '/priv/**' GET valid-user
+	expect "check setup: rule for valid-user" 0 "4" ""
+
+	run -d "$DB" check GET /open/a
+	expect "check: anonymous GET on an all rule" 0 "path: /open/a
+host: -
+resource: /open/**
+rule: 3
+user: -
+reason: grant-all
+status: 200 OK
+Status: 200 OK
+Cache-Control: no-store
+Content-Type: text/plain; charset=utf-8
+Content-Length: 8" ""
+
+	run -i 'wrong
+' -d "$DB" check GET /priv/x alice
+	expect "check: wrong password is 401 with a challenge" 1 \
+	    "path: /priv/x
+host: -
+resource: /priv/**
+rule: -
+user: -
+reason: bad-password
+status: 401 Unauthorized
+Status: 401 Unauthorized
+WWW-Authenticate: Basic realm=\"Portcullis\", charset=\"UTF-8\"
+Cache-Control: no-store
+Content-Type: text/plain; charset=utf-8
+Content-Length: 17" ""
+
+	run -i 'n3w
+' -d "$DB" check --mode responder GET '/priv/a//b/../x?q=1' alice
+	expect "check: valid user, canonical path" 0 "path: /priv/a/x
+host: -
+resource: /priv/**
+rule: 4
+user: alice
+reason: grant-valid-user
+status: 200 OK
+Status: 200 OK
+Cache-Control: no-store
+Content-Type: text/plain; charset=utf-8
+Content-Length: 8" ""
+
+	run -i 'b0b' -d "$DB" check --host WWW.example.com:80 GET /pub/p bob
+	expect "check: --host picks the host's resource" 0 "path: /pub/p
+host: www.example.com
+resource: /pub/** host www.example.com
+rule: 2
+user: -
+reason: grant-all
+status: 200 OK
+Status: 200 OK
+Cache-Control: no-store
+Content-Type: text/plain; charset=utf-8
+Content-Length: 8" ""
+
+	run -d "$DB" check GET /%2e%2e/
+	expect "check: encoded dot-dot is 400" 1 "path: -
+host: -
+resource: -
+rule: -
+user: -
+reason: bad-target
+status: 400 Bad Request
+Status: 400 Bad Request
+Cache-Control: no-store
+Content-Type: text/plain; charset=utf-8
+Content-Length: 16" ""
+
+	run -d "$T/none.db" check GET /open/a
+	expect "check: missing database is 500" 2 "path: /open/a
+host: -
+resource: -
+rule: -
+user: -
+reason: store
+status: 500 Internal Server Error
+Status: 500 Internal Server Error
+Cache-Control: no-store
+Content-Type: text/plain; charset=utf-8
+Content-Length: 26" "portcullis: check: $T/none.db: No such file or directory"
+fi
+
+echo "cli: $npass passed, $nfail failed"
+[ "$nfail" -eq 0 ]

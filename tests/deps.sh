@@ -1,0 +1,39 @@
+#!/bin/sh
+# deps.sh: install, from Debian 12's archive, whatever of what
+# Portcullis needs to build, test and run its demo is missing.
+# As root it calls apt-get itself; otherwise through sudo.
+# Installing a web server package must not start that server on the
+# machine's public addresses: while installing, a policy-rc.d keeps
+# services from starting (unless one exists already).
+set -eu
+
+PKGS="build-essential autoconf automake pkgconf libfcgi-dev libfcgi-bin
+libsqlite3-dev sqlite3 libcrypt-dev libsodium-dev check lighttpd curl
+mandoc valgrind whois apache2-utils"
+
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q 'install ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=
+else
+	SUDO=sudo
+fi
+echo "deps.sh: installing:$missing"
+prc=/usr/sbin/policy-rc.d
+made_prc=
+if [ ! -e "$prc" ]; then
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$prc" >/dev/null
+	$SUDO chmod 755 "$prc"
+	made_prc=1
+fi
+rc=0
+$SUDO apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+    --no-install-recommends $missing || rc=$?
+[ -n "$made_prc" ] && $SUDO rm -f "$prc"
+exit $rc

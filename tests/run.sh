@@ -1,0 +1,44 @@
+#!/bin/sh
+# run.sh: every test, from a clean checkout.  The README's test
+# command and what .ci/run calls.
+#  1. the sanitizer build (ASan + UBSan, warnings are errors):
+#     make check = the Check suites, then the CLI, CGI, FastCGI and
+#     lighttpd integration tests and the man page lint;
+#  2. a plain build whose Check suites run again under valgrind;
+#  3. make distcheck (the tarball builds, installs and passes).
+# Builds go to build-*/ below the checkout.
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+sh tests/deps.sh
+autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
+
+failed=0
+step()
+{
+	echo "=== $*"
+}
+
+step "sanitizer build: make check"
+rm -rf build-asan && mkdir build-asan
+( cd build-asan && ../configure -q --enable-werror --enable-asan &&
+    make -s -j"$jobs" && make -j"$jobs" check ) || {
+	cat build-asan/test-suite.log 2>/dev/null | tail -80
+	failed=$((failed + 1))
+}
+
+step "valgrind: the Check suites"
+rm -rf build-vg && mkdir build-vg
+( cd build-vg && ../configure -q --enable-werror && make -s -j"$jobs" &&
+    make -s check-valgrind ) || failed=$((failed + 1))
+
+step "make distcheck"
+( cd build-vg && make -s distcheck >distcheck.log 2>&1 &&
+    grep 'archives ready' distcheck.log ) ||
+    { tail -40 build-vg/distcheck.log; failed=$((failed + 1)); }
+
+passed=$((3 - failed))
+echo "run: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
