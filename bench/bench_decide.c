@@ -126,7 +126,7 @@ main(int argc, char *argv[])
 			if (req_parse(&req, get, env) != REQ_OK)
 				return 1;
 			t = now();
-			decide(s, &req, MODE_RESPONDER, &d);
+			decide(s, &req, &d);
 			kases[i].secs += now() - t;
 			if (d.verdict != kases[i].want) {
 				fprintf(stderr, "%s: verdict %d\n",

@@ -58,7 +58,7 @@ usage(void)
 	    "       portcullis [-d DB] rule list\n"
 	    "       portcullis [-d DB] rule del ID\n"
 	    "       portcullis [-d DB] check [--host HOST] "
-	    "[--mode responder|authorizer] METHOD TARGET [USER]\n",
+	    "[--mode MODE] METHOD TARGET [USER]\n",
 	    stderr);
 	exit(2);
 }
@@ -630,8 +630,13 @@ check_print(const struct request *r, const struct decision *d)
 		return -1;
 	w.write = buf_write;
 	w.arg = b;
-	rc = d->verdict == VERDICT_ALLOW ? resp_allowed(&w, d, 1) :
-	    resp_denial(&w, d, 1);
+	/* In responder mode the file's own headers follow the status. */
+	if (d->verdict != VERDICT_ALLOW)
+		rc = resp_denial(&w, d, 1);
+	else if (d->mode == MODE_RESPONDER)
+		rc = wr_puts(&w, "Status: 200 OK\r\n\r\n");
+	else
+		rc = resp_allowed(&w, d, 1);
 	if (rc == -1) {
 		free(b);
 		return -1;
@@ -665,7 +670,7 @@ check_print(const struct request *r, const struct decision *d)
 }
 
 /*
- * check [--host HOST] [--mode responder|authorizer] METHOD TARGET
+ * check [--host HOST] [--mode MODE] METHOD TARGET
  * [USER]: decide a request as the server would, USER's password on
  * stdin.  Exit 0 on allow, 2 on a 5xx, else 1.
  */
@@ -674,12 +679,11 @@ cmd_check(const char *db, int argc, char *argv[])
 {
 	static const char *const names[] = { "host", "mode" };
 	const char	*vals[2] = { NULL, NULL };
-	struct param	 params[6];
+	struct param	 params[9];
 	struct request	 r;
 	struct decision	 d;
 	struct store	*s;
 	enum storeres	 sr = STORE_ERROR;
-	enum mode	 mode = MODE_RESPONDER;	/* as portcullis.fcgi */
 	char		 pass[PASS_MAX + 2];
 	char		 up[NAME_MAX_LEN + PASS_MAX + 2];
 	char		 authz[6 + 4 * ((sizeof(up) + 2) / 3) + 1];
@@ -698,13 +702,29 @@ cmd_check(const char *db, int argc, char *argv[])
 	argv += k;
 	if (argc != 2 && argc != 3)
 		usage();
-	if (vals[1] != NULL && strcmp(vals[1], "authorizer") == 0)
-		mode = MODE_AUTHORIZER;
-	else if (vals[1] != NULL && strcmp(vals[1], "responder") != 0)
+	/*
+	 * The mode as the web server would signal it: the FastCGI role,
+	 * or PORTCULLIS_MODE; forward_auth finds the original method and
+	 * URI in X-Forwarded-*.
+	 */
+	if (vals[1] == NULL || strcmp(vals[1], "responder") == 0 ||
+	    strcmp(vals[1], "auth_request") == 0) {
+		params[np++] = (struct param){ "PORTCULLIS_MODE",
+		    vals[1] == NULL ? "responder" : vals[1] };
+		params[np++] = (struct param){ "REQUEST_METHOD", argv[0] };
+		params[np++] = (struct param){ "REQUEST_URI", argv[1] };
+	} else if (strcmp(vals[1], "authorizer") == 0) {
+		params[np++] = (struct param){ "FCGI_ROLE", "AUTHORIZER" };
+		params[np++] = (struct param){ "REQUEST_METHOD", argv[0] };
+		params[np++] = (struct param){ "REQUEST_URI", argv[1] };
+	} else if (strcmp(vals[1], "forward_auth") == 0) {
+		params[np++] = (struct param){ "PORTCULLIS_MODE", vals[1] };
+		params[np++] = (struct param){ "HTTP_X_FORWARDED_METHOD",
+		    argv[0] };
+		params[np++] = (struct param){ "HTTP_X_FORWARDED_URI",
+		    argv[1] };
+	} else
 		usage();
-
-	params[np++] = (struct param){ "REQUEST_METHOD", argv[0] };
-	params[np++] = (struct param){ "REQUEST_URI", argv[1] };
 	params[np++] = (struct param){ "REMOTE_ADDR", "cli" };
 	if (vals[0] != NULL)
 		params[np++] = (struct param){ "HTTP_HOST", vals[0] };
@@ -726,7 +746,10 @@ cmd_check(const char *db, int argc, char *argv[])
 			fail("check", "cannot encode the credentials");
 			goto out;
 		}
+		/* The decision reads the one the proxy_auth setting names. */
 		params[np++] = (struct param){ "HTTP_AUTHORIZATION", authz };
+		params[np++] = (struct param){ "HTTP_PROXY_AUTHORIZATION",
+		    authz };
 	}
 	params[np] = (struct param){ NULL, NULL };
 
@@ -734,11 +757,11 @@ cmd_check(const char *db, int argc, char *argv[])
 	if (req_parse(&r, param_get, params) != REQ_OK)
 		decide_badreq(&r, &d);
 	else if ((s = store_open_ro(db, &sr, err, sizeof(err))) == NULL) {
-		decide_nostore(sr, err, &d);
+		decide_nostore(&r, sr, err, &d);
 		fail("check", sr == STORE_SCHEMA ? "wrong schema version: "
 		    "run portcullis init" : err);
 	} else {
-		decide(s, &r, mode, &d);
+		decide(s, &r, &d);
 		store_close(s);
 	}
 	if ((unsigned)d.verdict >= VERDICT__MAX ||

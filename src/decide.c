@@ -80,25 +80,55 @@ fail(struct decision *d, struct store *s, enum storeres res)
 }
 
 /*
- * Check the request's Basic credentials.  Returns 1 (d->user set),
+ * A user Apache authenticated (req->ruser): known to us or not, but
+ * not disabled or expired here.  Returns 1, 0 (d->why says why not)
+ * or -1 on a store error.
+ */
+static int
+trusted(struct store *s, const struct request *req, struct decision *d)
+{
+	char	 hash[PW_HASH_MAX + 1];
+	int	 disabled = 0, expired = 0, rc;
+
+	snprintf(d->claimed, sizeof(d->claimed), "%s", req->ruser);
+	rc = store_user(s, req->ruser, strlen(req->ruser), hash,
+	    sizeof(hash), &disabled, &expired);
+	explicit_bzero(hash, sizeof(hash));
+	if (rc == -1)
+		return -1;
+	if (disabled || expired) {
+		d->why = disabled ? WHY_DISABLED_USER : WHY_EXPIRED_USER;
+		return 0;
+	}
+	memcpy(d->user, d->claimed, sizeof(d->user));
+	return 1;
+}
+
+/*
+ * Check the request's Basic credentials: Authorization, or
+ * Proxy-Authorization when proxy is set.  Returns 1 (d->user set),
  * 0 (d->why says why not), or -1 on a store or library error.  An
  * unknown user costs one dummy verification, as a known one does.
  */
 static int
-authenticate(struct store *s, const struct request *req,
+authenticate(struct store *s, const struct request *req, int proxy,
     struct decision *d)
 {
 	struct cred	 c;
 	char		 hash[PW_HASH_MAX + 1];
+	const char	*hdr = proxy ? req->pauthz : req->authz;
+	size_t		 hdrsz = proxy ? req->pauthzsz : req->authzsz;
 	int		 disabled = 0, expired = 0, ret = 0;
 
+	if (!proxy && req->ruser[0] != '\0')
+		return trusted(s, req, d);
 	memset(&c, 0, sizeof(c));
 	hash[0] = '\0';
-	if (req->authz_toolong) {
+	if (proxy ? req->pauthz_toolong : req->authz_toolong) {
 		d->why = WHY_BAD_HEADER;
 		goto out;
 	}
-	switch (cred_parse_basic(&c, req->authz, req->authzsz)) {
+	switch (cred_parse_basic(&c, hdr, hdrsz)) {
 	case CRED_OK:
 		break;
 	case CRED_NONE:
@@ -159,7 +189,7 @@ out:
  * Returns 0, or -1 on a store error.
  */
 static int
-decide_grants(struct store *s, const struct request *req,
+decide_grants(struct store *s, const struct request *req, int proxy,
     const struct grants *g, struct decision *d)
 {
 	size_t	 i;
@@ -178,10 +208,10 @@ decide_grants(struct store *s, const struct request *req,
 		d->anonymous = 1;
 		return 0;
 	}
-	if ((rc = authenticate(s, req, d)) == -1)
+	if ((rc = authenticate(s, req, proxy, d)) == -1)
 		return -1;
 	if (rc == 0) {
-		d->verdict = VERDICT_NOAUTH;
+		d->verdict = proxy ? VERDICT_PROXYAUTH : VERDICT_NOAUTH;
 		return 0;
 	}
 	if (g->valid_rule != 0) {
@@ -206,20 +236,21 @@ decide_grants(struct store *s, const struct request *req,
 }
 
 /*
- * Decide one parsed request (req_parse() returned REQ_OK).  s may be
- * NULL (the database could not be opened): the answer is then 500.
- * Fills *d; never fails to fill it.
+ * Decide one parsed request (req_parse() returned REQ_OK) in the mode
+ * the request was made in.  s may be NULL (the database could not be
+ * opened): the answer is then 500.  Fills *d; never fails to fill it.
  */
 void
-decide(struct store *s, const struct request *req, enum mode mode,
-    struct decision *d)
+decide(struct store *s, const struct request *req, struct decision *d)
 {
 	struct grants	 g;
 	struct best	 b;
 	struct walk	 w;
 	enum storeres	 res;
+	int		 proxy;
 
 	memset(d, 0, sizeof(*d));
+	d->mode = req->mode;
 	d->verdict = VERDICT_ERROR;
 	d->why = WHY_STORE;
 	snprintf(d->realm, sizeof(d->realm), "Portcullis");
@@ -231,7 +262,7 @@ decide(struct store *s, const struct request *req, enum mode mode,
 		fail(d, s, res);
 		return;
 	}
-	if (store_realm(s, d->realm, sizeof(d->realm)) == -1)
+	if (store_settings(s, d->realm, sizeof(d->realm), &proxy) == -1)
 		goto err;
 
 	memset(&b, 0, sizeof(b));
@@ -254,7 +285,7 @@ decide(struct store *s, const struct request *req, enum mode mode,
 	policy_grants_init(&g);
 	w.g = &g;
 	w.method = req->method;
-	w.responder = mode == MODE_RESPONDER;
+	w.responder = req->mode == MODE_RESPONDER;
 	if (store_rules(s, b.pattern, b.host, walk_rule, &w) == -1)
 		goto err;
 	policy_grants_finish(&g, req->method, w.responder);
@@ -264,13 +295,18 @@ decide(struct store *s, const struct request *req, enum mode mode,
 		    "roles on one resource");
 		goto out;
 	}
-	if (decide_grants(s, req, &g, d) == 0)
+	if (decide_grants(s, req, proxy, &g, d) == -1)
+		goto err;
+	/* The deciding modes hand the user's roles to the server. */
+	if (d->verdict != VERDICT_ALLOW || d->user[0] == '\0' ||
+	    req->mode == MODE_RESPONDER ||
+	    store_roles(s, d->user, d->roles, sizeof(d->roles)) == 0)
 		goto out;
 err:
 	d->verdict = VERDICT_ERROR;
 	fail(d, s, store_busy(s) ? STORE_BUSY : STORE_ERROR);
 	d->anonymous = 0;
-	d->user[0] = '\0';
+	d->user[0] = d->roles[0] = '\0';
 out:
 	store_end(s);
 }
@@ -280,9 +316,11 @@ out:
  * store_open_ro() said, detail its message.  500, or 503 when locked.
  */
 void
-decide_nostore(enum storeres res, const char *detail, struct decision *d)
+decide_nostore(const struct request *req, enum storeres res,
+    const char *detail, struct decision *d)
 {
 	memset(d, 0, sizeof(*d));
+	d->mode = req->mode;
 	snprintf(d->realm, sizeof(d->realm), "Portcullis");
 	fail(d, NULL, res == STORE_OK ? STORE_ERROR : res);
 	snprintf(d->detail, sizeof(d->detail), "%s",
@@ -291,18 +329,26 @@ decide_nostore(enum storeres res, const char *detail, struct decision *d)
 
 /*
  * The decision for a request req_parse() refused: 400, with why it
- * was refused for the log.
+ * was refused for the log; 500 for an unknown PORTCULLIS_MODE, the
+ * server's configuration error.
  */
 void
 decide_badreq(const struct request *req, struct decision *d)
 {
 	memset(d, 0, sizeof(*d));
+	d->mode = req->mode;
 	d->verdict = VERDICT_BADREQ;
 	snprintf(d->realm, sizeof(d->realm), "Portcullis");
 	if (req->bad != NULL && strcmp(req->bad, "bad-method") == 0)
 		d->why = WHY_BAD_METHOD;
 	else if (req->bad != NULL && strcmp(req->bad, "bad-host") == 0)
 		d->why = WHY_BAD_HOST;
+	else if (req->bad != NULL && strcmp(req->bad, "no-forwarded") == 0)
+		d->why = WHY_NO_FORWARDED;
+	else if (req->bad != NULL && strcmp(req->bad, "bad-mode") == 0) {
+		d->verdict = VERDICT_ERROR;
+		d->why = WHY_BAD_MODE;
+	}
 	else
 		d->why = WHY_BAD_TARGET;
 	snprintf(d->detail, sizeof(d->detail), "%s",

@@ -28,13 +28,14 @@
 #define REALM_MAX	255	/* settings.realm (schema agrees) */
 #define PATTERN_MAX	REQ_PATH_MAX	/* resources.pattern */
 #define ALLOW_MAX	1024	/* Allow header value */
-#define POLICY_ROLES_MAX 64	/* distinct roles granted one method on one resource */
+#define POLICY_ROLES_MAX 64
+#define ROLES_MAX	4096	/* a user's roles, ","-joined */	/* distinct roles granted one method on one resource */
 
 /*
  * The schema version this build reads and writes: the number of the
  * highest sql/NNNN-*.sql migration.
  */
-#define SCHEMA_VERSION	1
+#define SCHEMA_VERSION	2
 
 /* migrations.c: generated from sql/ by build-aux/sql2c.sh */
 extern const char *const migrations[];
@@ -72,6 +73,18 @@ int		 host_canon(char *, size_t, const char *, size_t);
 
 /* request.c */
 /*
+ * How the web server asks (README, "Deploying behind..."); request.c
+ * tells which from the request itself.
+ */
+enum mode {
+	MODE_RESPONDER,		/* decide, then serve the file */
+	MODE_AUTHORIZER,	/* FastCGI AUTHORIZER role: lighttpd, Apache */
+	MODE_AUTH_REQUEST,	/* nginx auth_request (PORTCULLIS_MODE) */
+	MODE_FORWARD_AUTH,	/* Caddy forward_auth, Traefik via a bridge */
+	MODE__MAX
+};
+
+/*
  * Everything a decision reads from the request, copied out of the
  * CGI environment or the FastCGI parameters (which libfcgi frees at
  * the next accept).  Fixed buffers; no allocation per request.
@@ -81,9 +94,15 @@ struct request {
 	char		 path[REQ_PATH_MAX + 1];	/* canonical */
 	char		 host[REQ_HOST_MAX + 1];	/* canonical, "" if none */
 	char		 addr[REQ_ADDR_MAX + 1];	/* REMOTE_ADDR for logs */
+	enum mode	 mode;
 	char		 authz[CRED_B64_MAX + 64];	/* Authorization, or "" */
 	size_t		 authzsz;
 	int		 authz_toolong;			/* header over the cap */
+	char		 pauthz[CRED_B64_MAX + 64];	/* Proxy-Authorization */
+	size_t		 pauthzsz;
+	int		 pauthz_toolong;
+	char		 ruser[NAME_MAX_LEN + 1];	/* authenticated by
+							   Apache, or "" */
 	const char	*inm;				/* If-None-Match, borrowed */
 	const char	*ims;				/* If-Modified-Since, borrowed */
 	enum pathres	 pathres;			/* why path is unusable */
@@ -119,6 +138,8 @@ int		 b64_decode(char *, size_t, const char *, size_t, size_t *);
 size_t		 b64_encode(char *, size_t, const void *, size_t);
 enum credres	 cred_parse_basic(struct cred *, const char *, size_t);
 void		 cred_wipe(struct cred *);
+
+extern const char *const mode_str[MODE__MAX];
 
 /* passwd.c */
 enum pwres {
@@ -174,6 +195,7 @@ enum verdict {
 	VERDICT_ALLOW,		/* 200 (or the file, in responder mode) */
 	VERDICT_BADREQ,		/* 400 */
 	VERDICT_NOAUTH,		/* 401 + WWW-Authenticate */
+	VERDICT_PROXYAUTH,	/* 407 + Proxy-Authenticate */
 	VERDICT_FORBIDDEN,	/* 403 */
 	VERDICT_NOTFOUND,	/* 404: allowed, but no such file */
 	VERDICT_METHOD,		/* 405 + Allow */
@@ -190,6 +212,8 @@ enum why {
 	WHY_BAD_TARGET,
 	WHY_BAD_METHOD,
 	WHY_BAD_HOST,
+	WHY_BAD_MODE,
+	WHY_NO_FORWARDED,
 	WHY_NO_RESOURCE,
 	WHY_NO_METHOD,
 	WHY_GRANT_ALL,
@@ -228,6 +252,8 @@ struct decision {
 	char		 rhost[REQ_HOST_MAX + 1];	/* its host, "" = any */
 	int64_t		 rule;				/* deciding rule, or 0 */
 	int		 anonymous;			/* granted to all */
+	enum mode	 mode;				/* of the request */
+	char		 roles[ROLES_MAX];		/* the user's, ","-joined */
 	char		 detail[256];			/* log-only detail */
 };
 
@@ -249,7 +275,8 @@ int		 store_stale(const struct store *, const char *);
 enum storeres	 store_begin(struct store *);
 void		 store_end(struct store *);
 int		 store_busy(const struct store *);
-int		 store_realm(struct store *, char *, size_t);
+int		 store_settings(struct store *, char *, size_t, int *);
+int		 store_roles(struct store *, const char *, char *, size_t);
 int		 store_resources(struct store *, const char *,
 		    void (*)(void *, const char *, const char *), void *);
 int		 store_rules(struct store *, const char *, const char *,
@@ -260,15 +287,11 @@ int		 store_user(struct store *, const char *, size_t, char *,
 int		 store_member(struct store *, const char *, const char *);
 
 /* decide.c */
-enum mode {
-	MODE_RESPONDER,		/* serve the file on allow */
-	MODE_AUTHORIZER,	/* answer "allowed" on allow */
-};
-void		 decide(struct store *, const struct request *, enum mode,
+void		 decide(struct store *, const struct request *,
 		    struct decision *);
 void		 decide_badreq(const struct request *, struct decision *);
-void		 decide_nostore(enum storeres, const char *,
-		    struct decision *);
+void		 decide_nostore(const struct request *, enum storeres,
+		    const char *, struct decision *);
 
 /* response.c */
 /*

@@ -21,6 +21,8 @@ const char *const why_str[WHY__MAX] = {
 	[WHY_BAD_TARGET] = "bad-target",
 	[WHY_BAD_METHOD] = "bad-method",
 	[WHY_BAD_HOST] = "bad-host",
+	[WHY_BAD_MODE] = "bad-mode",
+	[WHY_NO_FORWARDED] = "no-forwarded",
 	[WHY_NO_RESOURCE] = "no-resource",
 	[WHY_NO_METHOD] = "no-method",
 	[WHY_GRANT_ALL] = "grant-all",
@@ -170,11 +172,13 @@ log_decision(struct writer *w, const struct request *req,
 
 	switch (v) {
 	case VERDICT_NOAUTH:
+	case VERDICT_PROXYAUTH:
 	case VERDICT_BADREQ:
 	case VERDICT_FORBIDDEN:
 	case VERDICT_NOTFOUND:
 	case VERDICT_METHOD:
-		if (v == VERDICT_NOAUTH && why_authfail(d->why)) {
+		if ((v == VERDICT_NOAUTH || v == VERDICT_PROXYAUTH) &&
+		    why_authfail(d->why)) {
 			log_escape(user, sizeof(user), d->claimed);
 			n = snprintf(line, sizeof(line), "portcullis: auth "
 			    "failure: client=%s reason=%s user=\"%s\" "

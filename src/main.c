@@ -80,7 +80,7 @@ fcgx_get(void *arg, const char *name)
  * filled in as the error to answer.
  */
 static struct store *
-conf_store(struct conf *c, struct decision *d)
+conf_store(struct conf *c, const struct request *req, struct decision *d)
 {
 	enum storeres	 res;
 	char		 err[sizeof(d->detail)];
@@ -91,8 +91,34 @@ conf_store(struct conf *c, struct decision *d)
 	}
 	if (c->store == NULL &&
 	    (c->store = store_open_ro(c->db, &res, err, sizeof(err))) == NULL)
-		decide_nostore(res, err, d);
+		decide_nostore(req, res, err, d);
 	return c->store;
+}
+
+/*
+ * Responder mode, after an allow: the file is the answer.  A missing
+ * file or document root turns d into the 404 or 500 it was answered
+ * with, for the log.
+ */
+static void
+serve_file(struct conf *c, struct writer *out, const struct request *req,
+    struct decision *d, int head)
+{
+	int	 status;
+
+	if (c->root == NULL) {
+		d->verdict = VERDICT_ERROR;
+		d->why = WHY_NO_FILE;
+		snprintf(d->detail, sizeof(d->detail), "no document root "
+		    "(PORTCULLIS_ROOT or -r)");
+		(void)resp_denial(out, d, head);
+		return;
+	}
+	status = file_serve(out, c->root, req, d, head);
+	if (status == 404 || status == 500) {
+		d->verdict = status == 404 ? VERDICT_NOTFOUND : VERDICT_ERROR;
+		d->why = WHY_NO_FILE;
+	}
 }
 
 /*
@@ -106,13 +132,13 @@ serve(struct conf *c, req_getter get, void *arg, struct writer *out,
 	struct request	 req;
 	struct decision	 d;
 	struct store	*s;
-	int		 head, status;
+	int		 head;
 
 	memset(&d, 0, sizeof(d));
 	if (req_parse(&req, get, arg) != REQ_OK)
 		decide_badreq(&req, &d);
-	else if ((s = conf_store(c, &d)) != NULL) {
-		decide(s, &req, MODE_RESPONDER, &d);
+	else if ((s = conf_store(c, &req, &d)) != NULL) {
+		decide(s, &req, &d);
 		if (d.why == WHY_SCHEMA) {
 			store_close(c->store);	/* migrated: reopen */
 			c->store = NULL;
@@ -120,21 +146,12 @@ serve(struct conf *c, req_getter get, void *arg, struct writer *out,
 	}
 
 	head = strcmp(req.method, "HEAD") == 0;
-	if (d.verdict == VERDICT_ALLOW && c->root == NULL) {
-		d.verdict = VERDICT_ERROR;
-		d.why = WHY_NO_FILE;
-		snprintf(d.detail, sizeof(d.detail), "no document root "
-		    "(PORTCULLIS_ROOT or -r)");
-	}
-	if (d.verdict == VERDICT_ALLOW) {
-		status = file_serve(out, c->root, &req, &d, head);
-		if (status == 404 || status == 500) {
-			d.verdict = status == 404 ? VERDICT_NOTFOUND :
-			    VERDICT_ERROR;
-			d.why = WHY_NO_FILE;
-		}
-	} else
+	if (d.verdict != VERDICT_ALLOW)
 		(void)resp_denial(out, &d, head);
+	else if (d.mode != MODE_RESPONDER)
+		(void)resp_allowed(out, &d, head);
+	else
+		serve_file(c, out, &req, &d, head);
 	log_decision(log, &req, &d);
 	req_wipe(&req);
 }

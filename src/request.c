@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "extern.h"
@@ -19,20 +20,126 @@
 #define HOST_RAW_MAX	(REQ_HOST_MAX + 1 + 6)
 
 /*
+ * Copy a header value whole into buf (bufsz bytes with the NUL) or
+ * not at all: *toolong is set when it does not fit.  NULL and ""
+ * are no header.  Returns the length copied.
+ */
+static size_t
+req_copy(char *buf, size_t bufsz, const char *v, int *toolong)
+{
+	size_t	 n;
+
+	if (v == NULL)
+		return 0;
+	if ((n = strnlen(v, bufsz)) == bufsz) {
+		*toolong = 1;
+		return 0;
+	}
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	return n;
+}
+
+/*
+ * The mode the web server asks in (see extern.h, enum mode): the
+ * FastCGI AUTHORIZER role (libfcgi sets FCGI_ROLE from the record,
+ * servers.md §2.2), else the PORTCULLIS_MODE parameter the server's
+ * configuration sets (a client cannot: it is not an HTTP_ variable).
+ * Returns -1 for an unknown PORTCULLIS_MODE.
+ */
+static int
+req_mode(struct request *r, req_getter get, void *arg)
+{
+	const char	*v;
+
+	if ((v = get(arg, "FCGI_ROLE")) != NULL &&
+	    strcmp(v, "AUTHORIZER") == 0) {
+		r->mode = MODE_AUTHORIZER;
+		return 0;
+	}
+	if ((v = get(arg, "PORTCULLIS_MODE")) == NULL || *v == '\0' ||
+	    strcmp(v, "responder") == 0)
+		r->mode = MODE_RESPONDER;
+	else if (strcmp(v, "auth_request") == 0)
+		r->mode = MODE_AUTH_REQUEST;
+	else if (strcmp(v, "forward_auth") == 0)
+		r->mode = MODE_FORWARD_AUTH;
+	else
+		return -1;
+	return 0;
+}
+
+/*
+ * Credentials Apache hands over instead of an Authorization header
+ * (servers.md §3): in its AuthBasicProvider modes REMOTE_USER and the
+ * cleartext REMOTE_PASSWD, made into the Basic header they came in
+ * and checked as such; as a Require provider (FCGI_APACHE_ROLE
+ * AUTHORIZER) REMOTE_USER alone, already authenticated by Apache.
+ * Only in the AUTHORIZER role: nginx sets REMOTE_USER to the
+ * unverified name from the client's header.
+ */
+static void
+req_apache(struct request *r, req_getter get, void *arg)
+{
+	const char	*user, *pass, *role;
+	char		 up[CRED_BUF_MAX];
+	size_t		 usz, psz;
+	int		 n;
+
+	if (r->mode != MODE_AUTHORIZER || r->authzsz > 0 || r->authz_toolong ||
+	    (user = get(arg, "REMOTE_USER")) == NULL || *user == '\0')
+		return;
+	usz = strnlen(user, NAME_MAX_LEN + 1);
+	if ((pass = get(arg, "REMOTE_PASSWD")) != NULL) {
+		psz = strnlen(pass, sizeof(up));
+		if (memchr(user, ':', usz) != NULL) {
+			r->authz_toolong = 1;	/* cannot be Basic: 401 */
+			return;
+		}
+		n = snprintf(up, sizeof(up), "%s:%s", user, pass);
+		if (n < 0 || (size_t)n >= sizeof(up) || usz + 1 + psz !=
+		    (size_t)n)
+			r->authz_toolong = 1;
+		else {
+			memcpy(r->authz, "Basic ", 6);
+			if ((n = (int)b64_encode(r->authz + 6,
+			    sizeof(r->authz) - 6, up, (size_t)n)) == 0)
+				r->authz_toolong = 1;
+			else
+				r->authzsz = 6 + (size_t)n;
+		}
+		explicit_bzero(up, sizeof(up));
+		return;
+	}
+	role = get(arg, "FCGI_APACHE_ROLE");
+	if (role != NULL && strcmp(role, "AUTHORIZER") == 0 &&
+	    usz <= NAME_MAX_LEN && utf8_valid(user, usz) &&
+	    !has_ctl(user, usz) && memchr(user, ':', usz) == NULL) {
+		memcpy(r->ruser, user, usz);
+		r->ruser[usz] = '\0';
+	}
+}
+
+/*
  * Fill r from the variables get() returns (NULL for an absent one).
- * r is zeroed first.  Checked in order: REQUEST_METHOD (an RFC 9110
- * §9.1 token of at most REQ_METHOD_MAX bytes), REQUEST_URI (through
- * path_canon()), HTTP_HOST (through host_canon(), absent is fine).
+ * r is zeroed first.  Checked in order: the mode (an unknown
+ * PORTCULLIS_MODE is "bad-mode", a configuration error), the method
+ * (an RFC 9110 §9.1 token of at most REQ_METHOD_MAX bytes), the
+ * target (through path_canon()), the host (through host_canon(),
+ * absent is fine).  In forward_auth mode these three come from
+ * X-Forwarded-Method, X-Forwarded-Uri and X-Forwarded-Host (or Host),
+ * set by the proxy; a missing method or URI is "no-forwarded", never
+ * a default.  Everywhere else X-Forwarded-* are not read at all.
  * Return REQ_OK, or REQ_BAD with r->bad naming the first failure and,
- * for the target, r->pathres saying why.  An Authorization header
- * over the cap is not a 400: r->authz_toolong is set, r->authz left
- * empty, and the decision answers 401.  The caller calls req_wipe()
- * on every path once done with r.
+ * for the target, r->pathres saying why.  An Authorization or
+ * Proxy-Authorization header over the cap is not a 400: *_toolong is
+ * set, the copy left empty, and the decision answers 401 (407).  The
+ * caller calls req_wipe() on every path once done with r.
  */
 enum reqres
 req_parse(struct request *r, req_getter get, void *arg)
 {
-	const char	*v;
+	const char	*v, *vm, *vu, *vh;
 	size_t		 n;
 
 	memset(r, 0, sizeof(*r));
@@ -44,43 +151,53 @@ req_parse(struct request *r, req_getter get, void *arg)
 	memcpy(r->addr, v, n);
 	r->addr[n] = '\0';
 
-	n = (v = get(arg, "REQUEST_METHOD")) == NULL ? 0 :
-	    strnlen(v, REQ_METHOD_MAX + 1);
-	if (n > REQ_METHOD_MAX || !http_token(v, n)) {
+	if (req_mode(r, get, arg) == -1) {
+		r->bad = "bad-mode";
+		return REQ_BAD;
+	}
+	if (r->mode == MODE_FORWARD_AUTH) {
+		vm = get(arg, "HTTP_X_FORWARDED_METHOD");
+		vu = get(arg, "HTTP_X_FORWARDED_URI");
+		if ((vh = get(arg, "HTTP_X_FORWARDED_HOST")) == NULL)
+			vh = get(arg, "HTTP_HOST");
+		if (vm == NULL || vu == NULL) {
+			r->bad = "no-forwarded";
+			return REQ_BAD;
+		}
+	} else {
+		vm = get(arg, "REQUEST_METHOD");
+		vu = get(arg, "REQUEST_URI");
+		vh = get(arg, "HTTP_HOST");
+	}
+
+	n = vm == NULL ? 0 : strnlen(vm, REQ_METHOD_MAX + 1);
+	if (n > REQ_METHOD_MAX || !http_token(vm, n)) {
 		r->bad = "bad-method";
 		return REQ_BAD;
 	}
-	memcpy(r->method, v, n);
+	memcpy(r->method, vm, n);
 	r->method[n] = '\0';
 
 	/* Over REQ_TARGET_MAX, strnlen stops one past: PATH_TOOLONG. */
-	n = (v = get(arg, "REQUEST_URI")) == NULL ? 0 :
-	    strnlen(v, REQ_TARGET_MAX + 1);
-	r->pathres = path_canon(r->path, sizeof(r->path), v, n);
+	n = vu == NULL ? 0 : strnlen(vu, REQ_TARGET_MAX + 1);
+	r->pathres = path_canon(r->path, sizeof(r->path), vu, n);
 	if (r->pathres != PATH_OK) {
 		r->bad = pathres_str[r->pathres];
 		return REQ_BAD;
 	}
 
-	n = (v = get(arg, "HTTP_HOST")) == NULL ? 0 :
-	    strnlen(v, HOST_RAW_MAX + 1);
+	n = vh == NULL ? 0 : strnlen(vh, HOST_RAW_MAX + 1);
 	if (n > HOST_RAW_MAX ||
-	    host_canon(r->host, sizeof(r->host), v, n) == -1) {
+	    host_canon(r->host, sizeof(r->host), vh, n) == -1) {
 		r->bad = "bad-host";
 		return REQ_BAD;
 	}
 
-	/* Copied whole or not at all; an empty value is no header. */
-	if ((v = get(arg, "HTTP_AUTHORIZATION")) != NULL) {
-		n = strnlen(v, sizeof(r->authz));
-		if (n == sizeof(r->authz))
-			r->authz_toolong = 1;
-		else {
-			memcpy(r->authz, v, n);
-			r->authz[n] = '\0';
-			r->authzsz = n;
-		}
-	}
+	r->authzsz = req_copy(r->authz, sizeof(r->authz),
+	    get(arg, "HTTP_AUTHORIZATION"), &r->authz_toolong);
+	r->pauthzsz = req_copy(r->pauthz, sizeof(r->pauthz),
+	    get(arg, "HTTP_PROXY_AUTHORIZATION"), &r->pauthz_toolong);
+	req_apache(r, get, arg);
 
 	r->inm = get(arg, "HTTP_IF_NONE_MATCH");
 	r->ims = get(arg, "HTTP_IF_MODIFIED_SINCE");
@@ -96,5 +213,6 @@ req_wipe(struct request *r)
 {
 
 	explicit_bzero(r->authz, sizeof(r->authz));
-	r->authzsz = 0;
+	explicit_bzero(r->pauthz, sizeof(r->pauthz));
+	r->authzsz = r->pauthzsz = 0;
 }

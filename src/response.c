@@ -19,6 +19,7 @@ const int verdict_status[VERDICT__MAX] = {
 	[VERDICT_ALLOW] = 200,
 	[VERDICT_BADREQ] = 400,
 	[VERDICT_NOAUTH] = 401,
+	[VERDICT_PROXYAUTH] = 407,
 	[VERDICT_FORBIDDEN] = 403,
 	[VERDICT_NOTFOUND] = 404,
 	[VERDICT_METHOD] = 405,
@@ -31,6 +32,7 @@ const char *const verdict_reason[VERDICT__MAX] = {
 	[VERDICT_ALLOW] = "OK",
 	[VERDICT_BADREQ] = "Bad Request",
 	[VERDICT_NOAUTH] = "Unauthorized",
+	[VERDICT_PROXYAUTH] = "Proxy Authentication Required",
 	[VERDICT_FORBIDDEN] = "Forbidden",
 	[VERDICT_NOTFOUND] = "Not Found",
 	[VERDICT_METHOD] = "Method Not Allowed",
@@ -143,32 +145,47 @@ resp_tail(struct writer *w, const char *body, int head)
  * 500 (fail closed).  Extra headers:
  *   401: WWW-Authenticate, Basic scheme with charset (RFC 7617 §2,
  *        §2.1; RFC 9110 §11.6.1, §15.5.2);
+ *   407: Proxy-Authenticate, the same challenge (§11.7.1, §15.5.8);
  *   405: Allow, even when empty: no method is allowed (§10.2.1,
  *        §15.5.6);
  *   503: Retry-After: 1 (§10.2.3, §15.6.4).
+ * In auth_request mode (nginx) every denial but 401 goes out as 403
+ * with X-Portcullis-Status carrying the real status: nginx turns any
+ * other status of an auth subrequest into 500 (servers.md §6), and its
+ * error_page re-renders the real one from that header.
  * Every response of one status is byte-identical whatever the cause.
  * Returns 0, or -1 if writing failed.
  */
 int
 resp_denial(struct writer *w, const struct decision *d, int head)
 {
-	enum verdict	 v;
+	enum verdict	 v, sent;
 	char		 realm[2 * REALM_MAX + 1];
 	char		 body[64];
 
 	v = d == NULL ? VERDICT_ERROR : d->verdict;
 	if ((size_t)v >= VERDICT__MAX || v == VERDICT_ALLOW)
 		v = VERDICT_ERROR;
+	sent = v;
+	if (d != NULL && d->mode == MODE_AUTH_REQUEST && v != VERDICT_NOAUTH)
+		sent = VERDICT_FORBIDDEN;
 
 	if (wr_printf(w, "Status: %d %s\r\n",
-	    verdict_status[v], verdict_reason[v]) == -1)
+	    verdict_status[sent], verdict_reason[sent]) == -1)
 		return -1;
+	if (sent != v || (d != NULL && d->mode == MODE_AUTH_REQUEST &&
+	    v == VERDICT_FORBIDDEN))
+		if (wr_printf(w, "X-Portcullis-Status: %d\r\n",
+		    verdict_status[v]) == -1)
+			return -1;
 
 	switch (v) {
 	case VERDICT_NOAUTH:
+	case VERDICT_PROXYAUTH:
 		realm_quote(realm, sizeof(realm), d->realm);
-		if (wr_printf(w, "WWW-Authenticate: Basic realm=\"%s\", "
-		    "charset=\"UTF-8\"\r\n", realm) == -1)
+		if (wr_printf(w, "%s: Basic realm=\"%s\", "
+		    "charset=\"UTF-8\"\r\n", v == VERDICT_NOAUTH ?
+		    "WWW-Authenticate" : "Proxy-Authenticate", realm) == -1)
 			return -1;
 		break;
 	case VERDICT_METHOD:
@@ -186,20 +203,47 @@ resp_denial(struct writer *w, const struct decision *d, int head)
 	}
 
 	(void)snprintf(body, sizeof(body), "%d %s\n",
-	    verdict_status[v], verdict_reason[v]);
+	    verdict_status[sent], verdict_reason[sent]);
 	return resp_tail(w, body, head);
 }
 
 /*
- * Write the authorizer's "allowed" answer: 200 with a short body
- * (FastCGI §6.3: a 200 from an Authorizer lets the request through).
- * d is not read.  Returns 0, or -1 if writing failed.
+ * Write the "allowed" answer of the deciding modes (in responder mode
+ * the file is the answer: file.c).
+ *  - FastCGI AUTHORIZER role: exactly "Status: 200" and, for an
+ *    authenticated user, Variable-REMOTE_USER and
+ *    Variable-PORTCULLIS_ROLES (FastCGI §6.3: the server turns them
+ *    into variables of the request).  No other header, no body:
+ *    Apache passes a 200's other headers to the client (servers.md
+ *    §0.5).
+ *  - auth_request, forward_auth: 200 with X-Portcullis-User and
+ *    X-Portcullis-Roles always present (empty when anonymous) for the
+ *    proxy to copy upstream, and an empty body.
+ * User and roles come from the database, not the client, and are
+ * checked for header safety anyway.  Returns 0, or -1 if writing
+ * failed.
  */
 int
 resp_allowed(struct writer *w, const struct decision *d, int head)
 {
-	(void)d;
+	const char	*user = "", *roles = "";
+
+	(void)head;
+	if (d != NULL && hdr_safe(d->user) && hdr_safe(d->roles)) {
+		user = d->user;
+		roles = d->roles;
+	}
 	if (wr_puts(w, "Status: 200 OK\r\n") == -1)
 		return -1;
-	return resp_tail(w, "allowed\n", head);
+	if (d != NULL && d->mode == MODE_AUTHORIZER) {
+		if (*user != '\0' && wr_printf(w, "Variable-REMOTE_USER: %s\r\n"
+		    "Variable-PORTCULLIS_ROLES: %s\r\n", user, roles) == -1)
+			return -1;
+		return wr_puts(w, "\r\n");
+	}
+	if (wr_printf(w, "X-Portcullis-User: %s\r\n"
+	    "X-Portcullis-Roles: %s\r\n", user, roles) == -1)
+		return -1;
+	return wr_puts(w, "Cache-Control: no-store\r\n"
+	    "Content-Length: 0\r\n\r\n");
 }

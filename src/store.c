@@ -29,11 +29,12 @@ enum stmt {
 	STMT_COMMIT,
 	STMT_ROLLBACK,
 	STMT_VERSION,
-	STMT_REALM,
+	STMT_SETTINGS,
 	STMT_RESOURCES,
 	STMT_RULES,
 	STMT_USER,
 	STMT_MEMBER,
+	STMT_ROLES,
 	STMT__MAX
 };
 
@@ -46,8 +47,8 @@ static const char *const stmts[STMT__MAX] = {
 	"ROLLBACK",
 	/* STMT_VERSION */
 	"PRAGMA user_version",
-	/* STMT_REALM */
-	"SELECT value FROM settings WHERE name = 'realm'",
+	/* STMT_SETTINGS */
+	"SELECT name, value FROM settings",
 	/* STMT_RESOURCES: every resource that can apply to the host */
 	"SELECT pattern, ifnull(host, '') FROM resources "
 	"WHERE host IS NULL OR host = ?1",
@@ -60,6 +61,8 @@ static const char *const stmts[STMT__MAX] = {
 	"FROM users WHERE name = ?1",
 	/* STMT_MEMBER */
 	"SELECT 1 FROM members WHERE user = ?1 AND role = ?2",
+	/* STMT_ROLES */
+	"SELECT role FROM members WHERE user = ?1 ORDER BY role",
 };
 
 struct store {
@@ -287,29 +290,80 @@ store_busy(const struct store *s)
 }
 
 /*
- * Copy the realm setting into buf.  Returns 1, 0 if unset (buf is
- * then untouched), -1 on error.
+ * Read the settings: the realm into buf (left untouched if unset) and
+ * *proxy (1 if proxy_auth is "on").  Returns 0 or -1.
  */
 int
-store_realm(struct store *s, char *buf, size_t bufsz)
+store_settings(struct store *s, char *buf, size_t bufsz, int *proxy)
 {
-	sqlite3_stmt		*st = s->stmts[STMT_REALM];
+	sqlite3_stmt		*st = s->stmts[STMT_SETTINGS];
+	const char		*name;
 	const unsigned char	*v;
-	int			 rc, ret = -1;
+	int			 rc, n, ret = 0;
 
-	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
-		ret = 0;
-	else if (rc == SQLITE_ROW) {
-		v = sqlite3_column_text(st, 0);
-		rc = sqlite3_column_bytes(st, 0);
-		if (v != NULL && (size_t)rc < bufsz) {
-			memcpy(buf, v, (size_t)rc);
-			buf[rc] = '\0';
-			ret = 1;
-		} else
-			snprintf(s->err, sizeof(s->err), "realm too long");
-	} else
-		store_fail(s, "realm");
+	*proxy = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(st, 0);
+		v = sqlite3_column_text(st, 1);
+		n = sqlite3_column_bytes(st, 1);
+		if (name == NULL || v == NULL)
+			continue;
+		if (strcmp(name, "realm") == 0) {
+			if ((size_t)n >= bufsz) {
+				snprintf(s->err, sizeof(s->err),
+				    "realm too long");
+				ret = -1;
+				continue;
+			}
+			memcpy(buf, v, (size_t)n);
+			buf[n] = '\0';
+		} else if (strcmp(name, "proxy_auth") == 0)
+			*proxy = strcmp((const char *)v, "on") == 0;
+	}
+	if (rc != SQLITE_DONE) {
+		store_fail(s, "settings");
+		ret = -1;
+	}
+	store_done(st);
+	return ret;
+}
+
+/*
+ * The roles user holds, sorted and ","-joined into buf.  Returns 0,
+ * or -1 on error (a list that does not fit bufsz is an error).
+ */
+int
+store_roles(struct store *s, const char *user, char *buf, size_t bufsz)
+{
+	sqlite3_stmt	*st = s->stmts[STMT_ROLES];
+	const char	*role;
+	size_t		 len = 0, n;
+	int		 rc, ret = 0;
+
+	buf[0] = '\0';
+	if (sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC) != SQLITE_OK) {
+		store_fail(s, "roles");
+		store_done(st);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((role = (const char *)sqlite3_column_text(st, 0)) == NULL)
+			continue;
+		n = strlen(role);
+		if (len + (len > 0) + n + 1 > bufsz) {
+			snprintf(s->err, sizeof(s->err), "roles too long");
+			ret = -1;
+			break;
+		}
+		if (len > 0)
+			buf[len++] = ',';
+		memcpy(buf + len, role, n + 1);
+		len += n;
+	}
+	if (ret == 0 && rc != SQLITE_DONE) {
+		store_fail(s, "roles");
+		ret = -1;
+	}
 	store_done(st);
 	return ret;
 }

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,13 +211,17 @@ START_TEST(test_decide)
 	struct decision	 d;
 	enum storeres	 res;
 	char		 authz[1500], b64[1400];
-	const char	*env[12];
+	const char	*env[14];
 	size_t		 n = 0;
 
 	fx_setup(&f);
 	fx_exec(&f, policy_sql);
 	ck_assert_int_eq(pw_init(), 0);
 
+	if (rows[_i].mode == MODE_AUTHORIZER) {
+		env[n++] = "FCGI_ROLE";
+		env[n++] = "AUTHORIZER";
+	}
 	env[n++] = "REQUEST_METHOD";
 	env[n++] = rows[_i].method;
 	env[n++] = "REQUEST_URI";
@@ -241,7 +246,7 @@ START_TEST(test_decide)
 	ck_assert_int_eq(req_parse(&req, row_get, env), REQ_OK);
 	s = store_open_ro(f.db, &res, NULL, 0);
 	ck_assert_ptr_nonnull(s);
-	decide(s, &req, rows[_i].mode, &d);
+	decide(s, &req, &d);
 	ck_assert_msg(d.verdict == rows[_i].verdict && d.why == rows[_i].why,
 	    "%s %s: verdict %d why %s, want %d %s", rows[_i].method,
 	    rows[_i].target, d.verdict, why_str[d.why], rows[_i].verdict,
@@ -275,12 +280,12 @@ START_TEST(test_realm)
 	ck_assert_int_eq(req_parse(&req, row_get, env), REQ_OK);
 	s = store_open_ro(f.db, &res, NULL, 0);
 	ck_assert_ptr_nonnull(s);
-	decide(s, &req, MODE_AUTHORIZER, &d);
+	decide(s, &req, &d);
 	ck_assert_int_eq(d.verdict, VERDICT_NOAUTH);
 	ck_assert_str_eq(d.realm, "Portcullis");
 	fx_exec(&f, "UPDATE settings SET value = 'Staff only' "
 	    "WHERE name = 'realm'");
-	decide(s, &req, MODE_AUTHORIZER, &d);
+	decide(s, &req, &d);
 	ck_assert_str_eq(d.realm, "Staff only");
 	store_close(s);
 	fx_teardown(&f);
@@ -309,24 +314,215 @@ START_TEST(test_fresh)
 	s = store_open_ro(f.db, &res, NULL, 0);
 	ck_assert_ptr_nonnull(s);
 
-	decide(s, &req, MODE_AUTHORIZER, &d);
+	decide(s, &req, &d);
 	ck_assert_int_eq(d.verdict, VERDICT_ALLOW);
 	fx_exec(&f, "DELETE FROM members WHERE user = 'bob'");
-	decide(s, &req, MODE_AUTHORIZER, &d);
+	decide(s, &req, &d);
 	ck_assert_int_eq(d.verdict, VERDICT_FORBIDDEN);
 	fx_exec(&f, "INSERT INTO members VALUES ('bob', 'viewer');"
 	    "UPDATE users SET hash = '" FX_BCRYPT_UTF8 "' WHERE name = 'bob'");
-	decide(s, &req, MODE_AUTHORIZER, &d);
+	decide(s, &req, &d);
 	ck_assert_int_eq(d.verdict, VERDICT_NOAUTH);
 	ck_assert_int_eq(d.why, WHY_BAD_PASSWORD);
 	fx_exec(&f, "UPDATE users SET hash = '" FX_BCRYPT "', disabled = 1 "
 	    "WHERE name = 'bob'");
-	decide(s, &req, MODE_AUTHORIZER, &d);
+	decide(s, &req, &d);
 	ck_assert_int_eq(d.why, WHY_DISABLED_USER);
 	fx_exec(&f, "DELETE FROM users WHERE name = 'bob'");
-	decide(s, &req, MODE_AUTHORIZER, &d);
+	decide(s, &req, &d);
 	ck_assert_int_eq(d.why, WHY_UNKNOWN_USER);
 	store_close(s);
+	fx_teardown(&f);
+}
+END_TEST
+
+/*
+ * Modes and where credentials come from: each row is the CGI/FastCGI
+ * environment a web server would pass.  "bob:s3cret" and
+ * "alice:s3cret" as Basic are spelled out in base64.
+ */
+#define B_ALICE	"Basic YWxpY2U6czNjcmV0"
+#define B_BOB	"Basic Ym9iOnMzY3JldA=="
+static const struct {
+	const char	*env[16];
+	enum reqres	 parse;
+	enum verdict	 verdict;
+	enum why	 why;
+	enum mode	 mode;
+	const char	*user;
+	const char	*roles;
+} modes[] = {
+	/* the deciding modes hand over the user's roles */
+	{ { "FCGI_ROLE", "AUTHORIZER", "REQUEST_METHOD", "DELETE",
+	    "REQUEST_URI", "/docs/a", "HTTP_AUTHORIZATION", B_ALICE },
+	    REQ_OK, VERDICT_ALLOW, WHY_GRANT_ROLE, MODE_AUTHORIZER,
+	    "alice", "editor" },
+	{ { "PORTCULLIS_MODE", "auth_request", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/docs/a", "HTTP_AUTHORIZATION", B_BOB },
+	    REQ_OK, VERDICT_ALLOW, WHY_GRANT_ROLE, MODE_AUTH_REQUEST,
+	    "bob", "viewer" },
+	{ { "PORTCULLIS_MODE", "responder", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/docs/a", "HTTP_AUTHORIZATION", B_BOB },
+	    REQ_OK, VERDICT_ALLOW, WHY_GRANT_ROLE, MODE_RESPONDER,
+	    "bob", "" },
+	/* forward_auth reads X-Forwarded-*, and only it */
+	{ { "PORTCULLIS_MODE", "forward_auth", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/public/x", "HTTP_X_FORWARDED_METHOD", "PUT",
+	    "HTTP_X_FORWARDED_URI", "/docs/a?x", "HTTP_AUTHORIZATION",
+	    B_ALICE }, REQ_OK, VERDICT_ALLOW, WHY_GRANT_ROLE,
+	    MODE_FORWARD_AUTH, "alice", "editor" },
+	{ { "PORTCULLIS_MODE", "forward_auth", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/public/x", "HTTP_X_FORWARDED_METHOD", "GET" },
+	    REQ_BAD, VERDICT_BADREQ, WHY_NO_FORWARDED, MODE_FORWARD_AUTH,
+	    "", "" },
+	{ { "PORTCULLIS_MODE", "forward_auth", "HTTP_X_FORWARDED_URI",
+	    "/public/x", "REQUEST_METHOD", "GET" },
+	    REQ_BAD, VERDICT_BADREQ, WHY_NO_FORWARDED, MODE_FORWARD_AUTH,
+	    "", "" },
+	{ { "PORTCULLIS_MODE", "forward_auth", "HTTP_X_FORWARDED_METHOD",
+	    "GET", "HTTP_X_FORWARDED_URI", "/docs/x", "HTTP_HOST",
+	    "other.example", "HTTP_X_FORWARDED_HOST", "example.com" },
+	    REQ_OK, VERDICT_ALLOW, WHY_GRANT_ALL, MODE_FORWARD_AUTH, "", "" },
+	{ { "REQUEST_METHOD", "GET", "REQUEST_URI", "/docs/a",
+	    "HTTP_X_FORWARDED_URI", "/public/x", "HTTP_X_ORIGINAL_URI",
+	    "/public/x", "HTTP_X_FORWARDED_HOST", "example.com" },
+	    REQ_OK, VERDICT_NOAUTH, WHY_NO_CREDENTIALS, MODE_RESPONDER,
+	    "", "" },
+	{ { "PORTCULLIS_MODE", "auth_request", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/docs/a", "HTTP_X_FORWARDED_URI", "/public/x" },
+	    REQ_OK, VERDICT_NOAUTH, WHY_NO_CREDENTIALS, MODE_AUTH_REQUEST,
+	    "", "" },
+	{ { "PORTCULLIS_MODE", "bogus", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/public/x" },
+	    REQ_BAD, VERDICT_ERROR, WHY_BAD_MODE, MODE_RESPONDER, "", "" },
+	/* Apache's AuthBasicProvider modes: REMOTE_USER + REMOTE_PASSWD */
+	{ { "FCGI_ROLE", "AUTHORIZER", "FCGI_APACHE_ROLE", "AUTHENTICATOR",
+	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/docs/a",
+	    "REMOTE_USER", "bob", "REMOTE_PASSWD", "s3cret" },
+	    REQ_OK, VERDICT_ALLOW, WHY_GRANT_ROLE, MODE_AUTHORIZER,
+	    "bob", "viewer" },
+	{ { "FCGI_ROLE", "AUTHORIZER", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/docs/a", "REMOTE_USER", "bob",
+	    "REMOTE_PASSWD", "wrong" },
+	    REQ_OK, VERDICT_NOAUTH, WHY_BAD_PASSWORD, MODE_AUTHORIZER,
+	    "", "" },
+	{ { "FCGI_ROLE", "AUTHORIZER", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/docs/a", "REMOTE_USER", "b:ob",
+	    "REMOTE_PASSWD", "s3cret" },
+	    REQ_OK, VERDICT_NOAUTH, WHY_BAD_HEADER, MODE_AUTHORIZER, "", "" },
+	/* Apache as a Require provider: REMOTE_USER is authenticated */
+	{ { "FCGI_ROLE", "AUTHORIZER", "FCGI_APACHE_ROLE", "AUTHORIZER",
+	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/docs/a",
+	    "REMOTE_USER", "bob" },
+	    REQ_OK, VERDICT_ALLOW, WHY_GRANT_ROLE, MODE_AUTHORIZER,
+	    "bob", "viewer" },
+	{ { "FCGI_ROLE", "AUTHORIZER", "FCGI_APACHE_ROLE", "AUTHORIZER",
+	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/members/a",
+	    "REMOTE_USER", "carol" },
+	    REQ_OK, VERDICT_NOAUTH, WHY_DISABLED_USER, MODE_AUTHORIZER,
+	    "", "" },
+	{ { "FCGI_ROLE", "AUTHORIZER", "FCGI_APACHE_ROLE", "AUTHORIZER",
+	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/members/a",
+	    "REMOTE_USER", "zed" },
+	    REQ_OK, VERDICT_ALLOW, WHY_GRANT_VALID_USER, MODE_AUTHORIZER,
+	    "zed", "" },
+	{ { "FCGI_ROLE", "AUTHORIZER", "FCGI_APACHE_ROLE", "AUTHORIZER",
+	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/docs/a",
+	    "REMOTE_USER", "zed" },
+	    REQ_OK, VERDICT_FORBIDDEN, WHY_NO_GRANT, MODE_AUTHORIZER,
+	    "zed", "" },
+	/* ... but never outside the AUTHORIZER role (nginx sets
+	 * REMOTE_USER from the client's own header) */
+	{ { "PORTCULLIS_MODE", "auth_request", "FCGI_APACHE_ROLE",
+	    "AUTHORIZER", "REQUEST_METHOD", "GET", "REQUEST_URI", "/docs/a",
+	    "REMOTE_USER", "bob", "REMOTE_PASSWD", "s3cret" },
+	    REQ_OK, VERDICT_NOAUTH, WHY_NO_CREDENTIALS, MODE_AUTH_REQUEST,
+	    "", "" },
+	{ { "FCGI_APACHE_ROLE", "AUTHORIZER", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/docs/a", "REMOTE_USER", "bob" },
+	    REQ_OK, VERDICT_NOAUTH, WHY_NO_CREDENTIALS, MODE_RESPONDER,
+	    "", "" },
+	/* an Authorization header wins over REMOTE_USER */
+	{ { "FCGI_ROLE", "AUTHORIZER", "FCGI_APACHE_ROLE", "AUTHORIZER",
+	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/docs/a",
+	    "REMOTE_USER", "bob", "HTTP_AUTHORIZATION", "Basic !!" },
+	    REQ_OK, VERDICT_NOAUTH, WHY_BAD_HEADER, MODE_AUTHORIZER, "", "" },
+};
+
+START_TEST(test_modes)
+{
+	struct fx	 f;
+	struct store	*s;
+	struct request	 req;
+	struct decision	 d;
+	enum storeres	 res;
+
+	fx_setup(&f);
+	fx_exec(&f, policy_sql);
+	ck_assert_int_eq(pw_init(), 0);
+	ck_assert_int_eq(req_parse(&req, row_get, (void *)(uintptr_t)
+	    modes[_i].env), modes[_i].parse);
+	if (modes[_i].parse == REQ_OK) {
+		s = store_open_ro(f.db, &res, NULL, 0);
+		ck_assert_ptr_nonnull(s);
+		decide(s, &req, &d);
+		store_close(s);
+	} else
+		decide_badreq(&req, &d);
+	ck_assert_msg(d.verdict == modes[_i].verdict &&
+	    d.why == modes[_i].why, "verdict %d why %s, want %d %s",
+	    d.verdict, why_str[d.why], modes[_i].verdict,
+	    why_str[modes[_i].why]);
+	ck_assert_int_eq(d.mode, modes[_i].mode);
+	ck_assert_str_eq(d.user, modes[_i].user);
+	ck_assert_str_eq(d.roles, modes[_i].roles);
+	req_wipe(&req);
+	fx_teardown(&f);
+}
+END_TEST
+
+/*
+ * proxy_auth on: credentials come from Proxy-Authorization, failures
+ * are 407; an Authorization header is not read.
+ */
+static const struct {
+	const char	*hdr;
+	const char	*value;
+	enum verdict	 verdict;
+	enum why	 why;
+} proxies[] = {
+	{ "HTTP_PROXY_AUTHORIZATION", B_BOB, VERDICT_ALLOW, WHY_GRANT_ROLE },
+	{ "HTTP_PROXY_AUTHORIZATION", "Basic Ym9iOndyb25n",
+	    VERDICT_PROXYAUTH, WHY_BAD_PASSWORD },
+	{ "HTTP_AUTHORIZATION", B_BOB, VERDICT_PROXYAUTH,
+	    WHY_NO_CREDENTIALS },
+	{ "HTTP_X_NOTHING", "", VERDICT_PROXYAUTH, WHY_NO_CREDENTIALS },
+};
+
+START_TEST(test_proxy_auth)
+{
+	struct fx	 f;
+	struct store	*s;
+	struct request	 req;
+	struct decision	 d;
+	enum storeres	 res;
+	const char	*env[] = { "REQUEST_METHOD", "GET", "REQUEST_URI",
+			    "/docs/a", proxies[_i].hdr, proxies[_i].value,
+			    NULL, NULL };
+
+	fx_setup(&f);
+	fx_exec(&f, policy_sql);
+	fx_exec(&f, "UPDATE settings SET value = 'on' "
+	    "WHERE name = 'proxy_auth'");
+	ck_assert_int_eq(pw_init(), 0);
+	ck_assert_int_eq(req_parse(&req, row_get, env), REQ_OK);
+	s = store_open_ro(f.db, &res, NULL, 0);
+	ck_assert_ptr_nonnull(s);
+	decide(s, &req, &d);
+	ck_assert_int_eq(d.verdict, proxies[_i].verdict);
+	ck_assert_int_eq(d.why, proxies[_i].why);
+	store_close(s);
+	req_wipe(&req);
 	fx_teardown(&f);
 }
 END_TEST
@@ -340,7 +536,7 @@ START_TEST(test_no_store)
 			    "/public/x", NULL, NULL };
 
 	ck_assert_int_eq(req_parse(&req, row_get, env), REQ_OK);
-	decide(NULL, &req, MODE_AUTHORIZER, &d);
+	decide(NULL, &req, &d);
 	ck_assert_int_eq(d.verdict, VERDICT_ERROR);
 	ck_assert_int_eq(d.why, WHY_STORE);
 }
@@ -386,6 +582,8 @@ decide_suite(void)
 	tcase_add_test(tc, test_realm);
 	tcase_add_test(tc, test_fresh);
 	tcase_add_test(tc, test_no_store);
+	tcase_add_loop_test(tc, test_modes, 0, nitems(modes));
+	tcase_add_loop_test(tc, test_proxy_auth, 0, nitems(proxies));
 	tcase_add_loop_test(tc, test_badreq, 0, nitems(bad));
 	suite_add_tcase(s, tc);
 	return s;

@@ -230,21 +230,36 @@ START_TEST(test_resp_null_decision)
 }
 END_TEST
 
+/* The "allowed" answer of each deciding mode. */
+#define OK200	"Status: 200 OK\r\n"
+#define XTAIL	"Cache-Control: no-store\r\nContent-Length: 0\r\n\r\n"
 static const struct {
-	int		 head;
+	enum mode	 mode;
+	const char	*user;
+	const char	*roles;
 	int		 failat;
 	int		 rc;
 	const char	*want;
 } alloweds[] = {
-	{ 0, -1, 0, "Status: 200 OK\r\n" TAIL("8") "allowed\n" },
-	{ 1, -1, 0, "Status: 200 OK\r\n" TAIL("8") },
-	{ 0, 0, -1, "" },
-	{ 0, 1, -1, "Status: 200 OK\r\n" },
-	{ 0, 2, -1, "Status: 200 OK\r\n"
-	    "Cache-Control: no-store\r\n"
-	    "Content-Type: text/plain; charset=utf-8\r\n" },
-	{ 0, 3, -1, "Status: 200 OK\r\n" TAIL("8") },
-	{ 1, 3, 0, "Status: 200 OK\r\n" TAIL("8") },
+	{ MODE_AUTHORIZER, "alice", "editor,viewer", -1, 0, OK200
+	    "Variable-REMOTE_USER: alice\r\n"
+	    "Variable-PORTCULLIS_ROLES: editor,viewer\r\n\r\n" },
+	{ MODE_AUTHORIZER, "bob", "", -1, 0, OK200
+	    "Variable-REMOTE_USER: bob\r\n"
+	    "Variable-PORTCULLIS_ROLES: \r\n\r\n" },
+	{ MODE_AUTHORIZER, "", "", -1, 0, OK200 "\r\n" },	/* to all */
+	{ MODE_AUTHORIZER, "a\r\nX: y", "", -1, 0, OK200 "\r\n" },
+	{ MODE_AUTH_REQUEST, "alice", "editor", -1, 0, OK200
+	    "X-Portcullis-User: alice\r\nX-Portcullis-Roles: editor\r\n"
+	    XTAIL },
+	{ MODE_AUTH_REQUEST, "", "", -1, 0, OK200
+	    "X-Portcullis-User: \r\nX-Portcullis-Roles: \r\n" XTAIL },
+	{ MODE_FORWARD_AUTH, "bob", "viewer", -1, 0, OK200
+	    "X-Portcullis-User: bob\r\nX-Portcullis-Roles: viewer\r\n"
+	    XTAIL },
+	{ MODE_FORWARD_AUTH, "bob", "viewer", 0, -1, "" },
+	{ MODE_FORWARD_AUTH, "bob", "viewer", 1, -1, OK200 },
+	{ MODE_AUTHORIZER, "bob", "viewer", 1, -1, OK200 },
 };
 
 START_TEST(test_resp_allowed)
@@ -254,10 +269,70 @@ START_TEST(test_resp_allowed)
 	struct writer	 w;
 
 	memset(&d, 0, sizeof(d));
+	d.mode = alloweds[_i].mode;
+	snprintf(d.user, sizeof(d.user), "%s", alloweds[_i].user);
+	snprintf(d.roles, sizeof(d.roles), "%s", alloweds[_i].roles);
 	sink_init(&s, &w, alloweds[_i].failat);
-	ck_assert_int_eq(resp_allowed(&w, &d, alloweds[_i].head),
-	    alloweds[_i].rc);
+	ck_assert_int_eq(resp_allowed(&w, &d, 0), alloweds[_i].rc);
 	ck_assert_str_eq(sink_str(&s), alloweds[_i].want);
+	free(s.buf);
+}
+END_TEST
+
+/*
+ * Denials by mode: nginx's auth_request gets every status but 401 as
+ * a 403 carrying X-Portcullis-Status; the others get the real one.
+ */
+#define CHALLENGE	"Basic realm=\"Portcullis\", charset=\"UTF-8\"\r\n"
+static const struct {
+	enum mode	 mode;
+	enum verdict	 v;
+	const char	*want;
+} modedenials[] = {
+	{ MODE_AUTH_REQUEST, VERDICT_METHOD, "Status: 403 Forbidden\r\n"
+	    "X-Portcullis-Status: 405\r\nAllow: GET, HEAD\r\n" TAIL("14")
+	    "403 Forbidden\n" },
+	{ MODE_AUTH_REQUEST, VERDICT_FORBIDDEN, "Status: 403 Forbidden\r\n"
+	    "X-Portcullis-Status: 403\r\n" TAIL("14") "403 Forbidden\n" },
+	{ MODE_AUTH_REQUEST, VERDICT_NOAUTH, "Status: 401 Unauthorized\r\n"
+	    "WWW-Authenticate: " CHALLENGE TAIL("17") "401 Unauthorized\n" },
+	{ MODE_AUTH_REQUEST, VERDICT_PROXYAUTH, "Status: 403 Forbidden\r\n"
+	    "X-Portcullis-Status: 407\r\nProxy-Authenticate: " CHALLENGE
+	    TAIL("14") "403 Forbidden\n" },
+	{ MODE_AUTH_REQUEST, VERDICT_BUSY, "Status: 403 Forbidden\r\n"
+	    "X-Portcullis-Status: 503\r\nRetry-After: 1\r\n" TAIL("14")
+	    "403 Forbidden\n" },
+	{ MODE_AUTH_REQUEST, VERDICT_BADREQ, "Status: 403 Forbidden\r\n"
+	    "X-Portcullis-Status: 400\r\n" TAIL("14") "403 Forbidden\n" },
+	{ MODE_AUTH_REQUEST, VERDICT_ERROR, "Status: 403 Forbidden\r\n"
+	    "X-Portcullis-Status: 500\r\n" TAIL("14") "403 Forbidden\n" },
+	{ MODE_AUTHORIZER, VERDICT_PROXYAUTH,
+	    "Status: 407 Proxy Authentication Required\r\n"
+	    "Proxy-Authenticate: " CHALLENGE TAIL("34")
+	    "407 Proxy Authentication Required\n" },
+	{ MODE_FORWARD_AUTH, VERDICT_METHOD,
+	    "Status: 405 Method Not Allowed\r\nAllow: GET, HEAD\r\n"
+	    TAIL("23") "405 Method Not Allowed\n" },
+	{ MODE_RESPONDER, VERDICT_PROXYAUTH,
+	    "Status: 407 Proxy Authentication Required\r\n"
+	    "Proxy-Authenticate: " CHALLENGE TAIL("34")
+	    "407 Proxy Authentication Required\n" },
+};
+
+START_TEST(test_resp_denial_mode)
+{
+	struct decision	 d;
+	struct sink	 s;
+	struct writer	 w;
+
+	memset(&d, 0, sizeof(d));
+	d.mode = modedenials[_i].mode;
+	d.verdict = modedenials[_i].v;
+	snprintf(d.realm, sizeof(d.realm), "Portcullis");
+	snprintf(d.allow, sizeof(d.allow), "GET, HEAD");
+	sink_init(&s, &w, -1);
+	ck_assert_int_eq(resp_denial(&w, &d, 0), 0);
+	ck_assert_str_eq(sink_str(&s), modedenials[_i].want);
 	free(s.buf);
 }
 END_TEST
@@ -342,6 +417,8 @@ response_suite(void)
 	    (int)nitems(noauth_whys));
 	tcase_add_test(tc, test_resp_null_decision);
 	tcase_add_loop_test(tc, test_resp_allowed, 0, (int)nitems(alloweds));
+	tcase_add_loop_test(tc, test_resp_denial_mode, 0,
+	    (int)nitems(modedenials));
 	tcase_add_loop_test(tc, test_wr_printf, 0, (int)nitems(printfs));
 	tcase_add_loop_test(tc, test_wr_puts, 0, (int)nitems(putss));
 	tcase_add_loop_test(tc, test_tables, 0, VERDICT__MAX);

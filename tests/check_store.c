@@ -37,7 +37,7 @@ decide_public(struct store *s, struct decision *d)
 
 	ck_assert_int_eq(req_parse(&req, get, (void *)(uintptr_t)env_public),
 	    REQ_OK);
-	decide(s, &req, MODE_AUTHORIZER, d);
+	decide(s, &req, d);
 }
 
 static void
@@ -116,7 +116,7 @@ START_TEST(test_schema_version)
 	struct store	*s;
 	struct decision	 d;
 	enum storeres	 res;
-	char		 err[256];
+	char		 err[256], sql[64];
 
 	setup_public(&f);
 	fx_exec(&f, "PRAGMA user_version = 99");
@@ -125,10 +125,14 @@ START_TEST(test_schema_version)
 	ck_assert_int_eq(res, STORE_SCHEMA);
 	ck_assert_ptr_nonnull(strstr(err, "schema version 99"));
 
-	fx_exec(&f, "PRAGMA user_version = 1");
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+	    SCHEMA_VERSION);
+	fx_exec(&f, sql);
 	s = store_open_ro(f.db, &res, NULL, 0);
 	ck_assert_ptr_nonnull(s);
-	fx_exec(&f, "PRAGMA user_version = 2");
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+	    SCHEMA_VERSION + 1);
+	fx_exec(&f, sql);
 	decide_public(s, &d);
 	ck_assert_int_eq(d.verdict, VERDICT_ERROR);
 	ck_assert_int_eq(d.why, WHY_SCHEMA);
@@ -163,7 +167,7 @@ START_TEST(test_busy)
 	ck_assert_ptr_nonnull(s);
 	ck_assert_int_eq(sqlite3_open(f.db, &h), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(h, "BEGIN EXCLUSIVE; UPDATE settings "
-	    "SET value = 'x'", NULL, NULL, NULL), SQLITE_OK);
+	    "SET value = 'x' WHERE name = 'realm'", NULL, NULL, NULL), SQLITE_OK);
 	decide_public(s, &d);
 	ck_assert_int_eq(d.verdict, VERDICT_BUSY);
 	ck_assert_int_eq(d.why, WHY_BUSY);
@@ -196,7 +200,8 @@ START_TEST(test_no_held_snapshot)
 	decide_public(s, &d);
 	ck_assert_int_eq(d.verdict, VERDICT_ALLOW);
 	ck_assert_int_eq(sqlite3_open(f.db, &h), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(h, "UPDATE settings SET value = 'y'",
+	ck_assert_int_eq(sqlite3_exec(h, "UPDATE settings SET value = 'y' "
+	    "WHERE name = 'realm'",
 	    NULL, NULL, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_prepare_v2(h,
 	    "PRAGMA wal_checkpoint(TRUNCATE)", -1, &st, NULL), SQLITE_OK);

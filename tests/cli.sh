@@ -24,6 +24,8 @@ trap 'rm -rf "$T"' EXIT
 trap 'exit 1' HUP INT TERM
 DB=$T/auth.db
 TAB=$(printf '\t')
+# The schema version: one per sql/NNNN-*.sql migration.
+SCHEMA=$(ls "$top_srcdir"/sql/[0-9][0-9][0-9][0-9]-*.sql | wc -l)
 n=0
 npass=0
 nfail=0
@@ -108,7 +110,7 @@ USAGE='usage: portcullis [-d DB] init
        portcullis [-d DB] rule add [--host HOST] PATTERN METHODS PRINCIPAL
        portcullis [-d DB] rule list
        portcullis [-d DB] rule del ID
-       portcullis [-d DB] check [--host HOST] [--mode responder|authorizer] METHOD TARGET [USER]'
+       portcullis [-d DB] check [--host HOST] [--mode MODE] METHOD TARGET [USER]'
 UNAME="must be 1-255 bytes of UTF-8 without ':' or control characters"
 # The schema's words (sql/0001-init.sql), as SQLite reports them.
 PATTERN_MSG='CHECK constraint failed: pattern must be an absolute path;'\
@@ -135,9 +137,11 @@ run -d "$DB" init
 expect "init creates" 0 "" ""
 run -d "$DB" init
 expect "init again is a no-op" 0 "" ""
-sql "user_version is 1" "PRAGMA user_version" "1"
+sql "user_version is $SCHEMA" "PRAGMA user_version" "$SCHEMA"
 sql "journal_mode is wal" "PRAGMA journal_mode" "wal"
-sql "realm setting" "SELECT name, value FROM settings" "realm|Portcullis"
+sql "settings" "SELECT name, value FROM settings ORDER BY name" \
+    "proxy_auth|off
+realm|Portcullis"
 run -d "$DB" init extra
 expect "init takes no arguments" 2 "" "$USAGE"
 
@@ -326,21 +330,21 @@ run -d "$NEW" init
 "$SQLITE3" -batch "$NEW" "PRAGMA user_version = 99"
 run -d "$NEW" user list
 expect "newer database refused" 1 "" \
-    "portcullis: $NEW: schema version 99 is newer than this program's (1)"
+    "portcullis: $NEW: schema version 99 is newer than this program's ($SCHEMA)"
 run -d "$NEW" init
 expect "init refuses a newer database" 1 "" \
-    "portcullis: $NEW: schema version 99 is newer than this program's (1)"
+    "portcullis: $NEW: schema version 99 is newer than this program's ($SCHEMA)"
 OLD=$T/old.db
 "$SQLITE3" -batch "$OLD" "CREATE TABLE t (x); DROP TABLE t"
 run -d "$OLD" role add x
 expect "unmigrated database refused" 1 "" \
-    "portcullis: $OLD: schema version 0, expected 1: run portcullis init"
+    "portcullis: $OLD: schema version 0, expected $SCHEMA: run portcullis init"
 run -d "$OLD" init
 expect "init migrates it" 0 "" ""
 MAIN=$DB
 DB=$OLD
-sql "... to version 1, in WAL mode" "PRAGMA user_version; PRAGMA journal_mode" \
-    "1
+sql "... to version $SCHEMA, in WAL mode" \
+    "PRAGMA user_version; PRAGMA journal_mode" "$SCHEMA
 wal"
 BAD=$T/bad.db
 "$SQLITE3" -batch "$BAD" "CREATE TABLE rules (x)"
@@ -370,10 +374,7 @@ rule: 3
 user: -
 reason: grant-all
 status: 200 OK
-Status: 200 OK
-Cache-Control: no-store
-Content-Type: text/plain; charset=utf-8
-Content-Length: 8" ""
+Status: 200 OK" ""
 
 	run -i 'wrong
 ' -d "$DB" check GET /priv/x alice
@@ -400,10 +401,60 @@ rule: 4
 user: alice
 reason: grant-valid-user
 status: 200 OK
+Status: 200 OK" ""
+
+	for r in ops dev; do
+		run -d "$DB" role add $r
+		expect "check setup: role $r" 0 "" ""
+		run -d "$DB" grant alice $r
+		expect "check setup: alice holds $r" 0 "" ""
+	done
+	run -i 'n3w
+' -d "$DB" check --mode authorizer GET /priv/x alice
+	expect "check: authorizer allow hands over user and roles" 0 \
+	    "path: /priv/x
+host: -
+resource: /priv/**
+rule: 4
+user: alice
+reason: grant-valid-user
+status: 200 OK
 Status: 200 OK
+Variable-REMOTE_USER: alice
+Variable-PORTCULLIS_ROLES: dev,ops" ""
+
+	run -d "$DB" check --mode auth_request DELETE /open/a
+	expect "check: auth_request sends 405 as 403 + X-Portcullis-Status" 1 \
+	    "path: /open/a
+host: -
+resource: /open/**
+rule: -
+user: -
+reason: no-method
+status: 405 Method Not Allowed
+Status: 403 Forbidden
+X-Portcullis-Status: 405
+Allow: GET, HEAD
 Cache-Control: no-store
 Content-Type: text/plain; charset=utf-8
-Content-Length: 8" ""
+Content-Length: 14" ""
+
+	run -d "$DB" check --mode forward_auth GET /open/a
+	expect "check: forward_auth anonymous allow" 0 "path: /open/a
+host: -
+resource: /open/**
+rule: 3
+user: -
+reason: grant-all
+status: 200 OK
+Status: 200 OK
+X-Portcullis-User: 
+X-Portcullis-Roles: 
+Cache-Control: no-store
+Content-Length: 0" ""
+
+	run -d "$DB" check --mode nonsense GET /open/a
+	expect "check: unknown mode is a usage error" 2 "" "$USAGE"
 
 	run -i 'b0b' -d "$DB" check --host WWW.example.com:80 GET /pub/p bob
 	expect "check: --host picks the host's resource" 0 "path: /pub/p
@@ -413,10 +464,7 @@ rule: 2
 user: -
 reason: grant-all
 status: 200 OK
-Status: 200 OK
-Cache-Control: no-store
-Content-Type: text/plain; charset=utf-8
-Content-Length: 8" ""
+Status: 200 OK" ""
 
 	run -d "$DB" check GET /%2e%2e/
 	expect "check: encoded dot-dot is 400" 1 "path: -

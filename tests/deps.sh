@@ -8,8 +8,13 @@
 set -eu
 
 PKGS="build-essential autoconf automake pkgconf libfcgi-dev libfcgi-bin
-libsqlite3-dev sqlite3 libcrypt-dev libsodium-dev check lighttpd curl
-mandoc valgrind whois apache2-utils"
+libsqlite3-dev sqlite3 libcrypt-dev libsodium-dev check curl mandoc
+valgrind whois apache2-utils spawn-fcgi lighttpd nginx apache2
+libapache2-mod-fcgid caddy chromium systemd"
+# Node.js and npm (for the headless browser test) only if absent: some
+# machines carry a newer node of their own.
+command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 
 missing=
 for p in $PKGS; do

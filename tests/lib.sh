@@ -163,3 +163,48 @@ run_table()
 $(read_table "$1")
 EOT
 }
+
+# run_servers SEND: tests/servers.tab through a web server.  For row N
+# the expectation is `override N` if the calling script defines
+# override() and it prints something, else the table's.  `SEND method
+# target user pass header out` leaves the raw HTTP response in out.
+run_servers()
+{
+	while IFS='|' read -r nm t u p h e f; do
+		set -- "$1" $nm
+		_n=$2
+		_m=$3
+		_out=$work/srv.$_n
+		if command -v override >/dev/null 2>&1; then
+			_o=$(override "$_n")
+			[ -n "$_o" ] && e=$_o
+		fi
+		"$1" "$_m" "$t" "$u" "$p" "$h" "$_out"
+		split_response "$_out"
+		_st=${e%%;*}
+		_what="row $_n: $_m $t user=$u${h:+ [$h]}"
+		[ "$h" = - ] && _what="row $_n: $_m $t user=$u"
+		check_eq "$_what: status" "$(cat "$_out.status")" "$_st"
+		case $e in
+		*\;*)	_hl=${e#*;}
+			if grep -qxF -- "$_hl" "$_out.hdr"; then
+				ok "$_what: $_hl"
+			else
+				fail "$_what: no [$_hl] in: $(tr '\n' '|' \
+				    < "$_out.hdr")"
+			fi ;;
+		esac
+		if [ "$f" != - ]; then
+			if cmp -s "$_out.body" "$work/www/$f"; then
+				ok "$_what: body is $f"
+			else
+				fail "$_what: body is not $f"
+			fi
+		elif grep -q 'only viewers\|<h1>Admin\|<h1>Members' \
+		    "$_out.body"; then
+			fail "$_what: protected content in a denial"
+		fi
+	done <<EOT
+$(read_table "$top_srcdir/tests/servers.tab")
+EOT
+}
