@@ -1,0 +1,242 @@
+#!/bin/sh
+# server-caddy.sh: the shipped Caddy configurations run by a real
+# Caddy on 127.0.0.1 in front of one portcullis.fcgi on a Unix socket:
+#   examples/Caddyfile    forward_auth over FastCGI + file_server: the
+#                         shared table tests/servers.tab;
+#   examples/traefik.md   its HTTP->FastCGI bridge Caddyfile, asked
+#                         what Traefik's ForwardAuth would ask.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+command -v caddy >/dev/null 2>&1 || skip_or_fail "caddy is not installed"
+command -v curl >/dev/null 2>&1 || skip_or_fail "curl is not installed"
+demo_setup "$work" || { fail "demo database"; finish caddy; }
+
+sock=$work/portcullis.sock
+"$FCGI" -d "$work/auth.db" -s "$sock" 2>"$work/fcgi.err" &
+fpid=$!
+started $fpid
+i=0
+while [ $i -lt 100 ] && [ ! -S "$sock" ] && kill -0 $fpid 2>/dev/null; do
+	sleep 0.05
+	i=$((i + 1))
+done
+[ -S "$sock" ] || { fail "portcullis.fcgi: $(cat "$work/fcgi.err")"; finish caddy; }
+
+# start_caddy SOURCE NAME BASE [SED-EXPR]: run the Caddyfile SOURCE
+# with its paths under $work/NAME, the site on a port in BASE..BASE+29
+# and the admin API (if any) on that port + 30, tried until Caddy can
+# bind them; sets $port.  SED-EXPR: an extra edit for the test's copy.
+start_caddy()
+{
+	_d=$work/$2
+	mkdir -p "$_d"
+	_try=0
+	while :; do
+		port=$(($3 + ($$ + _try) % 30))
+		sed -e "s|^http://:[0-9]* {|http://:$port {|" \
+		    -e "s|^\([[:space:]]*admin\) 127\.0\.0\.1:2019|\1 127.0.0.1:$((port + 30))|" \
+		    -e "s|/run/portcullis/portcullis\.sock|$sock|" \
+		    -e "s|/srv/www|$work/www|" \
+		    -e "${4:-}" \
+		    "$1" > "$_d/Caddyfile"
+		HOME=$_d XDG_CONFIG_HOME=$_d/config XDG_DATA_HOME=$_d/data \
+		    caddy validate --adapter caddyfile --config "$_d/Caddyfile" \
+		    >"$_d/validate.log" 2>&1 ||
+		    { fail "$2: caddy validate: $(cat "$_d/validate.log")"; return 1; }
+		HOME=$_d XDG_CONFIG_HOME=$_d/config XDG_DATA_HOME=$_d/data \
+		    caddy run --adapter caddyfile --config "$_d/Caddyfile" \
+		    2>"$_d/caddy.err" &
+		_pid=$!
+		_i=0
+		while [ $_i -lt 100 ] && kill -0 $_pid 2>/dev/null &&
+		    ! curl -s -o /dev/null --max-time 1 \
+		    "http://127.0.0.1:$port/"; do
+			sleep 0.05
+			_i=$((_i + 1))
+		done
+		if kill -0 $_pid 2>/dev/null; then
+			started $_pid
+			ok "$2: caddy on 127.0.0.1:$port"
+			return 0
+		fi
+		_try=$((_try + 1))
+		[ $_try -lt 5 ] || { fail "$2: caddy did not start: $(tail -5 \
+		    "$_d/caddy.err")"; return 1; }
+	done
+}
+
+# send_curl METHOD TARGET USER PASS HEADER OUT (HEADER "-": none)
+send_curl()
+{
+	_m=$1 _t=$2 _u=$3 _p=$4 _h=$5 _o=$6
+	if [ "$_m" = HEAD ]; then
+		set -- --head
+	else
+		set -- -X "$_m"
+	fi
+	[ "$_u" != - ] && set -- "$@" -u "$_u:$_p"
+	[ "$_h" != - ] && set -- "$@" -H "$_h"
+	case $_m in
+	POST|PUT|PATCH)	set -- "$@" --data-binary '' ;;	# else 411
+	esac
+	curl -s -i --path-as-is --max-time 10 "$@" \
+	    "http://127.0.0.1:$port$_t" >"$_o" 2>/dev/null
+}
+
+# hdr FILE NAME: the value of header NAME (any case) in FILE.hdr.
+hdr()
+{
+	awk -v n="$2" 'tolower(substr($0, 1, length(n) + 1)) == tolower(n) ":" {
+		v = substr($0, length(n) + 2); sub(/^[ \t]*/, "", v); print v }' \
+	    "$1.hdr"
+}
+
+# --- forward_auth: examples/Caddyfile ------------------------------
+# The test's copy also answers with the request headers copy_headers
+# set, as response headers (nothing else makes them observable with
+# file_server as the "application").
+start_caddy "$top_srcdir/examples/Caddyfile" fwd 18300 \
+    's|^\([[:space:]]*\)file_server$|\1header X-Test-User "{http.request.header.X-Portcullis-User}"\
+\1header X-Test-Roles "{http.request.header.X-Portcullis-Roles}"\
+&|' || finish caddy
+fport=$port
+
+override()
+{
+	case $1 in
+	# Go canonicalises header names: Caddy sends Portcullis's
+	# challenge as "Www-Authenticate" (the same header: names are
+	# case-insensitive, RFC 9110 5.1).
+	2|3)	echo '401;Www-Authenticate: Basic realm="Portcullis demo", charset="UTF-8"' ;;
+	esac
+}
+# Every other row arrives as Portcullis answered (Caddy passes a
+# denial through verbatim, 405 + Allow included).  Rows 15-17: Caddy
+# sends the raw request target in X-Forwarded-Uri; row 19: Caddy sets
+# X-Forwarded-Uri itself, replacing the client's.
+run_servers send_curl
+
+check_eq "401: one WWW-Authenticate" "$(hdr "$work/srv.2" WWW-Authenticate | wc -l)" 1
+check_eq "denial: Cache-Control" "$(hdr "$work/srv.9" Cache-Control)" no-store
+
+# copy_headers: Portcullis's answer reached the request.
+send_curl GET /docs/guide.txt alice wonderland - "$work/user1"
+split_response "$work/user1"
+check_eq "alice: X-Portcullis-User copied" "$(hdr "$work/user1" X-Test-User)" alice
+check_eq "alice: X-Portcullis-Roles copied" "$(hdr "$work/user1" X-Test-Roles)" editor,viewer
+check_eq "alice: no X-Portcullis-* to the client" \
+    "$(grep -ci '^X-Portcullis-' "$work/user1.hdr")" 0
+send_curl GET /docs/guide.txt bob builder "X-Portcullis-User: alice" "$work/user2"
+split_response "$work/user2"
+check_eq "bob: client's X-Portcullis-User replaced" "$(hdr "$work/user2" X-Test-User)" bob
+send_curl GET /docs/guide.txt bob builder "X-Portcullis-Roles: admin" "$work/user3"
+split_response "$work/user3"
+check_eq "bob: client's X-Portcullis-Roles replaced" "$(hdr "$work/user3" X-Test-Roles)" viewer
+# An anonymous allow: empty values replace a client-sent user (the
+# application must not see "mallory"; Caddy 2.6 would show a literal
+# placeholder if Portcullis left the header out).
+send_curl GET /public/index.html - - "X-Portcullis-User: mallory" "$work/user4"
+split_response "$work/user4"
+check_eq "anonymous: status" "$(cat "$work/user4.status")" 200
+check_eq "anonymous: client's X-Portcullis-User replaced" \
+    "$(hdr "$work/user4" X-Test-User)" ""
+
+# 500: a database of another schema version (fail closed).
+uv=$("$SQLITE3" -batch "$work/auth.db" "PRAGMA user_version")
+"$SQLITE3" -batch "$work/auth.db" "PRAGMA user_version = 9999"
+send_curl GET /public/index.html - - - "$work/deny500"
+split_response "$work/deny500"
+check_eq "wrong schema: status" "$(cat "$work/deny500.status")" 500
+"$SQLITE3" -batch "$work/auth.db" "PRAGMA user_version = $uv"
+
+# The proxy_auth setting cannot work behind forward_auth: Caddy's
+# reverse_proxy removes the hop-by-hop Proxy-Authorization from the
+# request it sends Portcullis (and Proxy-Authenticate from the answer),
+# so even good proxy credentials get 407, without a challenge.  This
+# asserts that limit (see examples/Caddyfile); nginx passes both.
+"$SQLITE3" -batch "$work/auth.db" \
+    "UPDATE settings SET value = 'on' WHERE name = 'proxy_auth'"
+send_curl GET /docs/guide.txt - - - "$work/deny407"
+split_response "$work/deny407"
+check_eq "proxy_auth: status" "$(cat "$work/deny407.status")" 407
+check_eq "proxy_auth: Proxy-Authenticate dropped by Caddy" \
+    "$(hdr "$work/deny407" Proxy-Authenticate)" ""
+send_curl GET /docs/guide.txt - - "Proxy-Authorization: Basic $(b64 bob:builder)" \
+    "$work/allow407"
+split_response "$work/allow407"
+check_eq "proxy_auth: Proxy-Authorization dropped by Caddy" \
+    "$(cat "$work/allow407.status")" 407
+"$SQLITE3" -batch "$work/auth.db" \
+    "UPDATE settings SET value = 'off' WHERE name = 'proxy_auth'"
+
+# --- the Traefik bridge: examples/traefik.md -----------------------
+awk '/^```caddyfile$/ { on = 1; next } /^```$/ { on = 0 } on' \
+    "$top_srcdir/examples/traefik.md" > "$work/bridge.Caddyfile"
+start_caddy "$work/bridge.Caddyfile" bridge 18360 || finish caddy
+
+# ask METHOD URI USER PASS OUT [HEADER]: what Traefik sends for a
+# client's METHOD URI ("-": Traefik would always send it; left out to
+# test the 400).
+ask()
+{
+	_m=$1 _t=$2 _u=$3 _p=$4 _o=$5
+	set -- -H "X-Forwarded-Host: www.example.org" \
+	    -H "X-Forwarded-Proto: http" -H "X-Forwarded-For: 192.0.2.7"
+	[ "$_m" != - ] && set -- "$@" -H "X-Forwarded-Method: $_m"
+	[ "$_t" != - ] && set -- "$@" -H "X-Forwarded-Uri: $_t"
+	[ "$_u" != - ] && set -- "$@" -u "$_u:$_p"
+	curl -s -i --max-time 10 "$@" \
+	    "http://127.0.0.1:$port/_portcullis" >"$_o" 2>/dev/null
+	split_response "$_o"
+}
+
+ask GET /docs/guide.txt bob builder "$work/b1"
+check_eq "bridge: bob GET docs" "$(cat "$work/b1.status")" 200
+check_eq "bridge: X-Portcullis-User" "$(hdr "$work/b1" X-Portcullis-User)" bob
+check_eq "bridge: X-Portcullis-Roles" "$(hdr "$work/b1" X-Portcullis-Roles)" viewer
+check_eq "bridge: empty body" "$(wc -c < "$work/b1.body")" 0
+ask GET /public/index.html - - "$work/b2"
+check_eq "bridge: anonymous GET public" "$(cat "$work/b2.status")" 200
+check_eq "bridge: anonymous has an (empty) X-Portcullis-User" \
+    "$(grep -ci '^X-Portcullis-User:' "$work/b2.hdr")" 1
+ask GET /docs/guide.txt - - "$work/b3"
+check_eq "bridge: anonymous GET docs" "$(cat "$work/b3.status")" 401
+check_eq "bridge: challenge" "$(hdr "$work/b3" WWW-Authenticate)" \
+    'Basic realm="Portcullis demo", charset="UTF-8"'
+ask DELETE /docs/guide.txt bob builder "$work/b4"
+check_eq "bridge: bob DELETE docs" "$(cat "$work/b4.status")" 403
+ask DELETE /public/index.html - - "$work/b5"
+check_eq "bridge: DELETE public" "$(cat "$work/b5.status")" 405
+check_eq "bridge: Allow" "$(hdr "$work/b5" Allow)" "GET, HEAD"
+ask GET /docs/a%2Fb bob builder "$work/b6"
+check_eq "bridge: encoded slash" "$(cat "$work/b6.status")" 400
+ask GET - bob builder "$work/b7"
+check_eq "bridge: no X-Forwarded-Uri" "$(cat "$work/b7.status")" 400
+ask - /docs/guide.txt bob builder "$work/b8"
+check_eq "bridge: no X-Forwarded-Method" "$(cat "$work/b8.status")" 400
+for f in b1 b2 b3 b4 b5 b6 b7 b8; do
+	grep -q 'only viewers' "$work/$f.body" &&
+	    fail "bridge: $f carries the document"
+done
+
+bport=$port
+
+kill $fpid
+wait $fpid 2>/dev/null
+
+# Portcullis down: nobody gets in (502 from Caddy).
+port=$fport
+send_curl GET /public/index.html - - - "$work/down1"
+split_response "$work/down1"
+check_eq "forward_auth, Portcullis down" "$(cat "$work/down1.status")" 502
+port=$bport
+ask GET /public/index.html - - "$work/down2"
+check_eq "bridge, Portcullis down" "$(cat "$work/down2.status")" 502
+if grep -q 'AddressSanitizer\|runtime error' "$work/fcgi.err" \
+    "$work"/*/caddy.err; then
+	fail "sanitizer report from portcullis.fcgi"
+else
+	ok "no sanitizer report from portcullis.fcgi"
+fi
+
+finish caddy

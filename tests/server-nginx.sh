@@ -1,0 +1,217 @@
+#!/bin/sh
+# server-nginx.sh: the shipped nginx examples run by a real nginx on
+# 127.0.0.1 in front of one portcullis.fcgi on a Unix socket:
+#   examples/nginx-auth_request.conf  nginx serves the files and asks
+#       Portcullis first: the shared table tests/servers.tab;
+#   examples/nginx-responder.conf     every request goes to Portcullis:
+#       tests/decisions.tab, as lighttpd and the CGI/FastCGI runs.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+command -v nginx >/dev/null 2>&1 || PATH=$PATH:/usr/sbin
+command -v nginx >/dev/null 2>&1 || skip_or_fail "nginx is not installed"
+command -v curl >/dev/null 2>&1 || skip_or_fail "curl is not installed"
+demo_setup "$work" || { fail "demo database"; finish nginx; }
+
+# One Portcullis for both configurations (-r for the responder one).
+sock=$work/portcullis.sock
+"$FCGI" -d "$work/auth.db" -r "$work/www" -s "$sock" 2>"$work/fcgi.err" &
+fpid=$!
+started $fpid
+i=0
+while [ $i -lt 100 ] && [ ! -S "$sock" ] && kill -0 $fpid 2>/dev/null; do
+	sleep 0.05
+	i=$((i + 1))
+done
+[ -S "$sock" ] || { fail "portcullis.fcgi: $(cat "$work/fcgi.err")"; finish nginx; }
+
+# start_nginx EXAMPLE NAME BASE [SED-EXPR]: run examples/EXAMPLE with
+# its paths under $work/NAME and a port in BASE..BASE+49 (tried until
+# nginx can bind one); sets $port.  SED-EXPR: an extra edit for the
+# test's copy only.
+start_nginx()
+{
+	_d=$work/$2
+	mkdir -p "$_d/logs" "$_d/tmp"
+	_try=0
+	while :; do
+		port=$(($3 + ($$ + _try) % 50))
+		sed -e "s|listen 127\.0\.0\.1:8080;|listen 127.0.0.1:$port;|" \
+		    -e "s|^user .*|user $(id -un) $(id -gn);|" \
+		    -e "s|/run/nginx-portcullis\.pid|$_d/nginx.pid|" \
+		    -e "s|/var/log/nginx/|$_d/logs/|" \
+		    -e "s|/var/lib/nginx/|$_d/tmp/|" \
+		    -e "s|/run/portcullis/portcullis\.sock|$sock|" \
+		    -e "s|/srv/www|$work/www|" \
+		    -e "${4:-}" \
+		    "$top_srcdir/examples/$1" > "$_d/nginx.conf"
+		nginx -t -q -p "$_d/" -c "$_d/nginx.conf" \
+		    >"$_d/conftest.log" 2>&1 ||
+		    { fail "$1: nginx -t: $(cat "$_d/conftest.log")"; return 1; }
+		nginx -p "$_d/" -c "$_d/nginx.conf" -g 'daemon off;' \
+		    2>"$_d/nginx.err" &
+		_pid=$!
+		_i=0
+		while [ $_i -lt 100 ] && kill -0 $_pid 2>/dev/null &&
+		    ! curl -s -o /dev/null --max-time 1 \
+		    "http://127.0.0.1:$port/public/index.html"; do
+			sleep 0.05
+			_i=$((_i + 1))
+		done
+		if kill -0 $_pid 2>/dev/null; then
+			started $_pid
+			ok "$1: nginx on 127.0.0.1:$port"
+			return 0
+		fi
+		_try=$((_try + 1))
+		[ $_try -lt 5 ] || { fail "$1: nginx did not start: $(cat \
+		    "$_d/nginx.err" "$_d/logs/portcullis-error.log" 2>/dev/null)"
+		    return 1; }
+	done
+}
+
+# send_curl METHOD TARGET USER PASS HEADER OUT (HEADER "-": none)
+send_curl()
+{
+	_m=$1 _t=$2 _u=$3 _p=$4 _h=$5 _o=$6
+	if [ "$_m" = HEAD ]; then
+		set -- --head
+	else
+		set -- -X "$_m"
+	fi
+	[ "$_u" != - ] && set -- "$@" -u "$_u:$_p"
+	[ "$_h" != - ] && set -- "$@" -H "$_h"
+	case $_m in
+	POST|PUT|PATCH)	set -- "$@" --data-binary '' ;;	# else 411
+	esac
+	curl -s -i --path-as-is --max-time 10 "$@" \
+	    "http://127.0.0.1:$port$_t" >"$_o" 2>/dev/null
+}
+
+# run_table's SEND has no header argument.
+send_table()
+{
+	send_curl "$1" "$2" "$3" "$4" - "$5"
+}
+
+# hdr_count FILE NAME: how many NAME: lines in FILE.hdr (any case).
+hdr_count()
+{
+	grep -ci "^$2:" "$1.hdr"
+}
+
+# --- auth_request --------------------------------------------------
+# The test's copy also shows the user and roles nginx received from
+# Portcullis (auth_request_set) as response headers: nothing else
+# makes $portcullis_user observable from outside (a `return` in the
+# same location would run before auth_request).  The shipped file
+# keeps them away from the client.
+start_nginx nginx-auth_request.conf authreq 18200 \
+    's|^\([[:space:]]*\)error_page 403 = @portcullis;|&\
+\1add_header X-Test-User $portcullis_user always;\
+\1add_header X-Test-Roles $portcullis_roles always;|' || finish nginx
+aport=$port
+
+# Every row of tests/servers.tab arrives as the table says: the
+# @portcullis location restores 405 + Allow (row 12) and 400 (row 17),
+# which nginx alone would turn into 500.  Rows 15-17: nginx routes on
+# its normalised path but passes the raw $request_uri, which Portcullis
+# decodes and normalises itself.
+run_servers send_curl
+
+# nginx copies Portcullis's challenge to the client: exactly once.
+check_eq "401: one WWW-Authenticate" "$(hdr_count "$work/srv.2" WWW-Authenticate)" 1
+# The subrequest's own headers never reach the client.
+check_eq "401: no X-Portcullis-* to the client" \
+    "$(cat "$work"/srv.*.hdr | grep -ci '^X-Portcullis-')" 0
+
+# X-Portcullis-User / -Roles reached nginx's variables.
+send_curl GET /docs/guide.txt alice wonderland - "$work/user1"
+split_response "$work/user1"
+check_eq "alice: \$portcullis_user" \
+    "$(sed -n 's/^X-Test-User: //p' "$work/user1.hdr")" alice
+check_eq "alice: \$portcullis_roles" \
+    "$(sed -n 's/^X-Test-Roles: //p' "$work/user1.hdr")" editor,viewer
+send_curl GET /docs/guide.txt bob builder - "$work/user2"
+split_response "$work/user2"
+check_eq "bob: \$portcullis_user" \
+    "$(sed -n 's/^X-Test-User: //p' "$work/user2.hdr")" bob
+# An anonymous allow: empty values (and so no header at all).
+send_curl GET /public/index.html - - "X-Portcullis-User: mallory" "$work/user3"
+split_response "$work/user3"
+check_eq "anonymous: no user" "$(hdr_count "$work/user3" X-Test-User)" 0
+
+# A denial that nginx alone would turn into 500 (the auth subrequest
+# answered 403 + X-Portcullis-Status: 405): method, Allow, no-store.
+send_curl PUT /public/index.html - - - "$work/deny405"
+split_response "$work/deny405"
+check_eq "PUT public: status" "$(cat "$work/deny405.status")" 405
+check_eq "PUT public: Allow" "$(sed -n 's/^Allow: //p' "$work/deny405.hdr")" "GET, HEAD"
+check_eq "PUT public: Cache-Control" \
+    "$(sed -n 's/^Cache-Control: //p' "$work/deny405.hdr")" no-store
+# A real 403 stays 403, with no Allow.
+check_eq "DELETE docs bob: no Allow" "$(hdr_count "$work/srv.13" Allow)" 0
+# The auth location is internal.
+send_curl GET /_portcullis - - - "$work/internal"
+split_response "$work/internal"
+check_eq "/_portcullis from outside" "$(cat "$work/internal.status")" 404
+
+# 500: a database of another schema version (fail closed).
+uv=$("$SQLITE3" -batch "$work/auth.db" "PRAGMA user_version")
+"$SQLITE3" -batch "$work/auth.db" "PRAGMA user_version = 9999"
+send_curl GET /public/index.html - - - "$work/deny500"
+split_response "$work/deny500"
+check_eq "wrong schema: status" "$(cat "$work/deny500.status")" 500
+"$SQLITE3" -batch "$work/auth.db" "PRAGMA user_version = $uv"
+
+# 407 + Proxy-Authenticate when the database guards a forward proxy.
+"$SQLITE3" -batch "$work/auth.db" \
+    "UPDATE settings SET value = 'on' WHERE name = 'proxy_auth'"
+send_curl GET /docs/guide.txt - - - "$work/deny407"
+split_response "$work/deny407"
+check_eq "proxy_auth: status" "$(cat "$work/deny407.status")" 407
+check_eq "proxy_auth: Proxy-Authenticate" \
+    "$(sed -n 's/^Proxy-Authenticate: //p' "$work/deny407.hdr")" \
+    'Basic realm="Portcullis demo", charset="UTF-8"'
+send_curl GET /docs/guide.txt - - "Proxy-Authorization: Basic $(b64 bob:builder)" \
+    "$work/allow407"
+split_response "$work/allow407"
+check_eq "proxy_auth: bob allowed" "$(cat "$work/allow407.status")" 200
+"$SQLITE3" -batch "$work/auth.db" \
+    "UPDATE settings SET value = 'off' WHERE name = 'proxy_auth'"
+
+# --- responder -----------------------------------------------------
+start_nginx nginx-responder.conf responder 18250 || finish nginx
+run_table "$top_srcdir/tests/decisions.tab" send_table
+rport=$port
+
+# Portcullis's log lines travel as FastCGI stderr records into nginx's
+# error_log ("FastCGI sent in stderr"); a sanitizer writes to the
+# process's own stderr.
+kill $fpid
+wait $fpid 2>/dev/null
+
+# Portcullis down: nobody gets in (auth_request: 500; responder: 502).
+port=$aport
+send_curl GET /public/index.html - - - "$work/down1"
+split_response "$work/down1"
+check_eq "auth_request, Portcullis down" "$(cat "$work/down1.status")" 500
+port=$rport
+send_curl GET /public/index.html - - - "$work/down2"
+split_response "$work/down2"
+check_eq "responder, Portcullis down" "$(cat "$work/down2.status")" 502
+
+if grep -q 'AddressSanitizer\|runtime error' "$work/fcgi.err" \
+    "$work"/*/logs/portcullis-error.log; then
+	fail "sanitizer report from portcullis.fcgi"
+else
+	ok "no sanitizer report from portcullis.fcgi"
+fi
+for d in authreq responder; do
+	grep -qF 'portcullis: auth failure: client=127.0.0.1 reason=bad-password user="bob"' \
+	    "$work/$d/logs/portcullis-error.log" &&
+	    ok "$d: auth failure in nginx's error log" ||
+	    fail "$d: no auth failure in the error log: $(tail -3 \
+	    "$work/$d/logs/portcullis-error.log")"
+done
+
+finish nginx
