@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,12 @@ usage(void)
 	    "       portcullis [-d DB] rule list\n"
 	    "       portcullis [-d DB] rule del ID\n"
 	    "       portcullis [-d DB] check [--host HOST] "
-	    "[--mode MODE] METHOD TARGET [USER]\n",
+	    "[--mode MODE] METHOD TARGET [USER]\n"
+	    "       portcullis [-d DB] shell\n"
+	    "       portcullis [-d DB] import htpasswd|htgroup|policy "
+	    "[--dry-run] FILE\n"
+	    "       portcullis [-d DB] export [--format sql|json]\n"
+	    "       portcullis [-d DB] lint\n",
 	    stderr);
 	exit(2);
 }
@@ -785,6 +791,77 @@ out:
 	return ret;
 }
 
+/*
+ * The sqlite3 shell's options for `shell`: foreign keys on (the
+ * shell's default is off), a busy timeout that waits for the server's
+ * and other admins' transactions, and the extension (-cmd '.load').
+ */
+#define SHELL_FK	"PRAGMA foreign_keys = ON"
+#define SHELL_TIMEOUT	".timeout 5000"
+#define SHELL_EXT	PKGLIBDIR "/portcullis"
+
+/*
+ * shell: replace this process with the stock sqlite3 shell ($SQLITE3,
+ * else sqlite3 on $PATH) on the database, which must exist and be
+ * current, with foreign keys on, a 5-second busy timeout, this
+ * build's extension loaded (hash_password(), verify_password();
+ * $PORTCULLIS_EXTENSION overrides its path, for a build tree) and
+ * SQLITE_HISTORY=/dev/null, so that a password given to
+ * hash_password() does not land in ~/.sqlite_history.  Returns only
+ * on failure: 1.
+ */
+static int
+cmd_shell(const char *db, int argc, char *argv[])
+{
+	static char	 opt[] = "-cmd", fk[] = SHELL_FK;
+	static char	 timeout[] = SHELL_TIMEOUT, dflt[] = "sqlite3";
+	struct adm	*a;
+	const char	*ext;
+	char		*prog, *args[10];
+	char		 load[PATH_MAX + 16], so[PATH_MAX], path[PATH_MAX];
+	size_t		 n = 0;
+
+	if (argc != 0)
+		usage();
+	if ((a = db_open(db)) == NULL)
+		return 1;
+	adm_close(a);
+	if ((prog = getenv("SQLITE3")) == NULL || *prog == '\0')
+		prog = dflt;
+	if ((ext = getenv("PORTCULLIS_EXTENSION")) == NULL || *ext == '\0')
+		ext = SHELL_EXT;
+	/* Quoted for the shell's dot-command parser, which has no escape. */
+	if (strchr(ext, '\'') != NULL)
+		return fail(ext, "a quote in the extension path");
+	if ((size_t)snprintf(so, sizeof(so), "%s.so", ext) >= sizeof(so) ||
+	    (size_t)snprintf(load, sizeof(load), ".load '%s'", ext) >=
+	    sizeof(load))
+		return fail(ext, "path too long");
+	/* As SQLite does: the name as given, else with ".so". */
+	if (access(ext, R_OK) == -1 && access(so, R_OK) == -1)
+		return fail(so, strerror(errno));
+	/* "./": a relative name is not an option or a file: URI. */
+	if ((size_t)snprintf(path, sizeof(path), "%s%s",
+	    *db == '/' ? "" : "./", db) >= sizeof(path))
+		return fail(db, "path too long");
+	if (setenv("SQLITE_HISTORY", "/dev/null", 1) == -1)
+		return fail("SQLITE_HISTORY", strerror(errno));
+
+	args[n++] = prog;
+	args[n++] = opt;
+	args[n++] = fk;
+	args[n++] = opt;
+	args[n++] = timeout;
+	args[n++] = opt;
+	args[n++] = load;
+	args[n++] = path;
+	args[n] = NULL;
+	if (fflush(stdout) == EOF)
+		return fail("stdout", strerror(errno));
+	execvp(prog, args);
+	return fail(prog, strerror(errno));
+}
+
 static const struct cmd cmds[] = {
 	{ "init",	cmd_init },
 	{ "user",	cmd_user },
@@ -793,6 +870,10 @@ static const struct cmd cmds[] = {
 	{ "revoke",	cmd_revoke },
 	{ "rule",	cmd_rule },
 	{ "check",	cmd_check },
+	{ "shell",	cmd_shell },
+	{ "import",	cmd_import },	/* adm_import.c */
+	{ "export",	cmd_export },	/* adm_export.c */
+	{ "lint",	cmd_lint },	/* adm_lint.c */
 };
 
 int
@@ -826,6 +907,8 @@ main(int argc, char *argv[])
 	if (i == nitems(cmds))
 		usage();
 	ret = cmds[i].fn(db, argc - 1, argv + 1);
+	if (ret == -1)		/* the adm_*.c commands' usage error */
+		usage();
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		fail("stdout", strerror(errno));
 		if (ret == 0)

@@ -373,6 +373,16 @@ adm_errmsg(const struct adm *a)
 }
 
 /*
+ * The connection, for admstore_policy.c's statements (finalized
+ * before adm_close()).
+ */
+sqlite3 *
+adm_sqlite(struct adm *a)
+{
+	return a->db;
+}
+
+/*
  * Bind s (NULL: SQL NULL) to parameter idx of st with its length.
  * Return 0, or -1 with a message.
  */

@@ -35,7 +35,7 @@
  * The schema version this build reads and writes: the number of the
  * highest sql/NNNN-*.sql migration.
  */
-#define SCHEMA_VERSION	2
+#define SCHEMA_VERSION	3
 
 /* migrations.c: generated from sql/ by build-aux/sql2c.sh */
 extern const char *const migrations[];
@@ -157,6 +157,20 @@ enum pwres	 pw_verify(const char *, size_t, const char *);
 enum pwres	 pw_verify_dummy(const char *, size_t);
 int		 pw_hash(char *, size_t, const char *, size_t);
 int		 pw_supported(const char *);
+/* pw_hash_scheme(): what became of a new hash. */
+enum pwhres {
+	PWH_OK,
+	PWH_SCHEME,		/* not $y$, $2b$, $6$ or $argon2id$ */
+	PWH_COST,		/* a cost the scheme refuses */
+	PWH_EMPTY,		/* empty password */
+	PWH_NUL,		/* NUL byte in the password */
+	PWH_LONG,		/* longer than crypt(3) takes */
+	PWH_ERROR,		/* the library failed */
+	PWH__MAX
+};
+extern const char *const pwhres_str[PWH__MAX];
+enum pwhres	 pw_hash_scheme(char *, size_t, const char *, size_t,
+		    const char *, unsigned long);
 
 /* policy.c */
 /*
@@ -368,5 +382,113 @@ int		 adm_rule_add(struct adm *, const char *, const char *,
 int		 adm_rule_del(struct adm *, int64_t);
 int		 adm_rule_list(struct adm *,
 		    int (*)(void *, const struct adm_ruleent *), void *);
+
+/* For admstore_policy.c only: the connection (sqlite3.h's sqlite3). */
+struct sqlite3	*adm_sqlite(struct adm *);
+
+/* admstore_policy.c */
+/*
+ * A whole policy in memory: what `portcullis export` writes, `import
+ * policy` reads and `lint` checks, rows in the export's order.  The
+ * strings are owned (pol_free()); host and expires may be NULL; hash
+ * is NULL unless loaded for lint; line is where a row came from in an
+ * import file, 0 if from the database.
+ */
+struct pol_setting {
+	char		*name;
+	char		*value;
+	size_t		 line;
+};
+struct pol_user {
+	char		*name;
+	char		*hash;
+	int		 disabled;
+	char		*expires;
+	size_t		 line;
+};
+struct pol_role {
+	char		*name;
+	char		*comment;
+	size_t		 line;
+};
+struct pol_member {
+	char		*user;
+	char		*role;
+	size_t		 line;
+};
+struct pol_resource {
+	char		*pattern;
+	char		*host;
+	char		*comment;
+	size_t		 line;
+};
+struct pol_rule {
+	int64_t		 id;
+	char		*pattern;
+	char		*host;
+	char		*methods;
+	char		*principal;
+	char		*comment;
+	size_t		 line;
+};
+struct policy {
+	struct pol_setting	*settings;
+	size_t			 nsettings;
+	struct pol_user		*users;
+	size_t			 nusers;
+	struct pol_role		*roles;
+	size_t			 nroles;
+	struct pol_member	*members;
+	size_t			 nmembers;
+	struct pol_resource	*resources;
+	size_t			 nresources;
+	struct pol_rule		*rules;
+	size_t			 nrules;
+};
+struct admp;
+struct pol_setting	*pol_add_setting(struct policy *);
+struct pol_user		*pol_add_user(struct policy *);
+struct pol_role		*pol_add_role(struct policy *);
+struct pol_member	*pol_add_member(struct policy *);
+struct pol_resource	*pol_add_resource(struct policy *);
+struct pol_rule		*pol_add_rule(struct policy *);
+void		 pol_free(struct policy *);
+struct admp	*admp_open(struct adm *, char *, size_t);
+void		 admp_close(struct admp *);
+const char	*admp_errmsg(const struct admp *);
+int		 admp_begin(struct admp *, int);
+int		 admp_commit(struct admp *);
+void		 admp_rollback(struct admp *);
+int		 admp_load(struct admp *, struct policy *, int);
+int		 admp_user_hash(struct admp *, const char *, char *, size_t);
+int		 admp_user_add(struct admp *, const char *, const char *, int,
+		    const char *);
+int		 admp_user_set(struct admp *, const char *, int, const char *);
+int		 admp_user_passwd(struct admp *, const char *, const char *);
+int		 admp_role_add(struct admp *, const char *, const char *);
+int		 admp_role_comment(struct admp *, const char *, const char *);
+int		 admp_role_del(struct admp *, const char *);
+int		 admp_member_add(struct admp *, const char *, const char *);
+int		 admp_member_del(struct admp *, const char *, const char *);
+int		 admp_setting_set(struct admp *, const char *, const char *);
+int		 admp_resource_add(struct admp *, const char *, const char *,
+		    const char *);
+int		 admp_resource_comment(struct admp *, const char *,
+		    const char *, const char *);
+int		 admp_resource_del(struct admp *, const char *, const char *);
+int		 admp_rule_put(struct admp *, const struct pol_rule *, int);
+int		 admp_rule_del(struct admp *, int64_t);
+
+/*
+ * adm_import.c, adm_export.c, adm_lint.c: the commands of the same
+ * names, called by admin.c's table with the database and the
+ * arguments after the command name.  Each returns the exit status,
+ * or -1 for a usage error (admin.c prints the usage).
+ */
+int		 cmd_import(const char *, int, char *[]);
+int		 cmd_export(const char *, int, char *[]);
+int		 cmd_lint(const char *, int, char *[]);
+/* adm_import.c: "$apr1$", "{SHA}" ... of hash into buf, and its name. */
+const char	*hash_format(const char *, char *, size_t, const char **);
 
 #endif /* !EXTERN_H */

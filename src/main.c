@@ -21,24 +21,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
 
 #include "extern.h"
 
+/* Where log lines go (-l). */
+enum logto {
+	LOG_TO_DEFAULT,		/* FCGI_STDERR under FastCGI, else stderr */
+	LOG_TO_STDERR,		/* the process's own stderr */
+	LOG_TO_SYSLOG,		/* syslog(3), LOG_AUTHPRIV */
+};
+
 /* What every request needs, set up once. */
 struct conf {
 	const char	*db;		/* -d or PORTCULLIS_DB */
 	const char	*root;		/* -r or PORTCULLIS_ROOT */
+	enum logto	 logto;
 	struct store	*store;		/* opened on first use */
 };
 
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: portcullis.fcgi [-d database] [-r root] "
-	    "[-s address]\n");
+	fprintf(stderr, "usage: portcullis.fcgi [-d database] "
+	    "[-l fcgi | stderr | syslog] [-r root] [-s address]\n");
 	exit(2);
 }
 
@@ -58,6 +67,47 @@ fcgx_write(void *arg, const void *buf, size_t sz)
 	if (sz > INT32_MAX)
 		return -1;
 	return FCGX_PutStr(buf, (int)sz, s) == (int)sz ? 0 : -1;
+}
+
+/*
+ * One log line ("portcullis: ...\n") to syslog, without the prefix
+ * and the newline syslog adds itself: errors at LOG_ERR, refusals at
+ * LOG_NOTICE (ecosystem.md §5: fail2ban reads LOG_AUTHPRIV).
+ */
+static int
+syslog_write(void *arg, const void *buf, size_t sz)
+{
+	const char	*p = buf;
+	int		 n;
+
+	if (sz > 12 && strncmp(p, "portcullis: ", 12) == 0) {
+		p += 12;
+		sz -= 12;
+	}
+	if (sz > 0 && p[sz - 1] == '\n')
+		sz--;
+	n = sz > INT32_MAX ? INT32_MAX : (int)sz;
+	syslog(strncmp(p, "error:", 6) == 0 ? LOG_ERR : LOG_NOTICE, "%.*s",
+	    n, p);
+	return 0;
+}
+
+/* The log writer for -l, or NULL for the default (the caller's). */
+static int
+log_writer(const struct conf *c, struct writer *w)
+{
+	switch (c->logto) {
+	case LOG_TO_STDERR:
+		w->write = fd_write;
+		w->arg = stderr;
+		return 1;
+	case LOG_TO_SYSLOG:
+		w->write = syslog_write;
+		w->arg = NULL;
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 static const char *
@@ -162,6 +212,7 @@ serve_cgi(struct conf *c)
 	struct writer	 out = { fd_write, stdout };
 	struct writer	 log = { fd_write, stderr };
 
+	(void)log_writer(c, &log);
 	serve(c, env_get, NULL, &out, &log);
 	fflush(stdout);
 }
@@ -181,8 +232,10 @@ serve_fcgi(struct conf *c, int fd)
 	while (FCGX_Accept_r(&r) >= 0) {
 		out.write = fcgx_write;
 		out.arg = r.out;
-		log.write = fcgx_write;
-		log.arg = r.err;
+		if (!log_writer(c, &log)) {
+			log.write = fcgx_write;
+			log.arg = r.err;
+		}
 		serve(c, fcgx_get, &r, &out, &log);
 		FCGX_Finish_r(&r);
 	}
@@ -219,10 +272,20 @@ main(int argc, char *argv[])
 	memset(&c, 0, sizeof(c));
 	c.db = getenv("PORTCULLIS_DB");
 	c.root = getenv("PORTCULLIS_ROOT");
-	while ((ch = getopt(argc, argv, "d:r:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "d:l:r:s:")) != -1) {
 		switch (ch) {
 		case 'd':
 			c.db = optarg;
+			break;
+		case 'l':
+			if (strcmp(optarg, "fcgi") == 0)
+				c.logto = LOG_TO_DEFAULT;
+			else if (strcmp(optarg, "stderr") == 0)
+				c.logto = LOG_TO_STDERR;
+			else if (strcmp(optarg, "syslog") == 0)
+				c.logto = LOG_TO_SYSLOG;
+			else
+				usage();
 			break;
 		case 'r':
 			c.root = optarg;
@@ -240,6 +303,8 @@ main(int argc, char *argv[])
 
 	if (c.root != NULL && *c.root == '\0')
 		c.root = NULL;
+	if (c.logto == LOG_TO_SYSLOG)
+		openlog("portcullis", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 	if (pw_init() == -1)
 		errx(1, "cannot initialise the password library");
 	if (FCGX_Init() != 0)

@@ -269,6 +269,110 @@ pw_verify_dummy(const char *pass, size_t passsz)
 	return PW_MISMATCH;
 }
 
+const char *const pwhres_str[PWH__MAX] = {
+	[PWH_OK] = "ok",
+	[PWH_SCHEME] = "unsupported scheme",
+	[PWH_COST] = "unsupported cost for this scheme",
+	[PWH_EMPTY] = "empty password",
+	[PWH_NUL] = "password contains a NUL byte",
+	[PWH_LONG] = "password too long",
+	[PWH_ERROR] = "cannot hash the password",
+};
+
+/*
+ * The schemes pw_hash_scheme() makes, a subset of pwformats: one of
+ * each family, the current variant.
+ */
+static const char *const pwschemes[] = {
+	"$y$",		/* yescrypt */
+	"$2b$",		/* bcrypt */
+	"$6$",		/* sha512crypt */
+	"$argon2id$",	/* libsodium */
+};
+
+/*
+ * Argon2id through libsodium at its INTERACTIVE limits (t=2, 64 MiB),
+ * below the caps pw_verify() applies.
+ */
+static enum pwhres
+pw_hash_argon2(char *out, size_t outsz, const char *pass, size_t passsz)
+{
+	char	 h[crypto_pwhash_STRBYTES];
+	size_t	 len;
+
+	if (sodium_init() < 0)
+		return PWH_ERROR;
+	if (crypto_pwhash_str(h, pass, passsz,
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return PWH_ERROR;
+	if ((len = strlen(h)) >= outsz)
+		return PWH_ERROR;
+	memcpy(out, h, len + 1);
+	return PWH_OK;
+}
+
+/*
+ * Hash pass (passsz bytes, NUL-terminated at passsz) into out (outsz
+ * bytes) as a new string of scheme, one of pwschemes, at cost (0: the
+ * library's default; bcrypt's log2 rounds 4-31, yescrypt's 1-11,
+ * sha512crypt's rounds; argon2id takes none).
+ * Returns PWH_OK; PWH_SCHEME for another scheme (NULL included);
+ * PWH_COST for a cost the scheme refuses; PWH_EMPTY, PWH_NUL or
+ * PWH_LONG (over CRYPT_MAX_PASSPHRASE_SIZE - 1 bytes, which crypt_r
+ * refuses, for every scheme alike) for a password that cannot be
+ * hashed; PWH_ERROR if out is too small or a library failed.  On
+ * failure out is "".
+ */
+enum pwhres
+pw_hash_scheme(char *out, size_t outsz, const char *pass, size_t passsz,
+    const char *scheme, unsigned long cost)
+{
+	struct crypt_data	*cd = NULL;
+	char			 salt[CRYPT_GENSALT_OUTPUT_SIZE];
+	const char		*h;
+	size_t			 i, len;
+	enum pwhres		 ret = PWH_ERROR;
+
+	if (outsz > 0)
+		out[0] = '\0';
+	for (i = 0; i < nitems(pwschemes); i++)
+		if (scheme != NULL && strcmp(scheme, pwschemes[i]) == 0)
+			break;
+	if (i == nitems(pwschemes))
+		return PWH_SCHEME;
+	if (pass == NULL || passsz == 0)
+		return PWH_EMPTY;
+	if (memchr(pass, '\0', passsz) != NULL)
+		return PWH_NUL;
+	if (passsz >= CRYPT_MAX_PASSPHRASE_SIZE)
+		return PWH_LONG;
+	if (strcmp(scheme, "$argon2id$") == 0)
+		return cost == 0 ? pw_hash_argon2(out, outsz, pass, passsz) :
+		    PWH_COST;
+
+	errno = 0;
+	if (crypt_gensalt_rn(scheme, cost, NULL, 0, salt,
+	    sizeof(salt)) == NULL) {
+		if (cost != 0 && errno != ENOMEM)
+			ret = PWH_COST;
+		goto out;
+	}
+	if ((cd = calloc(1, sizeof(*cd))) == NULL)
+		goto out;
+	h = crypt_r(pass, salt, cd);
+	if (h == NULL || h[0] == '*' || (len = strlen(h)) >= outsz)
+		goto out;
+	memcpy(out, h, len + 1);
+	ret = PWH_OK;
+out:
+	if (cd != NULL) {
+		explicit_bzero(cd, sizeof(*cd));
+		free(cd);
+	}
+	return ret;
+}
+
 /*
  * Hash pass (passsz bytes, NUL-terminated at passsz) as a new yescrypt
  * string at libxcrypt's default cost into out (outsz bytes).
@@ -278,33 +382,8 @@ pw_verify_dummy(const char *pass, size_t passsz)
 int
 pw_hash(char *out, size_t outsz, const char *pass, size_t passsz)
 {
-	struct crypt_data	*cd = NULL;
-	char			 salt[CRYPT_GENSALT_OUTPUT_SIZE];
-	const char		*h;
-	size_t			 len;
-	int			 ret = -1;
-
-	if (outsz > 0)
-		out[0] = '\0';
-	if (pass == NULL || passsz == 0 ||
-	    memchr(pass, '\0', passsz) != NULL)
-		return -1;
-	if (crypt_gensalt_rn(PW_NEW_PREFIX, 0, NULL, 0, salt,
-	    sizeof(salt)) == NULL)
-		goto out;
-	if ((cd = calloc(1, sizeof(*cd))) == NULL)
-		goto out;
-	h = crypt_r(pass, salt, cd);
-	if (h == NULL || h[0] == '*' || (len = strlen(h)) >= outsz)
-		goto out;
-	memcpy(out, h, len + 1);
-	ret = 0;
-out:
-	if (cd != NULL) {
-		explicit_bzero(cd, sizeof(*cd));
-		free(cd);
-	}
-	return ret;
+	return pw_hash_scheme(out, outsz, pass, passsz, PW_NEW_PREFIX,
+	    0) == PWH_OK ? 0 : -1;
 }
 
 /*

@@ -288,6 +288,82 @@ START_TEST(test_pw_long)
 }
 END_TEST
 
+/*
+ * pw_hash_scheme(): each scheme it makes, and each refusal.  want is
+ * the result; prefix what a made hash starts with, which pw_verify()
+ * must then accept for "s3cret" only.
+ */
+static const struct {
+	const char	*scheme;
+	unsigned long	 cost;
+	const char	*pass;
+	size_t		 passsz;
+	enum pwhres	 want;
+	const char	*prefix;
+} schemes[] = {
+	{ "$y$",	0,	P("s3cret"),	PWH_OK,	"$y$j9T$" },
+	{ "$y$",	7,	P("s3cret"),	PWH_OK,	"$y$jBT$" },
+	{ "$2b$",	0,	P("s3cret"),	PWH_OK,	"$2b$05$" },
+	{ "$2b$",	4,	P("s3cret"),	PWH_OK,	"$2b$04$" },
+	{ "$6$",	0,	P("s3cret"),	PWH_OK,	"$6$" },
+	{ "$6$",	1000,	P("s3cret"),	PWH_OK,	"$6$rounds=1000$" },
+	{ "$argon2id$",	0,	P("s3cret"),	PWH_OK,
+	    "$argon2id$v=19$m=65536,t=2,p=1$" },
+	{ "$2b$",	3,	P("s3cret"),	PWH_COST, NULL },
+	{ "$2b$",	32,	P("s3cret"),	PWH_COST, NULL },
+	{ "$y$",	12,	P("s3cret"),	PWH_COST, NULL },
+	{ "$argon2id$",	2,	P("s3cret"),	PWH_COST, NULL },
+	{ "$2y$",	0,	P("s3cret"),	PWH_SCHEME, NULL },
+	{ "$apr1$",	0,	P("s3cret"),	PWH_SCHEME, NULL },
+	{ "$argon2i$",	0,	P("s3cret"),	PWH_SCHEME, NULL },
+	{ "",		0,	P("s3cret"),	PWH_SCHEME, NULL },
+	{ NULL,		0,	P("s3cret"),	PWH_SCHEME, NULL },
+	{ "$y$",	0,	P(""),		PWH_EMPTY, NULL },
+	{ "$argon2id$",	0,	NULL, 0,	PWH_EMPTY, NULL },
+	{ "$y$",	0,	P("s3\0cret"),	PWH_NUL, NULL },
+	{ "$argon2id$",	0,	P("s3\0cret"),	PWH_NUL, NULL },
+};
+
+START_TEST(test_pw_hash_scheme)
+{
+	char	 out[PW_HASH_MAX];
+
+	memset(out, 'X', sizeof(out));
+	ck_assert_int_eq(pw_hash_scheme(out, sizeof(out), schemes[_i].pass,
+	    schemes[_i].passsz, schemes[_i].scheme, schemes[_i].cost),
+	    schemes[_i].want);
+	if (schemes[_i].prefix == NULL) {
+		ck_assert_str_eq(out, "");
+		return;
+	}
+	ck_assert_msg(strncmp(out, schemes[_i].prefix,
+	    strlen(schemes[_i].prefix)) == 0, "%s", out);
+	ck_assert_int_eq(pw_verify(P("s3cret"), out), PW_MATCH);
+	ck_assert_int_eq(pw_verify(P("s3cre7"), out), PW_MISMATCH);
+}
+END_TEST
+
+/* 511 bytes are the most crypt(3) takes, for every scheme alike. */
+START_TEST(test_pw_hash_scheme_long)
+{
+	char	 pass[CRED_BUF_MAX], out[PW_HASH_MAX];
+
+	memset(pass, 'a', sizeof(pass));
+	pass[512] = '\0';
+	ck_assert_int_eq(pw_hash_scheme(out, sizeof(out), pass, 512,
+	    "$argon2id$", 0), PWH_LONG);
+	ck_assert_int_eq(pw_hash_scheme(out, sizeof(out), pass, 512,
+	    "$2b$", 4), PWH_LONG);
+	pass[511] = '\0';
+	ck_assert_int_eq(pw_hash_scheme(out, sizeof(out), pass, 511,
+	    "$y$", 0), PWH_OK);
+	ck_assert_int_eq(pw_hash_scheme(out, 20, pass, 6, "$argon2id$", 0),
+	    PWH_ERROR);
+	ck_assert_str_eq(out, "");
+	ck_assert_str_eq(pwhres_str[PWH_SCHEME], "unsupported scheme");
+}
+END_TEST
+
 static const struct {
 	enum pwres	 res;
 	const char	*str;
@@ -339,6 +415,8 @@ passwd_suite(void)
 	tcase_add_test(tc, test_pw_hash_roundtrip);
 	tcase_add_loop_test(tc, test_pw_hash_bad, 0, nitems(hash_bad));
 	tcase_add_test(tc, test_pw_long);
+	tcase_add_loop_test(tc, test_pw_hash_scheme, 0, nitems(schemes));
+	tcase_add_test(tc, test_pw_hash_scheme_long);
 	suite_add_tcase(s, tc);
 
 	return s;

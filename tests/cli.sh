@@ -110,7 +110,11 @@ USAGE='usage: portcullis [-d DB] init
        portcullis [-d DB] rule add [--host HOST] PATTERN METHODS PRINCIPAL
        portcullis [-d DB] rule list
        portcullis [-d DB] rule del ID
-       portcullis [-d DB] check [--host HOST] [--mode MODE] METHOD TARGET [USER]'
+       portcullis [-d DB] check [--host HOST] [--mode MODE] METHOD TARGET [USER]
+       portcullis [-d DB] shell
+       portcullis [-d DB] import htpasswd|htgroup|policy [--dry-run] FILE
+       portcullis [-d DB] export [--format sql|json]
+       portcullis [-d DB] lint'
 UNAME="must be 1-255 bytes of UTF-8 without ':' or control characters"
 # The schema's words (sql/0001-init.sql), as SQLite reports them.
 PATTERN_MSG='CHECK constraint failed: pattern must be an absolute path;'\

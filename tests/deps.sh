@@ -7,7 +7,7 @@
 # services from starting (unless one exists already).
 set -eu
 
-PKGS="build-essential autoconf automake pkgconf libfcgi-dev libfcgi-bin
+PKGS="build-essential autoconf automake libtool pkgconf libfcgi-dev libfcgi-bin
 libsqlite3-dev sqlite3 libcrypt-dev libsodium-dev check curl mandoc
 valgrind whois apache2-utils spawn-fcgi lighttpd nginx apache2
 libapache2-mod-fcgid caddy chromium systemd"

@@ -86,6 +86,30 @@ else
 	ok "no secret in the log"
 fi
 
+# -l stderr: log lines go to the process's stderr, not FCGI_STDERR
+# (for servers that drop FastCGI stderr, such as Caddy 2.6).
+sock2=$work/portcullis2.sock
+PORTCULLIS_DB="$work/auth.db" "$FCGI" -l stderr -s "$sock2" </dev/null \
+    2>"$work/fcgi2.err" &
+started $!
+i=0
+while [ ! -S "$sock2" ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+env -i REQUEST_METHOD=GET REQUEST_URI=/docs/guide.txt \
+    REMOTE_ADDR=127.0.0.9 HTTP_AUTHORIZATION="Basic $(b64 bob:nope)" \
+    timeout 10 cgi-fcgi -bind -connect "$sock2" >"$work/l1" \
+    2>"$work/l1.err" </dev/null
+split_response "$work/l1"
+check_eq "-l stderr: status" "$(cat "$work/l1.status")" 401
+check_eq "-l stderr: nothing on FCGI_STDERR" "$(cat "$work/l1.err")" ""
+grep -qx 'portcullis: auth failure: client=127.0.0.9 reason=bad-password user="bob" method="GET" uri="/docs/guide.txt"' \
+    "$work/fcgi2.err" && ok "-l stderr: the line is on stderr" ||
+    fail "-l stderr: not on stderr: $(cat "$work/fcgi2.err")"
+"$FCGI" -l bogus </dev/null >/dev/null 2>&1
+check_eq "-l bogus: usage" $? 2
+
 # SIGTERM: the process exits cleanly.
 kill -TERM $fpid
 wait $fpid

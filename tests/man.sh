@@ -55,7 +55,7 @@ if [ -z "$MANDOC" ]; then
 	exit 77
 fi
 
-PAGES="portcullis.8 portcullis.fcgi.8"
+PAGES="portcullis.8 portcullis.fcgi.8 portcullis.5"
 
 # 1. mandoc -Tlint -Wwarning prints nothing and exits 0.
 for page in $PAGES; do

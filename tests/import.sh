@@ -1,0 +1,303 @@
+#!/bin/sh
+# import.sh: `portcullis import htpasswd|htgroup`, end to end.
+#
+# Makes real htpasswd files at test time with htpasswd(1) (bcrypt,
+# sha512crypt, sha256crypt, $apr1$, {SHA}) and mkpasswd(1) (yescrypt,
+# sha512crypt, bcrypt), imports them, and proves with `portcullis
+# check` that the imported passwords work.  Asserts exact output, exit
+# statuses and the rows left behind (read with $SQLITE3, else sqlite3):
+# dry runs change nothing, a second import changes nothing and says
+# so, a malformed line aborts the whole file.  Prints "ok N - ..." or
+# "not ok N - ..." per assertion, then "import: P passed, F failed".
+# Exits 77 (skip) without htpasswd or mkpasswd, unless $CI is set.
+
+set -u
+
+: "${top_builddir:?top_builddir must be set}"
+P=$top_builddir/src/portcullis
+SQLITE3=${SQLITE3:-sqlite3}
+unset PORTCULLIS_DB
+
+for t in htpasswd mkpasswd; do
+	if ! command -v $t >/dev/null 2>&1; then
+		if [ -n "${CI-}" ]; then
+			echo "not ok 1 - $t is available"
+			echo "import: 0 passed, 1 failed"
+			exit 1
+		fi
+		echo "import: $t not found (apache2-utils, whois), skipping"
+		exit 77
+	fi
+done
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/portcullis-import.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+trap 'exit 1' HUP INT TERM
+DB=$T/auth.db
+n=0
+npass=0
+nfail=0
+
+# lines TEXT: TEXT and a newline, or nothing for "".
+lines() {
+	[ -z "$1" ] || printf '%s\n' "$1"
+}
+
+# result OK DESC: count and print one assertion's outcome.
+result() {
+	n=$((n + 1))
+	if [ "$1" -eq 1 ]; then
+		npass=$((npass + 1))
+		echo "ok $n - $2"
+	else
+		nfail=$((nfail + 1))
+		echo "not ok $n - $2"
+	fi
+}
+
+# run [-i INPUT] ARG...: run portcullis with INPUT (printf %s, so give
+# the newline) or nothing on stdin; keep stdout, stderr and status.
+run() {
+	if [ "$1" = -i ]; then
+		printf '%s' "$2" >"$T/in"
+		shift 2
+	else
+		: >"$T/in"
+	fi
+	"$P" "$@" <"$T/in" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+
+# expect DESC RC STDOUT STDERR: the last run exited RC and printed
+# exactly STDOUT and STDERR (lines; "" for nothing).
+expect() {
+	_ok=1
+	lines "$3" >"$T/wout"
+	lines "$4" >"$T/werr"
+	[ "$rc" -eq "$2" ] || _ok=0
+	cmp -s "$T/wout" "$T/out" || _ok=0
+	cmp -s "$T/werr" "$T/err" || _ok=0
+	result $_ok "$1"
+	if [ $_ok -eq 0 ]; then
+		echo "# exit $rc, want $2"
+		diff "$T/wout" "$T/out" | sed 's/^/# stdout: /'
+		diff "$T/werr" "$T/err" | sed 's/^/# stderr: /'
+	fi
+}
+
+# sql DESC QUERY WANT: QUERY on $DB prints exactly WANT (lines).
+sql() {
+	lines "$3" >"$T/wsql"
+	"$SQLITE3" -batch "$DB" "$2" >"$T/sql" 2>&1
+	if cmp -s "$T/wsql" "$T/sql"; then
+		result 1 "$1"
+	else
+		result 0 "$1"
+		diff "$T/wsql" "$T/sql" | sed 's/^/# /'
+	fi
+}
+
+# pwcheck DESC USER PASSWORD RC: `check` of GET /p/x as USER with
+# PASSWORD exits RC (0: allowed, 1: refused).
+pwcheck() {
+	run -i "$3
+" -d "$DB" check GET /p/x "$2"
+	if [ "$rc" -eq "$4" ]; then
+		result 1 "$1"
+	else
+		result 0 "$1"
+		echo "# exit $rc, want $4"
+		sed 's/^/# /' "$T/out" "$T/err"
+	fi
+}
+
+run -d "$DB" init
+expect "init" 0 "" ""
+run -d "$DB" rule add '/p/**' GET valid-user
+expect "a rule for valid users" 0 "1" ""
+
+# --- htpasswd ---------------------------------------------------------
+# htpasswd -n prints an empty line after each entry: skipped.
+PW=$T/htpasswd
+{
+	echo '# made by import.sh'
+	htpasswd -nbB alice 'alice-pw'
+	htpasswd -nb5 bob 'bob-pw'
+	htpasswd -nb2 carl 'carl-pw'
+	htpasswd -nbm dave 'dave-pw'
+	htpasswd -nbs erin 'erin-pw'
+	echo "frank:$(printf 'frank-pw\n' | mkpasswd -s -m yescrypt)"
+	echo "gina:$(printf 'gina-pw\n' | mkpasswd -s -m sha512crypt)"
+	echo "hank:$(printf 'hank-pw\n' | mkpasswd -s -m bcrypt)"
+	echo 'ivan:ivan-pw'
+	echo 'jo:abJnggxhB/yWI'
+} >"$PW"
+SKIPS_ADD='dave: $apr1$ hashes cannot be verified; set a new password with portcullis user add
+erin: {SHA} hashes cannot be verified; set a new password with portcullis user add'
+SKIP_IVAN='ivan: plaintext or DES hashes cannot be verified; set a new password with portcullis user add
+jo: plaintext or DES hashes cannot be verified; set a new password with portcullis user add'
+
+run -d "$DB" import htpasswd --dry-run "$PW"
+expect "htpasswd dry run lists the changes" 0 "add user alice
+add user bob
+add user carl
+$(echo "$SKIPS_ADD" | sed 's/^/skip /')
+add user frank
+add user gina
+add user hank
+$(echo "$SKIP_IVAN" | sed 's/^/skip /')" ""
+sql "... and changes nothing" "SELECT count(*) FROM users" "0"
+
+run -d "$DB" import htpasswd "$PW"
+expect "htpasswd import" 0 "added user alice
+added user bob
+added user carl
+$(echo "$SKIPS_ADD" | sed 's/^/skipped /')
+added user frank
+added user gina
+added user hank
+$(echo "$SKIP_IVAN" | sed 's/^/skipped /')" ""
+sql "the hashes, as they were" \
+    "SELECT name, substr(hash, 1, instr(substr(hash, 2), '\$') + 1),
+     disabled FROM users ORDER BY name" \
+    'alice|$2y$|0
+bob|$6$|0
+carl|$5$|0
+frank|$y$|0
+gina|$6$|0
+hank|$2b$|0'
+for u in alice bob carl frank gina hank; do
+	pwcheck "check: $u's imported password works" $u "$u-pw" 0
+done
+pwcheck "check: a wrong password for alice is refused" alice bob-pw 1
+BEFORE=$("$SQLITE3" -batch "$DB" "SELECT name, hash FROM users ORDER BY name")
+
+run -d "$DB" import htpasswd "$PW"
+expect "htpasswd again: nothing changes, and it says so" 0 \
+    "$(echo "$SKIPS_ADD" | sed 's/^/skipped /')
+$(echo "$SKIP_IVAN" | sed 's/^/skipped /')
+no changes" ""
+sql "... the users are as they were" \
+    "SELECT name, hash FROM users ORDER BY name" "$BEFORE"
+
+PW2=$T/htpasswd2
+{
+	htpasswd -nbB alice 'alice-new'
+	grep '^bob:' "$PW"
+	htpasswd -nbm carl 'carl-new'
+	echo "zoe:$(printf 'zoe-pw\n' | mkpasswd -s -m yescrypt)"
+} >"$PW2"
+run -d "$DB" import htpasswd --dry-run "$PW2"
+expect "dry run of a changed file" 0 "update hash alice
+skip carl: \$apr1\$ hashes cannot be verified; set a new password with portcullis user passwd
+add user zoe" ""
+sql "... still changes nothing" "SELECT name, hash FROM users ORDER BY name" \
+    "$BEFORE"
+run -i "$(cat "$PW2")
+" -d "$DB" import htpasswd -
+expect "import from stdin: a hash updated, a user added" 0 \
+    "updated hash alice
+skipped carl: \$apr1\$ hashes cannot be verified; set a new password with portcullis user passwd
+added user zoe" ""
+pwcheck "check: alice's new password works" alice alice-new 0
+pwcheck "check: alice's old password no longer does" alice alice-pw 1
+pwcheck "check: carl keeps his password" carl carl-pw 0
+pwcheck "check: zoe can log in" zoe zoe-pw 0
+BEFORE=$("$SQLITE3" -batch "$DB" "SELECT name, hash FROM users ORDER BY name")
+
+# Malformed files: line 1 would add a user, line 2 is bad.  Nothing
+# is written.
+GOOD="nina:$(printf 'nina-pw\n' | mkpasswd -s -m yescrypt)"
+long=$(printf '%0256d' 0)
+i=0
+while IFS='|' read -r desc line why; do
+	i=$((i + 1))
+	printf '%s\n%s\n' "$GOOD" "$line" >"$T/bad$i"
+	run -d "$DB" import htpasswd "$T/bad$i"
+	expect "malformed: $desc" 1 "" "portcullis: $T/bad$i:2: $why"
+	run -d "$DB" import htpasswd --dry-run "$T/bad$i"
+	expect "malformed, dry run: $desc" 1 "" "portcullis: $T/bad$i:2: $why"
+done <<EOT
+no colon|omar|no ':' after the user name
+empty user name|:\$y\$j9T\$abc\$def|empty user name
+empty hash|omar:|empty hash for omar
+256-byte user name|$long:\$y\$j9T\$abc\$def|user name must be 1-255 bytes of UTF-8 without ':' or control characters
+control byte|om$(printf '\001')ar:\$y\$j9T\$abc\$def|control character
+invalid UTF-8|om$(printf '\377')ar:\$y\$j9T\$abc\$def|user name must be 1-255 bytes of UTF-8 without ':' or control characters
+user named twice|nina:\$y\$j9T\$abc\$def|nina again (line 1)
+hash the schema refuses|omar:\$y\$short|user omar: CHECK constraint failed: hash must be a bcrypt, yescrypt, sha-crypt or argon2 string (see portcullis(8))
+EOT
+sql "nothing written by the malformed files" \
+    "SELECT name, hash FROM users ORDER BY name" "$BEFORE"
+
+run -d "$DB" import htpasswd "$T/nosuch"
+expect "a missing file" 1 "" "portcullis: $T/nosuch: No such file or directory"
+
+# --- htgroup ----------------------------------------------------------
+GR=$T/htgroup
+printf '# groups\neditor: alice bob\n\nviewer:carl\tgina  hank\nempty:\neditor: alice\n' >"$GR"
+run -d "$DB" import htgroup --dry-run "$GR"
+expect "htgroup dry run" 0 "add role editor
+grant alice editor
+grant bob editor
+add role viewer
+grant carl viewer
+grant gina viewer
+grant hank viewer
+add role empty" ""
+sql "... changes nothing" \
+    "SELECT (SELECT count(*) FROM roles), (SELECT count(*) FROM members)" \
+    "0|0"
+run -d "$DB" import htgroup "$GR"
+expect "htgroup import" 0 "added role editor
+granted alice editor
+granted bob editor
+added role viewer
+granted carl viewer
+granted gina viewer
+granted hank viewer
+added role empty" ""
+sql "roles and members" \
+    "SELECT r.name, ifnull(group_concat(m.user), '-') FROM roles AS r
+     LEFT JOIN members AS m ON m.role = r.name GROUP BY r.name
+     ORDER BY r.name" \
+    "editor|alice,bob
+empty|-
+viewer|carl,gina,hank"
+run -d "$DB" import htgroup "$GR"
+expect "htgroup again: no changes" 0 "no changes" ""
+
+printf 'ops: zoe\nadmins: alice nobody\n' >"$T/gbad1"
+run -d "$DB" import htgroup "$T/gbad1"
+expect "htgroup: an unknown user aborts, naming the line" 1 "" \
+    "portcullis: $T/gbad1:2: no such user nobody (import the htpasswd file first)"
+printf 'ops: zoe\nall: alice\n' >"$T/gbad2"
+run -d "$DB" import htgroup "$T/gbad2"
+expect "htgroup: a reserved group name" 1 "" \
+    "portcullis: $T/gbad2:2: role name must be 1-255 of A-Z a-z 0-9 . _ - and not 'all' or 'valid-user'"
+printf 'ops: zoe\nweb admins: alice\n' >"$T/gbad3"
+run -d "$DB" import htgroup "$T/gbad3"
+expect "htgroup: a group name with a blank" 1 "" \
+    "portcullis: $T/gbad3:2: role name must be 1-255 of A-Z a-z 0-9 . _ - and not 'all' or 'valid-user'"
+printf 'ops: zoe\nadmins alice\n' >"$T/gbad4"
+run -d "$DB" import htgroup "$T/gbad4"
+expect "htgroup: no colon" 1 "" \
+    "portcullis: $T/gbad4:2: no ':' after the group name"
+sql "nothing written by them (no role ops)" \
+    "SELECT name FROM roles ORDER BY name" "editor
+empty
+viewer"
+
+# --- usage ------------------------------------------------------------
+for args in "import" "import htpasswd" "import frob $GR" \
+    "import htpasswd --dry-run" "import htpasswd --force $GR" \
+    "import htpasswd $GR $GR"; do
+	# shellcheck disable=SC2086
+	run -d "$DB" $args
+	_ok=0
+	[ "$rc" -eq 2 ] && grep -q '^usage: portcullis' "$T/err" && _ok=1
+	result $_ok "usage error: $args"
+done
+
+echo "import: $npass passed, $nfail failed"
+[ "$nfail" -eq 0 ]
