@@ -488,7 +488,43 @@ int		 admp_rule_del(struct admp *, int64_t);
 int		 cmd_import(const char *, int, char *[]);
 int		 cmd_export(const char *, int, char *[]);
 int		 cmd_lint(const char *, int, char *[]);
-/* adm_import.c: "$apr1$", "{SHA}" ... of hash into buf, and its name. */
+
+/* adm_import.c */
+/*
+ * An import, for cmd_import() and the kinds it runs: the whole file
+ * read, the store in a transaction, and what the import prints, kept
+ * until it is committed or rolled back.  A kind applies im->buf through
+ * im->p, notes each change with imp_change() and an error with
+ * imp_err() (which returns -1), then returns 0 or -1.
+ */
+struct imp_out {
+	char		*buf;
+	size_t		 len;
+	size_t		 cap;
+	size_t		 nchanges;	/* lines that are changes */
+	int		 dry;		/* a dry run: "add", not "added" */
+	int		 oom;
+};
+struct imp {
+	const char	*fname;		/* "stdin" for "-" */
+	char		*buf;		/* the whole file, NUL-terminated */
+	size_t		 len;
+	struct adm	*adm;
+	struct admp	*p;
+	struct imp_out	 out;
+	char		 what[1024];	/* "FILE:LINE" of an error */
+	char		 why[1024];
+};
+int		 imp_err(struct imp *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+void		 imp_change(struct imp *, const char *, const char *,
+		    const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
+int		 imp_check_user(struct imp *, size_t, const char *, size_t);
+/* "$apr1$", "{SHA}" ... of hash into buf, and its name (also for lint). */
 const char	*hash_format(const char *, char *, size_t, const char **);
+
+/* adm_policy.c: import policy, the reader of export --format sql. */
+int		 import_policy(struct imp *);
 
 #endif /* !EXTERN_H */

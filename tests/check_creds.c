@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "extern.h"
+#include "testlib.h"
 
 /* A string literal and its length, for rows that compare bytes. */
 #define S(s)	(s), sizeof(s) - 1
@@ -417,12 +418,5 @@ creds_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failures;
-
-	sr = srunner_create(creds_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failures = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failures == 0 ? 0 : 1;
+	return run_suite(creds_suite());
 }

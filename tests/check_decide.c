@@ -14,7 +14,7 @@
 #include <sqlite3.h>
 
 #include "extern.h"
-#include "fixture.h"
+#include "testlib.h"
 
 /*
  * The rule set every row runs against.  Rule ids follow insert order.
@@ -192,17 +192,6 @@ static const struct {
 	    VERDICT_FORBIDDEN, WHY_NO_GRANT, "", "erin", 0 },
 };
 
-static const char *
-row_get(void *arg, const char *name)
-{
-	const char *const	*env = arg;
-
-	for (; env[0] != NULL; env += 2)
-		if (strcmp(env[0], name) == 0)
-			return env[1];
-	return NULL;
-}
-
 START_TEST(test_decide)
 {
 	struct fx	 f;
@@ -243,7 +232,7 @@ START_TEST(test_decide)
 	env[n++] = NULL;
 	env[n++] = NULL;
 
-	ck_assert_int_eq(req_parse(&req, row_get, env), REQ_OK);
+	ck_assert_int_eq(req_parse(&req, env_get, env), REQ_OK);
 	s = store_open_ro(f.db, &res, NULL, 0);
 	ck_assert_ptr_nonnull(s);
 	decide(s, &req, &d);
@@ -277,7 +266,7 @@ START_TEST(test_realm)
 	fx_setup(&f);
 	fx_exec(&f, "INSERT INTO rules (pattern, methods, principal) "
 	    "VALUES ('/x', 'GET', 'valid-user')");
-	ck_assert_int_eq(req_parse(&req, row_get, env), REQ_OK);
+	ck_assert_int_eq(req_parse(&req, env_get, env), REQ_OK);
 	s = store_open_ro(f.db, &res, NULL, 0);
 	ck_assert_ptr_nonnull(s);
 	decide(s, &req, &d);
@@ -310,7 +299,7 @@ START_TEST(test_fresh)
 	ck_assert_int_eq(pw_init(), 0);
 	b64_encode(b64, sizeof(b64), "bob:s3cret", 10);
 	snprintf(authz, sizeof(authz), "Basic %s", b64);
-	ck_assert_int_eq(req_parse(&req, row_get, env), REQ_OK);
+	ck_assert_int_eq(req_parse(&req, env_get, env), REQ_OK);
 	s = store_open_ro(f.db, &res, NULL, 0);
 	ck_assert_ptr_nonnull(s);
 
@@ -460,7 +449,7 @@ START_TEST(test_modes)
 	fx_setup(&f);
 	fx_exec(&f, policy_sql);
 	ck_assert_int_eq(pw_init(), 0);
-	ck_assert_int_eq(req_parse(&req, row_get, (void *)(uintptr_t)
+	ck_assert_int_eq(req_parse(&req, env_get, (void *)(uintptr_t)
 	    modes[_i].env), modes[_i].parse);
 	if (modes[_i].parse == REQ_OK) {
 		s = store_open_ro(f.db, &res, NULL, 0);
@@ -515,7 +504,7 @@ START_TEST(test_proxy_auth)
 	fx_exec(&f, "UPDATE settings SET value = 'on' "
 	    "WHERE name = 'proxy_auth'");
 	ck_assert_int_eq(pw_init(), 0);
-	ck_assert_int_eq(req_parse(&req, row_get, env), REQ_OK);
+	ck_assert_int_eq(req_parse(&req, env_get, env), REQ_OK);
 	s = store_open_ro(f.db, &res, NULL, 0);
 	ck_assert_ptr_nonnull(s);
 	decide(s, &req, &d);
@@ -535,7 +524,7 @@ START_TEST(test_no_store)
 	const char	*env[] = { "REQUEST_METHOD", "GET", "REQUEST_URI",
 			    "/public/x", NULL, NULL };
 
-	ck_assert_int_eq(req_parse(&req, row_get, env), REQ_OK);
+	ck_assert_int_eq(req_parse(&req, env_get, env), REQ_OK);
 	decide(NULL, &req, &d);
 	ck_assert_int_eq(d.verdict, VERDICT_ERROR);
 	ck_assert_int_eq(d.why, WHY_STORE);
@@ -564,7 +553,7 @@ START_TEST(test_badreq)
 			    bad[_i].host == NULL ? NULL : "HTTP_HOST",
 			    bad[_i].host, NULL, NULL };
 
-	ck_assert_int_eq(req_parse(&req, row_get, env), REQ_BAD);
+	ck_assert_int_eq(req_parse(&req, env_get, env), REQ_BAD);
 	decide_badreq(&req, &d);
 	ck_assert_int_eq(d.verdict, VERDICT_BADREQ);
 	ck_assert_int_eq(d.why, bad[_i].why);
@@ -592,11 +581,5 @@ decide_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(decide_suite());
-	int	 nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return run_suite(decide_suite());
 }

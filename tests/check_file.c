@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "testlib.h"
 
 #define BIG_SIZE	(300 * 1024)
 #define MTIME_SEC	1700000000	/* Tue, 14 Nov 2023 22:13:20 GMT */
@@ -179,44 +180,6 @@ teardown(void)
 			(void)unlink(path);
 	}
 	(void)rmdir(base);
-}
-
-/* A writer that appends to a growing buffer, failing one call. */
-struct sink {
-	char	*buf;
-	size_t	 len;
-	size_t	 cap;
-	int	 calls;
-	int	 failat;	/* -1: never */
-};
-
-static int
-sink_write(void *arg, const void *p, size_t n)
-{
-	struct sink	*s = arg;
-	char		*nb;
-
-	if (s->calls++ == s->failat)
-		return -1;
-	if (s->len + n + 1 > s->cap) {
-		s->cap = (s->len + n + 1) * 2;
-		if ((nb = realloc(s->buf, s->cap)) == NULL)
-			return -1;
-		s->buf = nb;
-	}
-	memcpy(s->buf + s->len, p, n);
-	s->len += n;
-	s->buf[s->len] = '\0';
-	return 0;
-}
-
-static void
-sink_init(struct sink *s, struct writer *w, int failat)
-{
-	memset(s, 0, sizeof(*s));
-	s->failat = failat;
-	w->write = sink_write;
-	w->arg = s;
 }
 
 /* Append n bytes to a sink used as the expected output. */
@@ -718,12 +681,5 @@ file_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(file_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return run_suite(file_suite());
 }

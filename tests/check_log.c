@@ -10,49 +10,9 @@
 #include <string.h>
 
 #include "extern.h"
+#include "testlib.h"
 
 #define SECRET_AUTHZ	"Basic c2VjcmV0"	/* "secret" */
-
-/* A writer that appends to a growing buffer, counting calls. */
-struct sink {
-	char	*buf;
-	size_t	 len;
-	size_t	 cap;
-	int	 calls;
-};
-
-static int
-sink_write(void *arg, const void *p, size_t n)
-{
-	struct sink	*s = arg;
-	char		*nb;
-
-	s->calls++;
-	if (s->len + n + 1 > s->cap) {
-		s->cap = (s->len + n + 1) * 2;
-		if ((nb = realloc(s->buf, s->cap)) == NULL)
-			return -1;
-		s->buf = nb;
-	}
-	memcpy(s->buf + s->len, p, n);
-	s->len += n;
-	s->buf[s->len] = '\0';
-	return 0;
-}
-
-static void
-sink_init(struct sink *s, struct writer *w)
-{
-	memset(s, 0, sizeof(*s));
-	w->write = sink_write;
-	w->arg = s;
-}
-
-static const char *
-sink_str(const struct sink *s)
-{
-	return s->buf == NULL ? "" : s->buf;
-}
 
 static const struct {
 	const char	*src;
@@ -216,7 +176,7 @@ START_TEST(test_log_decision)
 	struct writer	 w;
 
 	fill(&req, &d, (size_t)_i);
-	sink_init(&s, &w);
+	sink_init(&s, &w, -1);
 	log_decision(&w, &req, &d);
 	ck_assert_str_eq(sink_str(&s), lines[_i].want);
 	/* One write per line, none for ALLOW. */
@@ -238,7 +198,7 @@ START_TEST(test_log_no_authz)
 		fill(&req, &d, 11);	/* "/admin", user alice */
 		d.verdict = (enum verdict)v;
 		d.why = (enum why)_i;
-		sink_init(&s, &w);
+		sink_init(&s, &w, -1);
 		log_decision(&w, &req, &d);
 		ck_assert_ptr_null(strstr(sink_str(&s), SECRET_AUTHZ));
 		ck_assert_ptr_null(strstr(sink_str(&s), "c2VjcmV0"));
@@ -267,7 +227,7 @@ START_TEST(test_log_long)
 	req.path[REQ_PATH_MAX] = '\0';
 	memset(d.user, '"', NAME_MAX_LEN);
 	d.user[NAME_MAX_LEN] = '\0';
-	sink_init(&s, &w);
+	sink_init(&s, &w, -1);
 	log_decision(&w, &req, &d);
 	ck_assert_int_eq(s.calls, 1);
 	ck_assert_uint_lt(s.len, 4096);
@@ -301,7 +261,7 @@ START_TEST(test_log_msg)
 	ck_assert_ptr_nonnull(src = malloc(n + 1));
 	memset(src, 'x', n);
 	src[n] = '\0';
-	sink_init(&s, &w);
+	sink_init(&s, &w, -1);
 	log_msg(&w, "%s", src);
 	ck_assert_int_eq(s.calls, 1);
 	ck_assert_uint_le(s.len, 4095);
@@ -318,7 +278,7 @@ START_TEST(test_log_msg_format)
 	struct sink	 s;
 	struct writer	 w;
 
-	sink_init(&s, &w);
+	sink_init(&s, &w, -1);
 	log_msg(&w, "store %s: %d", "open", 14);
 	ck_assert_str_eq(sink_str(&s), "portcullis: store open: 14\n");
 	free(s.buf);
@@ -346,12 +306,5 @@ log_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(log_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return run_suite(log_suite());
 }

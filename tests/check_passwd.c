@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "extern.h"
+#include "testlib.h"
 
 #define H_YESCRYPT	"$y$j9T$FtPycA8zmX5MMVQXxVxLn/" \
 			"$GjWDFhFbYp0HYNeQNEI1/FKKhaixfqOg9f8LOME0H.0"
@@ -425,12 +426,5 @@ passwd_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failures;
-
-	sr = srunner_create(passwd_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failures = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failures == 0 ? 0 : 1;
+	return run_suite(passwd_suite());
 }

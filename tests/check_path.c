@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "extern.h"
+#include "testlib.h"
 
 /* A literal with its length, so rows may hold NUL bytes. */
 #define B(s)	(s), sizeof(s) - 1
@@ -599,12 +600,5 @@ path_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(path_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return run_suite(path_suite());
 }

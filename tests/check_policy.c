@@ -10,6 +10,7 @@
 #include <check.h>
 
 #include "extern.h"
+#include "testlib.h"
 
 static const struct {
 	const char	*pat;
@@ -273,11 +274,5 @@ policy_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(policy_suite());
-	int	 nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return run_suite(policy_suite());
 }

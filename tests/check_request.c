@@ -10,40 +10,24 @@
 #include <string.h>
 
 #include "extern.h"
+#include "testlib.h"
 
 #define ENVMAX	10		/* pairs per row, with the terminator */
 
-struct kv {
-	const char	*k;
-	const char	*v;
-};
-
-#define M(v)	{ "REQUEST_METHOD", (v) }
-#define U(v)	{ "REQUEST_URI", (v) }
-#define H(v)	{ "HTTP_HOST", (v) }
-#define AU(v)	{ "HTTP_AUTHORIZATION", (v) }
-#define RA(v)	{ "REMOTE_ADDR", (v) }
-#define INM(v)	{ "HTTP_IF_NONE_MATCH", (v) }
-#define IMS(v)	{ "HTTP_IF_MODIFIED_SINCE", (v) }
+#define M(v)	"REQUEST_METHOD", (v)
+#define U(v)	"REQUEST_URI", (v)
+#define H(v)	"HTTP_HOST", (v)
+#define AU(v)	"HTTP_AUTHORIZATION", (v)
+#define RA(v)	"REMOTE_ADDR", (v)
+#define INM(v)	"HTTP_IF_NONE_MATCH", (v)
+#define IMS(v)	"HTTP_IF_MODIFIED_SINCE", (v)
 
 #define S16	"0123456789abcdef"
 #define S32	S16 S16
 #define S64	S32 S32
 
-/* The req_getter: look name up in a {NULL, NULL}-terminated table. */
-static const char *
-get_kv(void *arg, const char *name)
-{
-	const struct kv	*e;
-
-	for (e = arg; e->k != NULL; e++)
-		if (strcmp(e->k, name) == 0)
-			return e->v;
-	return NULL;
-}
-
 static const struct {
-	struct kv	 env[ENVMAX];
+	const char	*env[2 * ENVMAX];
 	enum reqres	 want;
 	const char	*bad;		/* NULL when REQ_OK */
 	enum pathres	 pathres;
@@ -74,7 +58,7 @@ static const struct {
 	{ { M(S32), U("/") },
 	  REQ_OK, NULL, PATH_OK, S32, "/", "", "-", "", NULL, NULL },
 	{ { M("PUT"), U("/%C3%A9"), H("h."), RA("2001:db8::1"),
-	    AU("Bearer x"), { "HTTP_X_OTHER", "y" } },
+	    AU("Bearer x"), "HTTP_X_OTHER", "y" },
 	  REQ_OK, NULL, PATH_OK, "PUT", "/\xc3\xa9", "h", "2001:db8::1",
 	  "Bearer x", NULL, NULL },
 
@@ -252,11 +236,11 @@ check_ptr_str(const char *got, const char *want, int row, const char *what)
 START_TEST(test_req_parse)
 {
 	struct request	 r;
-	struct kv	 env[ENVMAX];
+	const char	*env[2 * ENVMAX];
 
 	memcpy(env, cases[_i].env, sizeof(env));
 	memset(&r, 0xa5, sizeof(r));
-	ck_assert_int_eq(req_parse(&r, get_kv, env), cases[_i].want);
+	ck_assert_int_eq(req_parse(&r, env_get, env), cases[_i].want);
 	check_ptr_str(r.bad, cases[_i].bad, _i, "bad");
 	ck_assert_int_eq(r.pathres, cases[_i].pathres);
 	ck_assert_str_eq(r.method, cases[_i].method);
@@ -270,10 +254,10 @@ START_TEST(test_req_parse)
 	check_ptr_str(r.ims, cases[_i].ims, _i, "ims");
 	/* Borrowed, not copied. */
 	if (r.inm != NULL)
-		ck_assert_ptr_eq(r.inm, get_kv(env, "HTTP_IF_NONE_MATCH"));
+		ck_assert_ptr_eq(r.inm, env_get(env, "HTTP_IF_NONE_MATCH"));
 	if (r.ims != NULL)
 		ck_assert_ptr_eq(r.ims,
-		    get_kv(env, "HTTP_IF_MODIFIED_SINCE"));
+		    env_get(env, "HTTP_IF_MODIFIED_SINCE"));
 	req_wipe(&r);
 }
 END_TEST
@@ -281,7 +265,7 @@ END_TEST
 START_TEST(test_req_parse_long)
 {
 	struct request	 r;
-	struct kv	 env[5] = { M("GET"), U("/"), H("h") };
+	const char	*env[10] = { M("GET"), U("/"), H("h") };
 	char		*v;
 	size_t		 pl, pol, i, vlen;
 
@@ -293,14 +277,14 @@ START_TEST(test_req_parse_long)
 	memcpy(v, longs[_i].pre, pl);
 	memset(v + pl, longs[_i].fill, longs[_i].n);
 	memcpy(v + pl + longs[_i].n, longs[_i].post, pol + 1);
-	for (i = 0; env[i].k != NULL; i++)
-		if (strcmp(env[i].k, longs[_i].var) == 0)
+	for (i = 0; env[i] != NULL; i += 2)
+		if (strcmp(env[i], longs[_i].var) == 0)
 			break;
-	env[i].k = longs[_i].var;
-	env[i].v = v;
+	env[i] = longs[_i].var;
+	env[i + 1] = v;
 
 	memset(&r, 0xa5, sizeof(r));
-	ck_assert_int_eq(req_parse(&r, get_kv, env), longs[_i].want);
+	ck_assert_int_eq(req_parse(&r, env_get, env), longs[_i].want);
 	check_ptr_str(r.bad, longs[_i].bad, _i, "bad");
 	ck_assert_uint_eq(strlen(field(&r, longs[_i].var)),
 	    longs[_i].outlen);
@@ -346,13 +330,13 @@ END_TEST
 
 START_TEST(test_req_wipe)
 {
-	struct kv	 env[] = {
-		M("GET"), U("/"), AU("Basic YWxpY2U6czNjcjN0"), { NULL, NULL }
+	const char	*env[] = {
+		M("GET"), U("/"), AU("Basic YWxpY2U6czNjcjN0"), NULL, NULL
 	};
 	struct request	 r;
 	size_t		 i;
 
-	ck_assert_int_eq(req_parse(&r, get_kv, env), REQ_OK);
+	ck_assert_int_eq(req_parse(&r, env_get, env), REQ_OK);
 	ck_assert_uint_eq(r.authzsz, 22);
 	req_wipe(&r);
 	for (i = 0; i < sizeof(r.authz); i++)
@@ -386,12 +370,5 @@ request_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(request_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return run_suite(request_suite());
 }

@@ -10,54 +10,11 @@
 #include <string.h>
 
 #include "extern.h"
+#include "testlib.h"
 
 #define TAIL(len)	"Cache-Control: no-store\r\n" \
 			"Content-Type: text/plain; charset=utf-8\r\n" \
 			"Content-Length: " len "\r\n\r\n"
-
-/* A writer that appends to a growing buffer, failing after n calls. */
-struct sink {
-	char	*buf;
-	size_t	 len;
-	size_t	 cap;
-	int	 calls;
-	int	 failat;	/* fail the call with this index; -1 never */
-};
-
-static int
-sink_write(void *arg, const void *p, size_t n)
-{
-	struct sink	*s = arg;
-	char		*nb;
-
-	if (s->calls++ == s->failat)
-		return -1;
-	if (s->len + n + 1 > s->cap) {
-		s->cap = (s->len + n + 1) * 2;
-		if ((nb = realloc(s->buf, s->cap)) == NULL)
-			return -1;
-		s->buf = nb;
-	}
-	memcpy(s->buf + s->len, p, n);
-	s->len += n;
-	s->buf[s->len] = '\0';
-	return 0;
-}
-
-static void
-sink_init(struct sink *s, struct writer *w, int failat)
-{
-	memset(s, 0, sizeof(*s));
-	s->failat = failat;
-	w->write = sink_write;
-	w->arg = s;
-}
-
-static const char *
-sink_str(const struct sink *s)
-{
-	return s->buf == NULL ? "" : s->buf;
-}
 
 static const struct {
 	enum verdict	 v;
@@ -429,12 +386,5 @@ response_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(response_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return run_suite(response_suite());
 }

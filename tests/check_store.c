@@ -13,30 +13,19 @@
 #include <sqlite3.h>
 
 #include "extern.h"
-#include "fixture.h"
+#include "testlib.h"
 
 static const char *const env_public[] = {
 	"REQUEST_METHOD", "GET", "REQUEST_URI", "/public/x", NULL, NULL
 };
-
-static const char *
-get(void *arg, const char *name)
-{
-	const char *const	*env = arg;
-
-	for (; env[0] != NULL; env += 2)
-		if (strcmp(env[0], name) == 0)
-			return env[1];
-	return NULL;
-}
 
 static void
 decide_public(struct store *s, struct decision *d)
 {
 	struct request	 req;
 
-	ck_assert_int_eq(req_parse(&req, get, (void *)(uintptr_t)env_public),
-	    REQ_OK);
+	ck_assert_int_eq(req_parse(&req, env_get,
+	    (void *)(uintptr_t)env_public), REQ_OK);
 	decide(s, &req, d);
 }
 
@@ -256,11 +245,5 @@ store_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(store_suite());
-	int	 nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return run_suite(store_suite());
 }

@@ -1,6 +1,7 @@
 /*
- * fixture.c: test databases.  The schema comes from the migrations
- * compiled from sql/, applied as `portcullis init` applies them.
+ * testlib.c: what the Check suites share.  Test databases: the schema
+ * comes from the migrations compiled from sql/, applied as
+ * `portcullis init` applies them.
  */
 #include "config.h"
 
@@ -13,7 +14,7 @@
 #include <sqlite3.h>
 
 #include "extern.h"
-#include "fixture.h"
+#include "testlib.h"
 
 static void
 fx_sql(const char *db, const char *sql)
@@ -68,4 +69,64 @@ fx_teardown(struct fx *f)
 	(void)unlink(p);
 	(void)unlink(f->db);
 	(void)rmdir(f->dir);
+}
+
+int
+sink_write(void *arg, const void *p, size_t n)
+{
+	struct sink	*s = arg;
+	char		*nb;
+
+	if (s->calls++ == s->failat)
+		return -1;
+	if (s->len + n + 1 > s->cap) {
+		s->cap = (s->len + n + 1) * 2;
+		if ((nb = realloc(s->buf, s->cap)) == NULL)
+			return -1;
+		s->buf = nb;
+	}
+	memcpy(s->buf + s->len, p, n);
+	s->len += n;
+	s->buf[s->len] = '\0';
+	return 0;
+}
+
+void
+sink_init(struct sink *s, struct writer *w, int failat)
+{
+	memset(s, 0, sizeof(*s));
+	s->failat = failat;
+	w->write = sink_write;
+	w->arg = s;
+}
+
+/* What was written, "" if nothing. */
+const char *
+sink_str(const struct sink *s)
+{
+	return s->buf == NULL ? "" : s->buf;
+}
+
+const char *
+env_get(void *arg, const char *name)
+{
+	const char *const	*env = arg;
+
+	for (; env[0] != NULL; env += 2)
+		if (strcmp(env[0], name) == 0)
+			return env[1];
+	return NULL;
+}
+
+int
+run_suite(Suite *s)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
 }
