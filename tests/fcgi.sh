@@ -91,7 +91,8 @@ fi
 sock2=$work/portcullis2.sock
 PORTCULLIS_DB="$work/auth.db" "$FCGI" -l stderr -s "$sock2" </dev/null \
     2>"$work/fcgi2.err" &
-started $!
+pid2=$!
+started $pid2
 i=0
 while [ ! -S "$sock2" ] && [ $i -lt 100 ]; do
 	sleep 0.05
@@ -107,6 +108,9 @@ check_eq "-l stderr: nothing on FCGI_STDERR" "$(cat "$work/l1.err")" ""
 grep -qx 'portcullis: auth failure: client=127.0.0.9 reason=bad-password user="bob" method="GET" uri="/docs/guide.txt"' \
     "$work/fcgi2.err" && ok "-l stderr: the line is on stderr" ||
     fail "-l stderr: not on stderr: $(cat "$work/fcgi2.err")"
+kill -TERM $pid2
+wait $pid2
+check_eq "-l stderr: exit status after SIGTERM" $? 0
 "$FCGI" -l bogus </dev/null >/dev/null 2>&1
 check_eq "-l bogus: usage" $? 2
 
@@ -114,6 +118,6 @@ check_eq "-l bogus: usage" $? 2
 kill -TERM $fpid
 wait $fpid
 check_eq "exit status after SIGTERM" $? 0
-pids=
+pids=		# both stopped: nothing left for cleanup()
 
 finish fcgi
