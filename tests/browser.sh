@@ -40,39 +40,8 @@ fi
 
 demo_setup "$work" || { fail "demo database"; finish browser; }
 
-# A port of our own in 18450-18499, tried until lighttpd can bind it.
-conf=$work/lighttpd.conf
-mkdir -p "$work/empty" "$work/run"
-try=0
-while :; do
-	port=$((18450 + ($$ + try) % 50))
-	sed -e "s|^server.port .*|server.port = $port|" \
-	    -e '/^server.username/d' -e '/^server.groupname/d' \
-	    -e "s|/var/www/empty|$work/empty|" \
-	    -e "s|/var/log/lighttpd/portcullis-error.log|$work/error.log|" \
-	    -e "s|/run/lighttpd-portcullis.pid|$work/run/lighttpd.pid|" \
-	    -e "s|/usr/lib/cgi-bin/portcullis.fcgi|$FCGI|" \
-	    -e "s|/run/lighttpd/portcullis.sock|$work/run/portcullis.sock|" \
-	    -e "s|/var/lib/portcullis/auth.db|$work/auth.db|" \
-	    -e "s|/srv/www|$work/www|" \
-	    "$top_srcdir/examples/lighttpd-responder.conf" > "$conf"
-	lighttpd -tt -f "$conf" >"$work/conftest.log" 2>&1 ||
-	    { fail "config test: $(cat "$work/conftest.log")"; finish browser; }
-	lighttpd -D -f "$conf" 2>"$work/lighttpd.err" &
-	lpid=$!
-	i=0
-	while [ $i -lt 100 ] && kill -0 $lpid 2>/dev/null &&
-	    ! curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	if kill -0 $lpid 2>/dev/null; then
-		started $lpid
-		break
-	fi
-	try=$((try + 1))
-	[ $try -lt 5 ] || { fail "lighttpd did not start: $(cat "$work/lighttpd.err")"; finish browser; }
-done
+# A port of our own in 18450-18499.
+start_lighttpd lighttpd-responder.conf 18450 50 0 || finish browser
 ok "lighttpd on 127.0.0.1:$port"
 
 # Everything the browser writes stays under $work: its profile, HOME

@@ -14,12 +14,7 @@ PORTCULLIS_DB="$work/auth.db" PORTCULLIS_ROOT="$work/www" \
     "$FCGI" -s "$sock" </dev/null 2>"$work/fcgi.err" &
 fpid=$!
 started $fpid
-i=0
-while [ ! -S "$sock" ] && [ $i -lt 100 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
-[ -S "$sock" ] && ok "listening on $sock" || fail "no socket"
+wait_socket "$sock" $fpid && ok "listening on $sock" || fail "no socket"
 check_eq "socket mode" "$(stat -c %a "$sock")" 660
 
 send_fcgi()
@@ -93,11 +88,7 @@ PORTCULLIS_DB="$work/auth.db" "$FCGI" -l stderr -s "$sock2" </dev/null \
     2>"$work/fcgi2.err" &
 pid2=$!
 started $pid2
-i=0
-while [ ! -S "$sock2" ] && [ $i -lt 100 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
+wait_socket "$sock2" $pid2 || fail "no socket for -l stderr"
 env -i REQUEST_METHOD=GET REQUEST_URI=/docs/guide.txt \
     REMOTE_ADDR=127.0.0.9 HTTP_AUTHORIZATION="Basic $(b64 bob:nope)" \
     timeout 10 cgi-fcgi -bind -connect "$sock2" >"$work/l1" \

@@ -213,3 +213,87 @@ run_servers()
 $(read_table "$top_srcdir/tests/servers.tab")
 EOT
 }
+
+# wait_socket PATH PID: wait (bounded, 5 s) until the Unix socket PATH
+# exists or PID has died.  Returns 0 if the socket is there.
+wait_socket()
+{
+	_i=0
+	while [ $_i -lt 100 ] && [ ! -S "$1" ] && kill -0 "$2" 2>/dev/null
+	do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	[ -S "$1" ]
+}
+
+# send_curl METHOD TARGET USER PASS HEADER OUT [curl options...]: one
+# request to 127.0.0.1:$port, the raw response in OUT.  USER "-": no
+# credentials; HEADER "-": no extra header.
+send_curl()
+{
+	_m=$1 _t=$2 _u=$3 _p=$4 _h=$5 _o=$6
+	shift 6
+	if [ "$_m" = HEAD ]; then
+		set -- "$@" --head
+	else
+		set -- "$@" -X "$_m"
+	fi
+	[ "$_u" != - ] && set -- "$@" -u "$_u:$_p"
+	[ "$_h" != - ] && set -- "$@" -H "$_h"
+	case $_m in
+	POST|PUT|PATCH)	set -- "$@" --data-binary '' ;;	# else 411
+	esac
+	curl -s -i --path-as-is --max-time 10 "$@" \
+	    "http://127.0.0.1:$port$_t" >"$_o" 2>/dev/null
+}
+
+# send_table METHOD TARGET USER PASS OUT: run_table's SEND, by curl.
+send_table()
+{
+	send_curl "$1" "$2" "$3" "$4" - "$5"
+}
+
+# start_lighttpd EXAMPLE BASE SPAN OFFSET: run examples/EXAMPLE (a
+# lighttpd config) with its paths under $work and a port in
+# BASE..BASE+SPAN-1 (from OFFSET on), tried until lighttpd can bind
+# one; sets $port and $lpid.  Returns 1, having said why, if it could
+# not start.
+start_lighttpd()
+{
+	_try=0
+	mkdir -p "$work/empty" "$work/run"
+	while :; do
+		port=$(($2 + ($$ + $4 + _try) % $3))
+		sed -e "s|^server.port .*|server.port = $port|" \
+		    -e '/^server.username/d' -e '/^server.groupname/d' \
+		    -e "s|/var/www/empty|$work/empty|" \
+		    -e "s|/var/log/lighttpd/portcullis-error.log|$work/error.log|" \
+		    -e "s|/var/log/lighttpd/portcullis-access.log|$work/access.log|" \
+		    -e "s|/run/lighttpd-portcullis.pid|$work/run/lighttpd.pid|" \
+		    -e "s|/usr/lib/cgi-bin/portcullis.fcgi|$FCGI|" \
+		    -e "s|/run/lighttpd/portcullis[a-z-]*.sock|$work/run/portcullis.sock|" \
+		    -e "s|/var/lib/portcullis/auth.db|$work/auth.db|" \
+		    -e "s|/srv/www|$work/www|g" \
+		    "$top_srcdir/examples/$1" > "$work/lighttpd.conf"
+		lighttpd -tt -f "$work/lighttpd.conf" >"$work/conftest.log" \
+		    2>&1 || { fail "config test: $(cat "$work/conftest.log")"
+			      return 1; }
+		lighttpd -D -f "$work/lighttpd.conf" 2>"$work/lighttpd.err" &
+		lpid=$!
+		_i=0
+		while [ $_i -lt 100 ] && kill -0 $lpid 2>/dev/null &&
+		    ! curl -s -o /dev/null --max-time 1 \
+		    "http://127.0.0.1:$port/"; do
+			sleep 0.05
+			_i=$((_i + 1))
+		done
+		if kill -0 $lpid 2>/dev/null; then
+			started $lpid
+			return 0
+		fi
+		_try=$((_try + 1))
+		[ $_try -lt 5 ] || { fail "lighttpd did not start: $(cat \
+		    "$work/lighttpd.err")"; return 1; }
+	done
+}

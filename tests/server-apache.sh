@@ -139,25 +139,6 @@ stop_apache()
 	unstarted "$apid"
 }
 
-# send_curl METHOD TARGET USER PASS HEADER OUT [curl options...]
-send_curl()
-{
-	_m=$1 _t=$2 _u=$3 _p=$4 _h=$5 _o=$6
-	shift 6
-	if [ "$_m" = HEAD ]; then
-		set -- "$@" --head
-	else
-		set -- "$@" -X "$_m"
-	fi
-	[ "$_u" != - ] && set -- "$@" -u "$_u:$_p"
-	[ "$_h" != - ] && set -- "$@" -H "$_h"
-	case $_m in
-	POST|PUT|PATCH)	set -- "$@" --data-binary '' ;;	# else 411
-	esac
-	curl -s -i --path-as-is --max-time 10 "$@" \
-	    "http://127.0.0.1:$port$_t" >"$_o" 2>/dev/null
-}
-
 # What Apache's own challenge looks like (mod_auth_basic, AuthName):
 # no charset parameter.
 apache_basic='WWW-Authenticate: Basic realm="Portcullis demo"'

@@ -15,12 +15,8 @@ sock=$work/portcullis.sock
 "$FCGI" -d "$work/auth.db" -s "$sock" 2>"$work/fcgi.err" &
 fpid=$!
 started $fpid
-i=0
-while [ $i -lt 100 ] && [ ! -S "$sock" ] && kill -0 $fpid 2>/dev/null; do
-	sleep 0.05
-	i=$((i + 1))
-done
-[ -S "$sock" ] || { fail "portcullis.fcgi: $(cat "$work/fcgi.err")"; finish caddy; }
+wait_socket "$sock" $fpid ||
+    { fail "portcullis.fcgi: $(cat "$work/fcgi.err")"; finish caddy; }
 
 # start_caddy SOURCE NAME BASE [SED-EXPR]: run the Caddyfile SOURCE
 # with its paths under $work/NAME, the site on a port in BASE..BASE+29
@@ -63,24 +59,6 @@ start_caddy()
 		[ $_try -lt 5 ] || { fail "$2: caddy did not start: $(tail -5 \
 		    "$_d/caddy.err")"; return 1; }
 	done
-}
-
-# send_curl METHOD TARGET USER PASS HEADER OUT (HEADER "-": none)
-send_curl()
-{
-	_m=$1 _t=$2 _u=$3 _p=$4 _h=$5 _o=$6
-	if [ "$_m" = HEAD ]; then
-		set -- --head
-	else
-		set -- -X "$_m"
-	fi
-	[ "$_u" != - ] && set -- "$@" -u "$_u:$_p"
-	[ "$_h" != - ] && set -- "$@" -H "$_h"
-	case $_m in
-	POST|PUT|PATCH)	set -- "$@" --data-binary '' ;;	# else 411
-	esac
-	curl -s -i --path-as-is --max-time 10 "$@" \
-	    "http://127.0.0.1:$port$_t" >"$_o" 2>/dev/null
 }
 
 # hdr FILE NAME: the value of header NAME (any case) in FILE.hdr.

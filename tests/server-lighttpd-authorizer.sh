@@ -11,62 +11,11 @@ command -v lighttpd >/dev/null 2>&1 ||
 command -v curl >/dev/null 2>&1 || skip_or_fail "curl is not installed"
 demo_setup "$work" || { fail "demo database"; finish lighttpd-authorizer; }
 
-# A port of our own in 18050-18099 (server-lighttpd.sh uses the whole
-# range too, shifted by 50), tried until lighttpd can bind it.
-conf=$work/lighttpd.conf
-mkdir -p "$work/run"
-try=0
-while :; do
-	port=$((18000 + ($$ + 50 + try) % 100))
-	sed -e "s|^server.port .*|server.port = $port|" \
-	    -e '/^server.username/d' -e '/^server.groupname/d' \
-	    -e "s|/var/log/lighttpd/portcullis-error.log|$work/error.log|" \
-	    -e "s|/var/log/lighttpd/portcullis-access.log|$work/access.log|" \
-	    -e "s|/run/lighttpd-portcullis.pid|$work/run/lighttpd.pid|" \
-	    -e "s|/usr/lib/cgi-bin/portcullis.fcgi|$FCGI|" \
-	    -e "s|/run/lighttpd/portcullis-authorizer.sock|$work/run/portcullis.sock|" \
-	    -e "s|/var/lib/portcullis/auth.db|$work/auth.db|" \
-	    -e "s|/srv/www|$work/www|g" \
-	    "$top_srcdir/examples/lighttpd-authorizer.conf" > "$conf"
-	lighttpd -tt -f "$conf" >"$work/conftest.log" 2>&1 ||
-	    { fail "config test: $(cat "$work/conftest.log")"
-	      finish lighttpd-authorizer; }
-	lighttpd -D -f "$conf" 2>"$work/lighttpd.err" &
-	lpid=$!
-	i=0
-	while [ $i -lt 100 ] && kill -0 $lpid 2>/dev/null &&
-	    ! curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	if kill -0 $lpid 2>/dev/null; then
-		started $lpid
-		break
-	fi
-	try=$((try + 1))
-	[ $try -lt 5 ] || { fail "lighttpd did not start: $(cat "$work/lighttpd.err")"
-			    finish lighttpd-authorizer; }
-done
+# A port of our own in 18000-18099, shifted by 50 from
+# server-lighttpd.sh's.
+start_lighttpd lighttpd-authorizer.conf 18000 100 50 ||
+    finish lighttpd-authorizer
 ok "lighttpd (authorizer) on 127.0.0.1:$port"
-
-# send_curl METHOD TARGET USER PASS HEADER OUT [curl options...]
-send_curl()
-{
-	_m=$1 _t=$2 _u=$3 _p=$4 _h=$5 _o=$6
-	shift 6
-	if [ "$_m" = HEAD ]; then
-		set -- "$@" --head
-	else
-		set -- "$@" -X "$_m"
-	fi
-	[ "$_u" != - ] && set -- "$@" -u "$_u:$_p"
-	[ "$_h" != - ] && set -- "$@" -H "$_h"
-	case $_m in
-	POST|PUT|PATCH)	set -- "$@" --data-binary '' ;;	# else 411
-	esac
-	curl -s -i --path-as-is --max-time 10 "$@" \
-	    "http://127.0.0.1:$port$_t" >"$_o" 2>/dev/null
-}
 
 run_servers send_curl
 

@@ -17,12 +17,8 @@ sock=$work/portcullis.sock
 "$FCGI" -d "$work/auth.db" -r "$work/www" -s "$sock" 2>"$work/fcgi.err" &
 fpid=$!
 started $fpid
-i=0
-while [ $i -lt 100 ] && [ ! -S "$sock" ] && kill -0 $fpid 2>/dev/null; do
-	sleep 0.05
-	i=$((i + 1))
-done
-[ -S "$sock" ] || { fail "portcullis.fcgi: $(cat "$work/fcgi.err")"; finish nginx; }
+wait_socket "$sock" $fpid ||
+    { fail "portcullis.fcgi: $(cat "$work/fcgi.err")"; finish nginx; }
 
 # start_nginx EXAMPLE NAME BASE [SED-EXPR]: run examples/EXAMPLE with
 # its paths under $work/NAME and a port in BASE..BASE+49 (tried until
@@ -67,30 +63,6 @@ start_nginx()
 		    "$_d/nginx.err" "$_d/logs/portcullis-error.log" 2>/dev/null)"
 		    return 1; }
 	done
-}
-
-# send_curl METHOD TARGET USER PASS HEADER OUT (HEADER "-": none)
-send_curl()
-{
-	_m=$1 _t=$2 _u=$3 _p=$4 _h=$5 _o=$6
-	if [ "$_m" = HEAD ]; then
-		set -- --head
-	else
-		set -- -X "$_m"
-	fi
-	[ "$_u" != - ] && set -- "$@" -u "$_u:$_p"
-	[ "$_h" != - ] && set -- "$@" -H "$_h"
-	case $_m in
-	POST|PUT|PATCH)	set -- "$@" --data-binary '' ;;	# else 411
-	esac
-	curl -s -i --path-as-is --max-time 10 "$@" \
-	    "http://127.0.0.1:$port$_t" >"$_o" 2>/dev/null
-}
-
-# run_table's SEND has no header argument.
-send_table()
-{
-	send_curl "$1" "$2" "$3" "$4" - "$5"
 }
 
 # hdr_count FILE NAME: how many NAME: lines in FILE.hdr (any case).
