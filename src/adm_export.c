@@ -242,13 +242,6 @@ json_export(FILE *fp, const struct policy *pol)
 	fputs("]\n}\n", fp);
 }
 
-static int
-fail(const char *what, const char *why)
-{
-	fprintf(stderr, "portcullis: %s: %s\n", what, why);
-	return 1;
-}
-
 /*
  * export [--format sql|json]: exit 0, or 1 on an error (the output
  * may then be cut short: do not keep it); -1 for a usage error.
@@ -277,13 +270,13 @@ cmd_export(const char *db, int argc, char *argv[])
 
 	memset(&pol, 0, sizeof(pol));
 	if ((a = adm_open(db, err, sizeof(err))) == NULL)
-		return fail(db, err);
+		return adm_fail(db, err);
 	if ((p = admp_open(a, err, sizeof(err))) == NULL) {
-		fail(db, err);
+		adm_fail(db, err);
 		goto out;
 	}
 	if (admp_load(p, &pol, 0) == -1) {
-		fail("export", admp_errmsg(p));
+		adm_fail("export", admp_errmsg(p));
 		goto out;
 	}
 	if (f == EF_JSON)

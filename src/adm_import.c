@@ -93,13 +93,6 @@ hash_format(const char *hash, char *buf, size_t bufsz, const char **name)
 	return buf;
 }
 
-static int
-fail(const char *what, const char *why)
-{
-	fprintf(stderr, "portcullis: %s: %s\n", what, why);
-	return 1;
-}
-
 /* Keep "FILE:LINE" (LINE 0: just FILE) and why of an error; -1. */
 int
 imp_err(struct imp *im, size_t line, const char *fmt, ...)
@@ -522,19 +515,19 @@ cmd_import(const char *db, int argc, char *argv[])
 	im.fname = strcmp(path, "-") == 0 ? "stdin" : path;
 
 	if (file_read(&im, path) == -1) {
-		fail(im.what, im.why);
+		adm_fail(im.what, im.why);
 		goto out;
 	}
 	if ((im.adm = adm_open(db, err, sizeof(err))) == NULL) {
-		fail(db, err);
+		adm_fail(db, err);
 		goto out;
 	}
 	if ((im.p = admp_open(im.adm, err, sizeof(err))) == NULL) {
-		fail(db, err);
+		adm_fail(db, err);
 		goto out;
 	}
 	if (admp_begin(im.p, 1) == -1) {
-		fail(db, admp_errmsg(im.p));
+		adm_fail(db, admp_errmsg(im.p));
 		goto out;
 	}
 	if (strcmp(kind, "htpasswd") == 0)
@@ -545,18 +538,18 @@ cmd_import(const char *db, int argc, char *argv[])
 		rc = import_policy(&im);
 	if (rc == -1) {
 		admp_rollback(im.p);
-		fail(im.what, im.why);
+		adm_fail(im.what, im.why);
 		goto out;
 	}
 	if (im.out.oom) {
 		admp_rollback(im.p);
-		fail("import", strerror(ENOMEM));
+		adm_fail("import", strerror(ENOMEM));
 		goto out;
 	}
 	if (im.out.dry)
 		admp_rollback(im.p);
 	else if (admp_commit(im.p) == -1) {
-		fail(db, admp_errmsg(im.p));
+		adm_fail(db, admp_errmsg(im.p));
 		goto out;
 	}
 	if (im.out.buf != NULL)

@@ -994,13 +994,6 @@ lint_index(struct lint *l)
 	return 0;
 }
 
-static int
-fail(const char *what, const char *why)
-{
-	fprintf(stderr, "portcullis: %s: %s\n", what, why);
-	return 2;
-}
-
 /*
  * lint: exit 0 no finding, 1 findings, 2 error; -1 for a usage error.
  */
@@ -1018,18 +1011,20 @@ cmd_lint(const char *db, int argc, char *argv[])
 	if (argc != 0)
 		return -1;
 	memset(&l, 0, sizeof(l));
-	if ((a = adm_open(db, err, sizeof(err))) == NULL)
-		return fail(db, err);
+	if ((a = adm_open(db, err, sizeof(err))) == NULL) {
+		adm_fail(db, err);
+		return 2;
+	}
 	if ((p = admp_open(a, err, sizeof(err))) == NULL) {
-		fail(db, err);
+		adm_fail(db, err);
 		goto out;
 	}
 	if (admp_load(p, &l.pol, 1) == -1) {
-		fail("lint", admp_errmsg(p));
+		adm_fail("lint", admp_errmsg(p));
 		goto out;
 	}
 	if (lint_index(&l) == -1) {
-		fail("lint", "out of memory");
+		adm_fail("lint", "out of memory");
 		goto out;
 	}
 	lint_methods(&l);
@@ -1043,7 +1038,7 @@ cmd_lint(const char *db, int argc, char *argv[])
 	lint_slash(&l);
 	lint_users(&l);
 	if (l.oom) {
-		fail("lint", "out of memory");
+		adm_fail("lint", "out of memory");
 		goto out;
 	}
 	ret = l.nfound > 0 ? 1 : 0;

@@ -1,7 +1,9 @@
 /*
- * portcullis: the administrator's program.  Creates and migrates the
- * database, manages users, roles and rules through admstore.c, and
- * `check` runs one request through the server's own decision path.
+ * portcullis: the administrator's program.  Parses the command line,
+ * creates and migrates the database, manages users, roles and rules
+ * through admstore.c, and opens `shell`.  The other commands live in
+ * adm_check.c, adm_import.c, adm_export.c and adm_lint.c; passwords
+ * are read by adm_pass.c.
  *
  * Exit status: 0 success; 1 an error, reported on one line
  * "portcullis: what: why" on stderr; 2 a usage error.  `check`
@@ -11,41 +13,23 @@
  */
 #include "config.h"
 
-#include <crypt.h>	/* CRYPT_MAX_PASSPHRASE_SIZE */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "extern.h"
-
-#define PASS_MAX	1023	/* password bytes, as the server's cap */
-#define WR_BUF_MAX	16384	/* response headers of `check` */
 
 struct cmd {
 	const char	*name;
 	int		(*fn)(const char *, int, char *[]);
 };
 
-/* A getter table for req_parse(): name/value pairs, NULL-terminated. */
-struct param {
-	const char	*name;
-	const char	*value;
-};
-
-/* A struct writer into a fixed buffer. */
-struct bufwr {
-	char		 buf[WR_BUF_MAX];
-	size_t		 len;
-};
-
-static void __attribute__((noreturn))
-usage(void)
+void
+adm_usage(void)
 {
 	fputs("usage: portcullis [-d DB] init\n"
 	    "       portcullis [-d DB] user add|passwd NAME\n"
@@ -73,8 +57,8 @@ usage(void)
  * Report an error as one line "portcullis: what: why".  Return 1, the
  * exit status of an error.
  */
-static int
-fail(const char *what, const char *why)
+int
+adm_fail(const char *what, const char *why)
 {
 	fprintf(stderr, "portcullis: %s: %s\n", what, why);
 	return 1;
@@ -111,167 +95,7 @@ name_check(const char *name, int user)
 
 	if ((why = name_bad(name, user)) == NULL)
 		return 0;
-	return fail(user ? "user name" : "role name", why);
-}
-
-/*
- * Read one line from fd into buf[0..bufsz), bufsz >= 2: the bytes up
- * to '\n' or the end of the file, without the '\n' or a "\r\n".  Read
- * byte by byte so that no stdio buffer keeps a copy.  Return 0 and its
- * length in *len, or -1 with *why: a read error, a NUL byte, or a line
- * over PASS_MAX bytes.  buf may hold password bytes either way.
- */
-static int
-line_read(int fd, char *buf, size_t bufsz, size_t *len, const char **why)
-{
-	ssize_t	 r;
-	size_t	 n = 0;
-	char	 c = '\0';
-	int	 ret = -1;
-
-	for (;;) {
-		if ((r = read(fd, &c, 1)) == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			*why = strerror(errno);
-			goto out;
-		}
-		if (r == 0 || c == '\n')
-			break;
-		if (c == '\0') {
-			*why = "password contains a NUL byte";
-			goto out;
-		}
-		if (n >= bufsz - 1 || n > PASS_MAX) {
-			*why = "password longer than 1023 bytes";
-			goto out;
-		}
-		buf[n++] = c;
-	}
-	if (n > 0 && buf[n - 1] == '\r')
-		n--;
-	if (n > PASS_MAX) {
-		*why = "password longer than 1023 bytes";
-		goto out;
-	}
-	buf[n] = '\0';
-	*len = n;
-	ret = 0;
-out:
-	explicit_bzero(&c, sizeof(c));
-	return ret;
-}
-
-/*
- * Prompt on /dev/tty and read a line there with echo off.  Return as
- * line_read().
- * XXX a signal while echo is off leaves the terminal so, as with
- * getpass(3); readpassphrase(3) is not in glibc.
- */
-static int
-tty_read(const char *prompt, char *buf, size_t bufsz, size_t *len,
-    const char **why)
-{
-	struct termios	 old, noecho;
-	int		 fd, ret = -1;
-
-	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1) {
-		*why = strerror(errno);
-		return -1;
-	}
-	if (tcgetattr(fd, &old) == -1) {
-		*why = strerror(errno);
-		goto out;
-	}
-	noecho = old;
-	noecho.c_lflag &= ~(ECHO | ECHOE | ECHOK | ECHONL);
-	if (write(fd, prompt, strlen(prompt)) == -1 ||
-	    tcsetattr(fd, TCSAFLUSH, &noecho) == -1) {
-		*why = strerror(errno);
-		goto out;
-	}
-	ret = line_read(fd, buf, bufsz, len, why);
-	(void)tcsetattr(fd, TCSAFLUSH, &old);
-	if (write(fd, "\n", 1) == -1 && ret == 0) {
-		*why = strerror(errno);
-		ret = -1;
-	}
-out:
-	close(fd);
-	return ret;
-}
-
-/*
- * Read a password into buf (at least PASS_MAX + 2 bytes): from the
- * terminal without echo if stdin is one, typed twice if confirm; else
- * one line of stdin.  Return 0 and its length in *len, or -1 with
- * *why.  The caller wipes buf.
- */
-static int
-pass_read(char *buf, size_t bufsz, size_t *len, int confirm,
-    const char **why)
-{
-	char	 again[PASS_MAX + 2];
-	size_t	 n;
-	int	 ret = -1;
-
-	if (!isatty(STDIN_FILENO))
-		return line_read(STDIN_FILENO, buf, bufsz, len, why);
-	if (tty_read("Password: ", buf, bufsz, len, why) == -1)
-		goto out;
-	if (confirm) {
-		if (tty_read("Retype password: ", again, sizeof(again),
-		    &n, why) == -1)
-			goto out;
-		if (n != *len || memcmp(again, buf, n) != 0) {
-			*why = "passwords do not match";
-			goto out;
-		}
-	}
-	ret = 0;
-out:
-	explicit_bzero(again, sizeof(again));
-	return ret;
-}
-
-/*
- * Read a new password for user and hash it into hash (PW_HASH_MAX).
- * Return 0, or 1 (the exit status) after reporting why not.
- */
-static int
-pass_new(const char *what, char *hash, size_t hashsz)
-{
-	static char	 msg[64];
-	char		 pass[PASS_MAX + 2];
-	const char	*why = NULL;
-	size_t		 n = 0;
-	int		 ret = 1;
-
-	if (pass_read(pass, sizeof(pass), &n, 1, &why) == -1)
-		goto out;
-	if (n == 0) {
-		why = "empty password";
-		goto out;
-	}
-#ifdef CRYPT_MAX_PASSPHRASE_SIZE
-	/* crypt_r() refuses longer ones, so the server could not check it. */
-	if (n >= CRYPT_MAX_PASSPHRASE_SIZE) {
-		(void)snprintf(msg, sizeof(msg), "password longer than %d "
-		    "bytes (crypt(3))", CRYPT_MAX_PASSPHRASE_SIZE - 1);
-		why = msg;
-		goto out;
-	}
-#endif
-	if (pw_init() == -1 || pw_hash(hash, hashsz, pass, n) == -1) {
-		why = "cannot hash the password";
-		goto out;
-	}
-	ret = 0;
-out:
-	explicit_bzero(pass, sizeof(pass));
-	if (ret != 0)
-		fail(what, why);
-	return ret;
+	return adm_fail(user ? "user name" : "role name", why);
 }
 
 /*
@@ -284,7 +108,7 @@ db_open(const char *db)
 	char		 err[512];
 
 	if ((a = adm_open(db, err, sizeof(err))) == NULL)
-		fail(db, err);
+		adm_fail(db, err);
 	return a;
 }
 
@@ -294,9 +118,9 @@ cmd_init(const char *db, int argc, char *argv[])
 	char	 err[512];
 
 	if (argc != 0)
-		usage();
+		adm_usage();
 	if (adm_init(db, err, sizeof(err)) == -1)
-		return fail(db, err);
+		return adm_fail(db, err);
 	return 0;
 }
 
@@ -321,19 +145,19 @@ user_setpass(struct adm *a, const char *name, int add)
 
 	(void)snprintf(what, sizeof(what), "user %s", name);
 	if ((rc = adm_user_exists(a, name)) == -1)
-		return fail(what, adm_errmsg(a));
+		return adm_fail(what, adm_errmsg(a));
 	if (add && rc == 1)
-		return fail(what, "already exists");
+		return adm_fail(what, "already exists");
 	if (!add && rc == 0)
-		return fail(what, "no such user");
-	if (pass_new(what, hash, sizeof(hash)) != 0)
+		return adm_fail(what, "no such user");
+	if (adm_pass_new(what, hash, sizeof(hash)) != 0)
 		goto out;
 	rc = add ? adm_user_add(a, name, hash) :
 	    adm_user_passwd(a, name, hash);
 	if (rc == -1)
-		fail(what, adm_errmsg(a));
+		adm_fail(what, adm_errmsg(a));
 	else if (rc == 0)
-		fail(what, add ? "already exists" : "no such user");
+		adm_fail(what, add ? "already exists" : "no such user");
 	else
 		ret = 0;
 out:
@@ -350,15 +174,15 @@ cmd_user(const char *db, int argc, char *argv[])
 	int		 rc, ret = 1;
 
 	if (argc < 1)
-		usage();
+		adm_usage();
 	sub = argv[0];
 	if (strcmp(sub, "list") == 0) {
 		if (argc != 1)
-			usage();
+			adm_usage();
 		if ((a = db_open(db)) == NULL)
 			return 1;
 		if (adm_user_list(a, user_print, NULL) == -1)
-			fail("user list", adm_errmsg(a));
+			adm_fail("user list", adm_errmsg(a));
 		else
 			ret = 0;
 		adm_close(a);
@@ -367,7 +191,7 @@ cmd_user(const char *db, int argc, char *argv[])
 	if (argc != 2 || (strcmp(sub, "add") != 0 &&
 	    strcmp(sub, "passwd") != 0 && strcmp(sub, "del") != 0 &&
 	    strcmp(sub, "disable") != 0 && strcmp(sub, "enable") != 0))
-		usage();
+		adm_usage();
 	name = argv[1];
 	if (name_check(name, 1) != 0)
 		return 1;
@@ -383,9 +207,9 @@ cmd_user(const char *db, int argc, char *argv[])
 	else
 		rc = adm_user_disable(a, name, strcmp(sub, "disable") == 0);
 	if (rc == -1)
-		fail(what, adm_errmsg(a));
+		adm_fail(what, adm_errmsg(a));
 	else if (rc == 0)
-		fail(what, "no such user");
+		adm_fail(what, "no such user");
 	else
 		ret = 0;
 out:
@@ -401,13 +225,13 @@ cmd_role(const char *db, int argc, char *argv[])
 	int		 add, rc, ret = 1;
 
 	if (argc != 2)
-		usage();
+		adm_usage();
 	if (strcmp(argv[0], "add") == 0)
 		add = 1;
 	else if (strcmp(argv[0], "del") == 0)
 		add = 0;
 	else
-		usage();
+		adm_usage();
 	if (name_check(argv[1], 0) != 0)
 		return 1;
 	if ((a = db_open(db)) == NULL)
@@ -415,9 +239,9 @@ cmd_role(const char *db, int argc, char *argv[])
 	(void)snprintf(what, sizeof(what), "role %s", argv[1]);
 	rc = add ? adm_role_add(a, argv[1]) : adm_role_del(a, argv[1]);
 	if (rc == -1)
-		fail(what, adm_errmsg(a));
+		adm_fail(what, adm_errmsg(a));
 	else if (rc == 0)
-		fail(what, add ? "already exists" : "no such role");
+		adm_fail(what, add ? "already exists" : "no such role");
 	else
 		ret = 0;
 	adm_close(a);
@@ -436,7 +260,7 @@ membership(const char *db, int argc, char *argv[], int grant)
 	int		 rc, ret = 1;
 
 	if (argc != 2)
-		usage();
+		adm_usage();
 	if (name_check(argv[0], 1) != 0 || name_check(argv[1], 0) != 0)
 		return 1;
 	if ((a = db_open(db)) == NULL)
@@ -446,9 +270,9 @@ membership(const char *db, int argc, char *argv[], int grant)
 	rc = grant ? adm_grant(a, argv[0], argv[1]) :
 	    adm_revoke(a, argv[0], argv[1]);
 	if (rc == -1)
-		fail(what, adm_errmsg(a));
+		adm_fail(what, adm_errmsg(a));
 	else if (rc == 0 && !grant)
-		fail(what, "no such membership");
+		adm_fail(what, "no such membership");
 	else
 		ret = 0;
 	adm_close(a);
@@ -470,11 +294,11 @@ cmd_revoke(const char *db, int argc, char *argv[])
 /*
  * Take the options of a subcommand from argv: each "--name VALUE" or
  * "--name=VALUE" with name in names[0..n) stores VALUE in vals[i];
- * "--" ends them.  Return how many arguments they took; call usage()
+ * "--" ends them.  Return how many arguments they took; call adm_usage()
  * on an unknown option or a missing value.
  */
-static int
-opts_parse(int argc, char *argv[], const char *const *names,
+int
+adm_opts(int argc, char *argv[], const char *const *names,
     const char **vals, size_t n)
 {
 	size_t	 i, len;
@@ -497,7 +321,7 @@ opts_parse(int argc, char *argv[], const char *const *names,
 			}
 		}
 		if (i == n)
-			usage();
+			adm_usage();
 		k++;
 	}
 	return k;
@@ -525,17 +349,17 @@ rule_add(struct adm *a, int argc, char *argv[])
 	int64_t		 id;
 	int		 k;
 
-	k = opts_parse(argc, argv, names, vals, nitems(names));
+	k = adm_opts(argc, argv, names, vals, nitems(names));
 	argc -= k;
 	argv += k;
 	if (argc != 3)
-		usage();
+		adm_usage();
 	if (vals[0] != NULL && host_canon(host, sizeof(host), vals[0],
 	    strlen(vals[0])) != 1)
-		return fail("rule add", "--host: not a valid host name");
+		return adm_fail("rule add", "--host: not a valid host name");
 	if (adm_rule_add(a, vals[0] == NULL ? NULL : host, argv[0],
 	    argv[1], argv[2], &id) == -1)
-		return fail("rule add", adm_errmsg(a));
+		return adm_fail("rule add", adm_errmsg(a));
 	if (printf("%" PRId64 "\n", id) < 0)
 		return 1;
 	return 0;
@@ -555,12 +379,12 @@ rule_del(struct adm *a, const char *arg)
 	id = strtoll(arg, &end, 10);
 	if (*arg < '0' || *arg > '9' || *end != '\0' || errno == ERANGE ||
 	    id < 1)
-		return fail("rule del", "not a rule id");
+		return adm_fail("rule del", "not a rule id");
 	(void)snprintf(what, sizeof(what), "rule %lld", id);
 	if ((rc = adm_rule_del(a, (int64_t)id)) == -1)
-		return fail(what, adm_errmsg(a));
+		return adm_fail(what, adm_errmsg(a));
 	if (rc == 0)
-		return fail(what, "no such rule");
+		return adm_fail(what, "no such rule");
 	return 0;
 }
 
@@ -571,15 +395,15 @@ cmd_rule(const char *db, int argc, char *argv[])
 	int		 ret = 1;
 
 	if (argc < 1)
-		usage();
+		adm_usage();
 	if (strcmp(argv[0], "list") == 0) {
 		if (argc != 1)
-			usage();
+			adm_usage();
 	} else if (strcmp(argv[0], "del") == 0) {
 		if (argc != 2)
-			usage();
+			adm_usage();
 	} else if (strcmp(argv[0], "add") != 0)
-		usage();
+		adm_usage();
 	if ((a = db_open(db)) == NULL)
 		return 1;
 	if (strcmp(argv[0], "add") == 0)
@@ -587,207 +411,10 @@ cmd_rule(const char *db, int argc, char *argv[])
 	else if (strcmp(argv[0], "del") == 0)
 		ret = rule_del(a, argv[1]);
 	else if (adm_rule_list(a, rule_print, NULL) == -1)
-		fail("rule list", adm_errmsg(a));
+		adm_fail("rule list", adm_errmsg(a));
 	else
 		ret = 0;
 	adm_close(a);
-	return ret;
-}
-
-/* req_getter over a struct param table. */
-static const char *
-param_get(void *arg, const char *name)
-{
-	const struct param	*p;
-
-	for (p = arg; p->name != NULL; p++)
-		if (strcmp(p->name, name) == 0)
-			return p->value;
-	return NULL;
-}
-
-/* struct writer into a struct bufwr: -1 when it is full. */
-static int
-buf_write(void *arg, const void *p, size_t n)
-{
-	struct bufwr	*b = arg;
-
-	if (n > sizeof(b->buf) - b->len)
-		return -1;
-	memcpy(b->buf + b->len, p, n);
-	b->len += n;
-	return 0;
-}
-
-/*
- * Print the decision as documented for `check`, then the header lines
- * the server would send, without "\r", up to the blank line.  Return
- * 0, or -1 if the response could not be made.
- */
-static int
-check_print(const struct request *r, const struct decision *d)
-{
-	struct bufwr	*b;
-	struct writer	 w;
-	const char	*p, *end, *nl;
-	int		 rc;
-
-	if ((b = calloc(1, sizeof(*b))) == NULL)
-		return -1;
-	w.write = buf_write;
-	w.arg = b;
-	/* In responder mode the file's own headers follow the status. */
-	if (d->verdict != VERDICT_ALLOW)
-		rc = resp_denial(&w, d, 1);
-	else if (d->mode == MODE_RESPONDER)
-		rc = wr_puts(&w, "Status: 200 OK\r\n\r\n");
-	else
-		rc = resp_allowed(&w, d, 1);
-	if (rc == -1) {
-		free(b);
-		return -1;
-	}
-	printf("path: %s\n", *r->path == '\0' ? "-" : r->path);
-	printf("host: %s\n", *r->host == '\0' ? "-" : r->host);
-	printf("resource: %s", *d->pattern == '\0' ? "-" : d->pattern);
-	if (*d->rhost != '\0')
-		printf(" host %s", d->rhost);
-	putchar('\n');
-	if (d->rule == 0)
-		puts("rule: -");
-	else
-		printf("rule: %" PRId64 "\n", d->rule);
-	printf("user: %s\n", *d->user == '\0' ? "-" : d->user);
-	printf("reason: %s\n", why_str[d->why]);
-	printf("status: %d %s\n", verdict_status[d->verdict],
-	    verdict_reason[d->verdict]);
-	for (p = b->buf, end = b->buf + b->len; p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		if (nl == p || (nl == p + 1 && *p == '\r'))
-			break;
-		for (; p < nl; p++)
-			if (*p != '\r')
-				putchar(*p);
-		putchar('\n');
-	}
-	free(b);
-	return 0;
-}
-
-/*
- * check [--host HOST] [--mode MODE] METHOD TARGET
- * [USER]: decide a request as the server would, USER's password on
- * stdin.  Exit 0 on allow, 2 on a 5xx, else 1.
- */
-static int
-cmd_check(const char *db, int argc, char *argv[])
-{
-	static const char *const names[] = { "host", "mode" };
-	const char	*vals[2] = { NULL, NULL };
-	struct param	 params[9];
-	struct request	 r;
-	struct decision	 d;
-	struct store	*s;
-	enum storeres	 sr = STORE_ERROR;
-	char		 pass[PASS_MAX + 2];
-	char		 up[NAME_MAX_LEN + PASS_MAX + 2];
-	char		 authz[6 + 4 * ((sizeof(up) + 2) / 3) + 1];
-	char		 err[512];
-	const char	*why = NULL;
-	size_t		 n = 0, ulen, np = 0;
-	int		 k, ret = 1;
-
-	memset(&r, 0, sizeof(r));
-	memset(&d, 0, sizeof(d));
-	memset(pass, 0, sizeof(pass));
-	memset(up, 0, sizeof(up));
-	memset(authz, 0, sizeof(authz));
-	k = opts_parse(argc, argv, names, vals, nitems(names));
-	argc -= k;
-	argv += k;
-	if (argc != 2 && argc != 3)
-		usage();
-	/*
-	 * The mode as the web server would signal it: the FastCGI role,
-	 * or PORTCULLIS_MODE; forward_auth finds the original method and
-	 * URI in X-Forwarded-*.
-	 */
-	if (vals[1] == NULL || strcmp(vals[1], "responder") == 0 ||
-	    strcmp(vals[1], "auth_request") == 0) {
-		params[np++] = (struct param){ "PORTCULLIS_MODE",
-		    vals[1] == NULL ? "responder" : vals[1] };
-		params[np++] = (struct param){ "REQUEST_METHOD", argv[0] };
-		params[np++] = (struct param){ "REQUEST_URI", argv[1] };
-	} else if (strcmp(vals[1], "authorizer") == 0) {
-		params[np++] = (struct param){ "FCGI_ROLE", "AUTHORIZER" };
-		params[np++] = (struct param){ "REQUEST_METHOD", argv[0] };
-		params[np++] = (struct param){ "REQUEST_URI", argv[1] };
-	} else if (strcmp(vals[1], "forward_auth") == 0) {
-		params[np++] = (struct param){ "PORTCULLIS_MODE", vals[1] };
-		params[np++] = (struct param){ "HTTP_X_FORWARDED_METHOD",
-		    argv[0] };
-		params[np++] = (struct param){ "HTTP_X_FORWARDED_URI",
-		    argv[1] };
-	} else
-		usage();
-	params[np++] = (struct param){ "REMOTE_ADDR", "cli" };
-	if (vals[0] != NULL)
-		params[np++] = (struct param){ "HTTP_HOST", vals[0] };
-	if (argc == 3) {
-		if (pass_read(pass, sizeof(pass), &n, 0, &why) == -1) {
-			fail("password", why);
-			goto out;
-		}
-		if ((ulen = strlen(argv[2])) > NAME_MAX_LEN) {
-			fail("check", "user name longer than 255 bytes");
-			goto out;
-		}
-		memcpy(up, argv[2], ulen);
-		up[ulen] = ':';
-		memcpy(up + ulen + 1, pass, n);
-		memcpy(authz, "Basic ", 6);
-		if (b64_encode(authz + 6, sizeof(authz) - 6, up,
-		    ulen + 1 + n) == 0) {
-			fail("check", "cannot encode the credentials");
-			goto out;
-		}
-		/* The decision reads the one the proxy_auth setting names. */
-		params[np++] = (struct param){ "HTTP_AUTHORIZATION", authz };
-		params[np++] = (struct param){ "HTTP_PROXY_AUTHORIZATION",
-		    authz };
-	}
-	params[np] = (struct param){ NULL, NULL };
-
-	/* As main.c's serve(): parse, open the store, decide. */
-	if (req_parse(&r, param_get, params) != REQ_OK)
-		decide_badreq(&r, &d);
-	else if ((s = store_open_ro(db, &sr, err, sizeof(err))) == NULL) {
-		decide_nostore(&r, sr, err, &d);
-		fail("check", sr == STORE_SCHEMA ? "wrong schema version: "
-		    "run portcullis init" : err);
-	} else {
-		decide(s, &r, &d);
-		store_close(s);
-	}
-	if ((unsigned)d.verdict >= VERDICT__MAX ||
-	    (unsigned)d.why >= WHY__MAX) {
-		d.verdict = VERDICT_ERROR;	/* fail closed */
-		d.why = WHY_NONE;
-	}
-	if (check_print(&r, &d) == -1) {
-		fail("check", "cannot make the response");
-		ret = 2;
-	} else if (d.verdict == VERDICT_ALLOW)
-		ret = 0;
-	else
-		ret = verdict_status[d.verdict] >= 500 ? 2 : 1;
-out:
-	req_wipe(&r);
-	explicit_bzero(&r, sizeof(r));
-	explicit_bzero(pass, sizeof(pass));
-	explicit_bzero(up, sizeof(up));
-	explicit_bzero(authz, sizeof(authz));
 	return ret;
 }
 
@@ -822,7 +449,7 @@ cmd_shell(const char *db, int argc, char *argv[])
 	size_t		 n = 0;
 
 	if (argc != 0)
-		usage();
+		adm_usage();
 	if ((a = db_open(db)) == NULL)
 		return 1;
 	adm_close(a);
@@ -832,20 +459,20 @@ cmd_shell(const char *db, int argc, char *argv[])
 		ext = SHELL_EXT;
 	/* Quoted for the shell's dot-command parser, which has no escape. */
 	if (strchr(ext, '\'') != NULL)
-		return fail(ext, "a quote in the extension path");
+		return adm_fail(ext, "a quote in the extension path");
 	if ((size_t)snprintf(so, sizeof(so), "%s.so", ext) >= sizeof(so) ||
 	    (size_t)snprintf(load, sizeof(load), ".load '%s'", ext) >=
 	    sizeof(load))
-		return fail(ext, "path too long");
+		return adm_fail(ext, "path too long");
 	/* As SQLite does: the name as given, else with ".so". */
 	if (access(ext, R_OK) == -1 && access(so, R_OK) == -1)
-		return fail(so, strerror(errno));
+		return adm_fail(so, strerror(errno));
 	/* "./": a relative name is not an option or a file: URI. */
 	if ((size_t)snprintf(path, sizeof(path), "%s%s",
 	    *db == '/' ? "" : "./", db) >= sizeof(path))
-		return fail(db, "path too long");
+		return adm_fail(db, "path too long");
 	if (setenv("SQLITE_HISTORY", "/dev/null", 1) == -1)
-		return fail("SQLITE_HISTORY", strerror(errno));
+		return adm_fail("SQLITE_HISTORY", strerror(errno));
 
 	args[n++] = prog;
 	args[n++] = opt;
@@ -857,9 +484,9 @@ cmd_shell(const char *db, int argc, char *argv[])
 	args[n++] = path;
 	args[n] = NULL;
 	if (fflush(stdout) == EOF)
-		return fail("stdout", strerror(errno));
+		return adm_fail("stdout", strerror(errno));
 	execvp(prog, args);
-	return fail(prog, strerror(errno));
+	return adm_fail(prog, strerror(errno));
 }
 
 static const struct cmd cmds[] = {
@@ -890,27 +517,27 @@ main(int argc, char *argv[])
 			db = optarg;
 			break;
 		default:
-			usage();
+			adm_usage();
 		}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		usage();
+		adm_usage();
 	if (db == NULL)
 		db = getenv("PORTCULLIS_DB");
 	if (db == NULL || *db == '\0')
-		usage();
+		adm_usage();
 
 	for (i = 0; i < nitems(cmds); i++)
 		if (strcmp(argv[0], cmds[i].name) == 0)
 			break;
 	if (i == nitems(cmds))
-		usage();
+		adm_usage();
 	ret = cmds[i].fn(db, argc - 1, argv + 1);
 	if (ret == -1)		/* the adm_*.c commands' usage error */
-		usage();
+		adm_usage();
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		fail("stdout", strerror(errno));
+		adm_fail("stdout", strerror(errno));
 		if (ret == 0)
 			ret = 1;
 	}

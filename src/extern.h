@@ -480,14 +480,26 @@ int		 admp_rule_put(struct admp *, const struct pol_rule *, int);
 int		 admp_rule_del(struct admp *, int64_t);
 
 /*
- * adm_import.c, adm_export.c, adm_lint.c: the commands of the same
- * names, called by admin.c's table with the database and the
+ * adm_import.c, adm_export.c, adm_lint.c, adm_check.c: the commands of
+ * the same names, called by admin.c's table with the database and the
  * arguments after the command name.  Each returns the exit status,
  * or -1 for a usage error (admin.c prints the usage).
  */
+int		 cmd_check(const char *, int, char *[]);
 int		 cmd_import(const char *, int, char *[]);
 int		 cmd_export(const char *, int, char *[]);
 int		 cmd_lint(const char *, int, char *[]);
+
+/* admin.c: shared by the commands */
+void		 adm_usage(void) __attribute__((noreturn));
+int		 adm_fail(const char *, const char *);
+int		 adm_opts(int, char *[], const char *const *, const char **,
+		    size_t);
+
+/* adm_pass.c */
+#define PASS_MAX	1023	/* password bytes, as the server's cap */
+int		 adm_pass_read(char *, size_t, size_t *, int, const char **);
+int		 adm_pass_new(const char *, char *, size_t);
 
 /* adm_import.c */
 /*
