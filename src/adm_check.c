@@ -144,7 +144,7 @@ cmd_check(const char *db, int argc, char *argv[])
 	/*
 	 * The mode as the web server would signal it: the FastCGI role,
 	 * or PORTCULLIS_MODE; forward_auth finds the original method and
-	 * URI in X-Forwarded-*.
+	 * URI in PORTCULLIS_METHOD and PORTCULLIS_URI (Caddy's env lines).
 	 */
 	if (vals[1] == NULL || strcmp(vals[1], "responder") == 0 ||
 	    strcmp(vals[1], "auth_request") == 0) {
@@ -158,10 +158,8 @@ cmd_check(const char *db, int argc, char *argv[])
 		params[np++] = (struct param){ "REQUEST_URI", argv[1] };
 	} else if (strcmp(vals[1], "forward_auth") == 0) {
 		params[np++] = (struct param){ "PORTCULLIS_MODE", vals[1] };
-		params[np++] = (struct param){ "HTTP_X_FORWARDED_METHOD",
-		    argv[0] };
-		params[np++] = (struct param){ "HTTP_X_FORWARDED_URI",
-		    argv[1] };
+		params[np++] = (struct param){ "PORTCULLIS_METHOD", argv[0] };
+		params[np++] = (struct param){ "PORTCULLIS_URI", argv[1] };
 	} else
 		adm_usage();
 	params[np++] = (struct param){ "REMOTE_ADDR", "cli" };

@@ -80,9 +80,11 @@ fail(struct decision *d, struct store *s, enum storeres res)
 }
 
 /*
- * A user Apache authenticated (req->ruser): known to us or not, but
- * not disabled or expired here.  Returns 1, 0 (d->why says why not)
- * or -1 on a store error.
+ * A user Apache authenticated (req->ruser, Apache as a Require
+ * provider): trusted only as a user of ours that is neither disabled
+ * nor expired, so deleting or disabling a user here revokes them
+ * whatever Apache's own user file says.  Returns 1, 0 (d->why says
+ * why not) or -1 on a store error.
  */
 static int
 trusted(struct store *s, const struct request *req, struct decision *d)
@@ -96,6 +98,10 @@ trusted(struct store *s, const struct request *req, struct decision *d)
 	explicit_bzero(hash, sizeof(hash));
 	if (rc == -1)
 		return -1;
+	if (rc == 0) {
+		d->why = WHY_UNKNOWN_USER;
+		return 0;
+	}
 	if (disabled || expired) {
 		d->why = disabled ? WHY_DISABLED_USER : WHY_EXPIRED_USER;
 		return 0;

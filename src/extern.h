@@ -70,6 +70,7 @@ enum pathres {
 extern const char *const pathres_str[PATH__MAX];
 enum pathres	 path_canon(char *, size_t, const char *, size_t);
 int		 host_canon(char *, size_t, const char *, size_t);
+int		 path_authority(const char *, size_t, const char **, size_t *);
 
 /* request.c */
 /*
@@ -105,6 +106,8 @@ struct request {
 							   Apache, or "" */
 	const char	*inm;				/* If-None-Match, borrowed */
 	const char	*ims;				/* If-Modified-Since, borrowed */
+	const char	*query;				/* "?..." of the target,
+							   raw, borrowed, or NULL */
 	enum pathres	 pathres;			/* why path is unusable */
 	const char	*bad;				/* why the request is 400 */
 };

@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <err.h>
@@ -262,22 +263,67 @@ open_socket(const char *addr)
 	return fd;
 }
 
+/*
+ * Whether this process is one CGI request: the server sets
+ * GATEWAY_INTERFACE (RFC 3875 §4.1.4) and REQUEST_METHOD in the
+ * environment of a CGI program, and never in that of a FastCGI
+ * process it spawns.
+ */
+static int
+cgi_request(void)
+{
+	const char	*v;
+
+	return ((v = getenv("GATEWAY_INTERFACE")) != NULL && *v != '\0') ||
+	    ((v = getenv("REQUEST_METHOD")) != NULL && *v != '\0');
+}
+
+/* Whether fd is a TCP socket (IPv4 or IPv6). */
+static int
+tcp_socket(int fd)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return 0;
+	return ss.ss_family == AF_INET || ss.ss_family == AF_INET6;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct conf	 c;
 	const char	*sock = NULL;
-	int		 ch, fd = 0;
+	int		 ch, fd = 0, logset = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.db = getenv("PORTCULLIS_DB");
 	c.root = getenv("PORTCULLIS_ROOT");
+
+	/*
+	 * As a CGI program the arguments are the client's: Apache's
+	 * mod_cgi makes a query without '=' into argv (RFC 3875 §4.4:
+	 * "GET /etc/passwd?-r+/" gave "-r /"), lighttpd passes the
+	 * script.  Options come only from the administrator, through
+	 * the environment the server's configuration sets: argv is
+	 * never read.
+	 */
+	if (cgi_request()) {
+		if (argc > 1)
+			fprintf(stderr, "portcullis: CGI request: %d "
+			    "command-line argument%s ignored (options come "
+			    "from PORTCULLIS_DB and PORTCULLIS_ROOT)\n",
+			    argc - 1, argc == 2 ? "" : "s");
+		argc = 1;
+	}
 	while ((ch = getopt(argc, argv, "d:l:r:s:")) != -1) {
 		switch (ch) {
 		case 'd':
 			c.db = optarg;
 			break;
 		case 'l':
+			logset = 1;
 			if (strcmp(optarg, "fcgi") == 0)
 				c.logto = LOG_TO_DEFAULT;
 			else if (strcmp(optarg, "stderr") == 0)
@@ -299,7 +345,9 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	/* As a CGI program under lighttpd, argv[1] is the script: ignore. */
+	if (argc > 0)
+		usage();
+
 
 	if (c.root != NULL && *c.root == '\0')
 		c.root = NULL;
@@ -316,6 +364,16 @@ main(int argc, char *argv[])
 		serve_cgi(&c);
 		store_close(c.store);
 		return 0;
+	}
+	/*
+	 * On a TCP socket (-s host:port, spawn-fcgi -p, a systemd
+	 * ListenStream=host:port) any local process may ask, with any
+	 * REMOTE_ADDR, and would read the failure lines it caused on
+	 * FCGI_STDERR: guesses unlogged.  Log to syslog unless -l says.
+	 */
+	if (!logset && tcp_socket(fd)) {
+		c.logto = LOG_TO_SYSLOG;
+		openlog("portcullis", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 	}
 	serve_fcgi(&c, fd);
 	store_close(c.store);

@@ -163,8 +163,8 @@ dot_remove(char *d, size_t n, size_t *dsz)
  * Canonicalise the raw request target raw[0..rawsz), REQUEST_URI as
  * servers pass it (undecoded, dot-segments intact, with the query),
  * into out, NUL-terminated.  Accepted: origin-form and absolute-form
- * (RFC 9112 §3.2.1, §3.2.2; the authority is ignored, the Host header
- * names the host).  The query is cut, '%' escapes are decoded once,
+ * (RFC 9112 §3.2.1, §3.2.2; path_authority() gives the authority of
+ * the latter, which names the host).  The query is cut, '%' escapes are decoded once,
  * the result must be UTF-8, dot-segments are removed and "//" merged.
  * Return PATH_OK, or why the target is refused; on failure out is ""
  * (when outsz > 0).  Nothing is ever written past out[outsz - 1].
@@ -224,6 +224,31 @@ path_canon(char *out, size_t outsz, const char *raw, size_t rawsz)
 }
 
 /*
+ * The authority of an absolute-form target raw[0..rawsz) (RFC 9112
+ * §3.2.2: "http://host:port/path"): *auth points into raw, *authsz
+ * is its length (0 for "http:///x").  Returns 1 for an absolute-form
+ * target, 0 for any other.  Nothing is checked here: host_canon()
+ * refuses an authority that is not a host and port (userinfo too).
+ */
+int
+path_authority(const char *raw, size_t rawsz, const char **auth,
+    size_t *authsz)
+{
+	const char	*p, *end;
+	size_t		 skip;
+
+	if (raw == NULL || (skip = scheme_len(raw, rawsz)) == 0)
+		return 0;
+	end = raw + rawsz;
+	for (p = raw + skip; p < end; p++)
+		if (*p == '/' || *p == '?' || *p == '#')
+			break;
+	*auth = raw + skip;
+	*authsz = (size_t)(p - *auth);
+	return 1;
+}
+
+/*
  * Whether c (lower case) may appear in a host: in an IP-literal
  * between the brackets (lit = 1) hex digits, ':' and '.'; in a
  * reg-name (lit = 0) [a-z0-9._-].
@@ -244,7 +269,10 @@ host_char(unsigned char c, size_t lit)
  * [ ":" port ]) to the form resources store: lower case, without the
  * port and without one trailing '.'.  An IP-literal (RFC 3986 §3.2.2)
  * keeps its brackets and may hold only hex digits, ':' and '.'; a
- * reg-name only [a-z0-9._-].  A port is 1-5 digits.  Return 1 and the
+ * reg-name only [a-z0-9._-], in non-empty labels ("a..b", ".a" and
+ * "a.." are refused).  A port is 1-5 digits.  The schema's check on
+ * resources.host (sql/0004) accepts exactly the results; both sides
+ * are tested against tests/hosts.tab.  Return 1 and the
  * host in out; 0 and "" when raw is NULL or empty; -1 and "" (when
  * outsz > 0) when it is malformed, empty after stripping, longer
  * than REQ_HOST_MAX or too long for out.
@@ -294,9 +322,14 @@ host_canon(char *out, size_t outsz, const char *raw, size_t rawsz)
 	}
 	out[n] = '\0';
 	/* Between the brackets of an IP-literal, or the whole reg-name. */
-	for (i = lit; i < n - lit; i++)
+	for (i = lit; i < n - lit; i++) {
 		if (!host_char((unsigned char)out[i], lit))
 			goto bad;
+		/* A reg-name is labels joined by single dots. */
+		if (!lit && out[i] == '.' &&
+		    (i == 0 || i == n - 1 || out[i + 1] == '.'))
+			goto bad;
+	}
 	return 1;
 bad:
 	*out = '\0';

@@ -121,15 +121,62 @@ req_apache(struct request *r, req_getter get, void *arg)
 }
 
 /*
+ * The virtual host the decision is for, into r->host: the first of
+ *  1. PORTCULLIS_HOST, set by the server's configuration (Caddy's
+ *     env PORTCULLIS_HOST {http.request.host}, nginx's fastcgi_param,
+ *     Apache's SetEnv, lighttpd's setenv): the administrator's word;
+ *  2. SERVER_NAME (RFC 3875 §4.1.14), the name of the virtual host
+ *     the server chose (nginx: its server_name, whatever the Host),
+ *     when it is a host name at all (nginx passes a regex as is);
+ *  3. the authority of an absolute-form target (RFC 9112 §3.2.2: the
+ *     Host header is then ignored);
+ *  4. the Host header.
+ * Never an X-Forwarded-Host or any other header a client can send
+ * under another spelling.  A malformed PORTCULLIS_HOST, authority or
+ * Host (an empty label, a bad port) is -1: 400.  Returns 0 or -1.
+ */
+static int
+host_set(struct request *r, const char *v, size_t n)
+{
+
+	if (n > HOST_RAW_MAX ||
+	    host_canon(r->host, sizeof(r->host), v, n) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+req_host(struct request *r, req_getter get, void *arg, const char *target)
+{
+	const char	*v;
+	size_t		 n;
+
+	if ((v = get(arg, "PORTCULLIS_HOST")) != NULL && *v != '\0')
+		return host_set(r, v, strnlen(v, HOST_RAW_MAX + 1));
+	if ((v = get(arg, "SERVER_NAME")) != NULL && *v != '\0' &&
+	    host_set(r, v, strnlen(v, HOST_RAW_MAX + 1)) == 0)
+		return 0;
+	n = target == NULL ? 0 : strnlen(target, REQ_TARGET_MAX + 1);
+	if (path_authority(target, n, &v, &n))
+		return n == 0 ? -1 : host_set(r, v, n);
+	v = get(arg, "HTTP_HOST");
+	return host_set(r, v, v == NULL ? 0 : strnlen(v, HOST_RAW_MAX + 1));
+}
+
+/*
  * Fill r from the variables get() returns (NULL for an absent one).
  * r is zeroed first.  Checked in order: the mode (an unknown
  * PORTCULLIS_MODE is "bad-mode", a configuration error), the method
  * (an RFC 9110 §9.1 token of at most REQ_METHOD_MAX bytes), the
- * target (through path_canon()), the host (through host_canon(),
- * absent is fine).  In forward_auth mode these three come from
- * X-Forwarded-Method, X-Forwarded-Uri and X-Forwarded-Host (or Host),
- * set by the proxy; a missing method or URI is "no-forwarded", never
- * a default.  Everywhere else X-Forwarded-* are not read at all.
+ * target (through path_canon()), the host (req_host(); absent is
+ * fine).  In forward_auth mode the method and target come from
+ * PORTCULLIS_METHOD and PORTCULLIS_URI, parameters the proxy's
+ * configuration sets from the original request (Caddy: env
+ * PORTCULLIS_URI {http.request.uri}); a missing or empty one is
+ * "no-forwarded", never a default.  X-Forwarded-* headers are never
+ * read, in any mode: a client sends them under spellings
+ * (X_Forwarded_Uri) that reach us as the same HTTP_X_FORWARDED_URI,
+ * and the proxy replaces only its own.
  * Return REQ_OK, or REQ_BAD with r->bad naming the first failure and,
  * for the target, r->pathres saying why.  An Authorization or
  * Proxy-Authorization header over the cap is not a 400: *_toolong is
@@ -139,7 +186,7 @@ req_apache(struct request *r, req_getter get, void *arg)
 enum reqres
 req_parse(struct request *r, req_getter get, void *arg)
 {
-	const char	*v, *vm, *vu, *vh;
+	const char	*v, *vm, *vu;
 	size_t		 n;
 
 	memset(r, 0, sizeof(*r));
@@ -156,18 +203,15 @@ req_parse(struct request *r, req_getter get, void *arg)
 		return REQ_BAD;
 	}
 	if (r->mode == MODE_FORWARD_AUTH) {
-		vm = get(arg, "HTTP_X_FORWARDED_METHOD");
-		vu = get(arg, "HTTP_X_FORWARDED_URI");
-		if ((vh = get(arg, "HTTP_X_FORWARDED_HOST")) == NULL)
-			vh = get(arg, "HTTP_HOST");
-		if (vm == NULL || vu == NULL) {
+		vm = get(arg, "PORTCULLIS_METHOD");
+		vu = get(arg, "PORTCULLIS_URI");
+		if (vm == NULL || *vm == '\0' || vu == NULL || *vu == '\0') {
 			r->bad = "no-forwarded";
 			return REQ_BAD;
 		}
 	} else {
 		vm = get(arg, "REQUEST_METHOD");
 		vu = get(arg, "REQUEST_URI");
-		vh = get(arg, "HTTP_HOST");
 	}
 
 	n = vm == NULL ? 0 : strnlen(vm, REQ_METHOD_MAX + 1);
@@ -186,9 +230,7 @@ req_parse(struct request *r, req_getter get, void *arg)
 		return REQ_BAD;
 	}
 
-	n = vh == NULL ? 0 : strnlen(vh, HOST_RAW_MAX + 1);
-	if (n > HOST_RAW_MAX ||
-	    host_canon(r->host, sizeof(r->host), vh, n) == -1) {
+	if (req_host(r, get, arg, vu) == -1) {
 		r->bad = "bad-host";
 		return REQ_BAD;
 	}
@@ -201,6 +243,7 @@ req_parse(struct request *r, req_getter get, void *arg)
 
 	r->inm = get(arg, "HTTP_IF_NONE_MATCH");
 	r->ims = get(arg, "HTTP_IF_MODIFIED_SINCE");
+	r->query = vu == NULL ? NULL : strchr(vu, '?');
 	return REQ_OK;
 }
 

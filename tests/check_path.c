@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -378,7 +379,13 @@ static const struct {
 	{ B("example.com"),		FULL,	1,	"example.com" },
 	{ B("Example.COM"),		FULL,	1,	"example.com" },
 	{ B("example.com."),		FULL,	1,	"example.com" },
-	{ B("example.com.."),		FULL,	1,	"example.com." },
+	/* Empty labels (Host: secret.example.. once became the any-host
+	 * "secret.example."): refused. */
+	{ B("example.com.."),		FULL,	-1,	"" },
+	{ B(".example.com"),		FULL,	-1,	"" },
+	{ B("a..b"),			FULL,	-1,	"" },
+	{ B("a..b:80"),			FULL,	-1,	"" },
+	{ B("..:80"),			FULL,	-1,	"" },
 	{ B("h"),			FULL,	1,	"h" },
 	{ B("a_b-c.d"),			FULL,	1,	"a_b-c.d" },
 	{ B("xn--bcher-kva.example"),	FULL,	1,
@@ -575,6 +582,49 @@ START_TEST(test_host_canon_long)
 }
 END_TEST
 
+/*
+ * tests/hosts.tab, the one definition of a host that the schema's
+ * check on resources.host shares (tests/hosts.sh tests that side):
+ * every row's RAW through host_canon() must give CANONICAL, or -1
+ * where CANONICAL is "-".  Every failing row is reported.
+ */
+START_TEST(test_host_canon_tab)
+{
+	FILE		*f;
+	char		 line[1024], out[FULL], errs[4096];
+	char		*raw, *want, *nl;
+	size_t		 lineno = 0, nrows = 0, elen = 0;
+	int		 got, n;
+
+	f = fopen(TOP_SRCDIR "/tests/hosts.tab", "r");
+	ck_assert_ptr_nonnull(f);
+	errs[0] = '\0';
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		raw = line;
+		want = strchr(line, '\t');
+		ck_assert_msg(want != NULL, "hosts.tab:%zu: no tab", lineno);
+		*want++ = '\0';
+		nrows++;
+		got = host_canon(out, sizeof(out), raw, strlen(raw));
+		if (strcmp(want, "-") == 0 ? got == -1 && *out == '\0' :
+		    got == 1 && strcmp(out, want) == 0)
+			continue;
+		n = snprintf(errs + elen, sizeof(errs) - elen,
+		    " line %zu: [%s] gave %d [%s];", lineno, raw, got, out);
+		if (n > 0 && (size_t)n < sizeof(errs) - elen)
+			elen += (size_t)n;
+	}
+	fclose(f);
+	ck_assert_msg(nrows > 20, "hosts.tab: only %zu rows", nrows);
+	ck_assert_msg(elen == 0, "hosts.tab:%s", errs);
+}
+END_TEST
+
 static Suite *
 path_suite(void)
 {
@@ -593,6 +643,7 @@ path_suite(void)
 	tc = tcase_create("host_canon");
 	tcase_add_loop_test(tc, test_host_canon, 0, nitems(hosts));
 	tcase_add_loop_test(tc, test_host_canon_long, 0, nitems(longhosts));
+	tcase_add_test(tc, test_host_canon_tab);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -32,6 +32,9 @@ UPDATE settings SET value = 'Portcullis demo' WHERE name = 'realm';
 INSERT INTO members (user, role) VALUES ('alice', 'viewer');
 INSERT INTO rules (pattern, methods, principal)
     VALUES ('/members/**', 'GET', 'valid-user');
+-- The virtual host secret.example: its /public/ is for admins only.
+INSERT INTO rules (pattern, host, methods, principal)
+    VALUES ('/public/**', 'secret.example', 'GET', 'admin');
 SQL
 
 rm -rf "$root"

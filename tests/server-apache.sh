@@ -7,6 +7,7 @@
 #   examples/apache-fcgid.conf         FcgidAccessChecker (default),
 #                                      -DPortcullisFcgidBasic
 #   examples/apache-proxy.conf         forward proxy, proxy_auth on (407)
+#   examples/apache-cgi.conf           mod_cgid, responder (argv ignored)
 # Apache changes some answers on the way to the client; override()
 # names each such row per variant, with the limit that causes it.
 . "${top_srcdir:-.}/tests/lib.sh"
@@ -179,6 +180,10 @@ override()
 	fcgid:9|fcgid:10|fcgid:13|fcgid:14)
 			echo 401 ;;
 	fcgid:12)	echo "401;Allow: GET, HEAD" ;;
+
+	# mod_cgid: Portcullis is the responder, which performs only GET
+	# and HEAD: a DELETE is 405 before credentials are read.
+	cgi:13)		echo "405;Allow: GET, HEAD" ;;
 	esac
 }
 
@@ -296,6 +301,15 @@ done
 
 # --- mod_authnz_fcgi ------------------------------------------------
 run_variant cuid apache-authnz-fcgi.conf
+# Portcullis on TCP logs to syslog, not to FCGI_STDERR: any local
+# process can connect to 127.0.0.1:PORT, and would read there the
+# failure lines of its own guesses (mod_authnz_fcgi relays them into
+# Apache's ErrorLog, which shows where they went).
+if grep -q 'portcullis: auth failure' "$work/log/portcullis-error.log"; then
+	fail "cuid: failure lines went back on FCGI_STDERR over TCP"
+else
+	ok "cuid: no failure line on FCGI_STDERR over TCP (syslog)"
+fi
 # Row 3 (bob, wrong password) is 401 and rows 7/8 are 200 in the Basic
 # variants: REMOTE_USER + REMOTE_PASSWD are really checked.
 run_variant basic apache-authnz-fcgi.conf -DPortcullisBasic
@@ -369,6 +383,44 @@ stop_portcullis
 # --- mod_fcgid: it starts Portcullis itself -------------------------
 run_variant fcgid apache-fcgid.conf
 run_variant fbasic apache-fcgid.conf -DPortcullisFcgidBasic
+
+# --- mod_cgid: portcullis.fcgi as a CGI responder -------------------
+# Apache makes a query string without "=" into command-line arguments
+# (RFC 3875 §4.4): they must never be options.  An attacker's root and
+# database, readable by the server's user:
+mkdir -p "$work/evilroot/public"
+printf 'EVIL ROOT\n' > "$work/evilroot/public/index.html"
+as_srv "$SQLITE3" -batch "$work/auth.db" ".backup '$work/evil.db'"
+as_srv "$SQLITE3" -batch "$work/evil.db" \
+    "INSERT INTO rules (pattern, methods, principal) VALUES ('/docs/guide.txt', 'GET', 'all')"
+chmod -R a+rX "$work/evilroot"
+variant=cgi
+mkconf apache-cgi.conf "$work/apache/cgi.conf"
+if start_apache "$work/apache/cgi.conf" \
+    "http://127.0.0.1:$port/public/index.html"; then
+	ok "cgi: Apache on 127.0.0.1:$port"
+	run_servers send_curl
+	send_curl GET "/public/index.html?-r+$work/evilroot" - - - "$work/argv1"
+	split_response "$work/argv1"
+	check_eq "cgi: ?-r+ROOT: status" "$(cat "$work/argv1.status")" 200
+	cmp -s "$work/argv1.body" "$work/www/public/index.html" &&
+	    ok "cgi: ?-r+ROOT: the real document root" ||
+	    fail "cgi: ?-r+ROOT: body [$(head -c 80 "$work/argv1.body")]"
+	send_curl GET "/docs/guide.txt?-d+$work/evil.db" - - - "$work/argv2"
+	split_response "$work/argv2"
+	check_eq "cgi: ?-d+EVIL.db: the real database" \
+	    "$(cat "$work/argv2.status")" 401
+	send_curl GET "/docs/guide.txt?-s+127.0.0.1:$oport" - - - "$work/argv3"
+	split_response "$work/argv3"
+	check_eq "cgi: ?-s+ADDR: one CGI answer" "$(cat "$work/argv3.status")" 401
+	grep -q 'portcullis: CGI request: 2 command-line arguments ignored' \
+	    "$work/log/portcullis-error.log" &&
+	    ok "cgi: ignored arguments logged" ||
+	    fail "cgi: no log line for the ignored arguments"
+	stop_apache
+else
+	fail "cgi: Apache did not start: $(cat "$work/apache.err")"
+fi
 
 for f in "$work/log/portcullis-error.log" "$work/portcullis.err"; do
 	if grep -q 'AddressSanitizer\|runtime error' "$f" 2>/dev/null; then

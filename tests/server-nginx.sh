@@ -151,6 +151,30 @@ check_eq "proxy_auth: bob allowed" "$(cat "$work/allow407.status")" 200
 "$SQLITE3" -batch "$work/auth.db" \
     "UPDATE settings SET value = 'off' WHERE name = 'proxy_auth'"
 
+# --- host-bound rules: the virtual host nginx chose ----------------
+# The protected virtual host secret.example is nginx's default server
+# here: nginx serves it for any Host.  Portcullis decides on the name
+# nginx chose (SERVER_NAME, from fastcgi_params), never on the
+# client's Host: "Host: evil" once got secret.example's /public/
+# (admins only) anonymously through the any-host rule.
+start_nginx nginx-auth_request.conf vhost 18225 \
+    's|^\([[:space:]]*\)server_name _;|\1server_name secret.example;|' ||
+    finish nginx
+for h in "Host: evil" "Host: secret.example" "Host: Secret.Example." \
+    "Host: 127.0.0.1"; do
+	send_curl GET /public/index.html - - "$h" "$work/vh"
+	split_response "$work/vh"
+	check_eq "default server secret.example, [$h]: host-bound rule" \
+	    "$(cat "$work/vh.status")" 401
+done
+send_curl GET /public/index.html bob builder "Host: evil" "$work/vh2"
+split_response "$work/vh2"
+check_eq "default server secret.example, bob: not an admin" \
+    "$(cat "$work/vh2.status")" 403
+send_curl GET /public/index.html - - "Host: secret.example.." "$work/vh3"
+split_response "$work/vh3"
+check_eq "Host with an empty label: 400" "$(cat "$work/vh3.status")" 400
+
 # --- responder -----------------------------------------------------
 start_nginx nginx-responder.conf responder 18250 || finish nginx
 run_table "$top_srcdir/tests/decisions.tab" send_table
