@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -31,7 +32,8 @@ struct cmd {
 void
 adm_usage(void)
 {
-	fputs("usage: portcullis [-d DB] init\n"
+	fputs("usage: portcullis [-d DB] init [--group GROUP]\n"
+	    "       portcullis [-d DB] replace NEW.db\n"
 	    "       portcullis [-d DB] user add|passwd NAME\n"
 	    "       portcullis [-d DB] user del|disable|enable NAME\n"
 	    "       portcullis [-d DB] user list\n"
@@ -112,15 +114,54 @@ db_open(const char *db)
 	return a;
 }
 
+/*
+ * init [--group GROUP]: create or migrate the database; the database,
+ * -wal and -shm are 0640 whatever the umask, in group GROUP (a name or
+ * a number) if given: README, "Deploying".
+ */
 static int
 cmd_init(const char *db, int argc, char *argv[])
 {
-	char	 err[512];
+	static const char *const names[] = { "group" };
+	const char	*vals[1] = { NULL };
+	struct group	*gr;
+	char		 err[512], *end;
+	unsigned long	 n;
+	gid_t		 gid = (gid_t)-1;
+	int		 k;
 
-	if (argc != 0)
+	k = adm_opts(argc, argv, names, vals, nitems(names));
+	if (argc != k)
 		adm_usage();
-	if (adm_init(db, err, sizeof(err)) == -1)
+	if (vals[0] != NULL) {
+		errno = 0;
+		if ((gr = getgrnam(vals[0])) != NULL)
+			gid = gr->gr_gid;
+		else if (*vals[0] >= '0' && *vals[0] <= '9' &&
+		    (n = strtoul(vals[0], &end, 10)) < (gid_t)-1 &&
+		    *end == '\0' && errno == 0)
+			gid = (gid_t)n;
+		else
+			return adm_fail("init --group", "no such group");
+	}
+	if (adm_init(db, gid, err, sizeof(err)) == -1)
 		return adm_fail(db, err);
+	return 0;
+}
+
+/*
+ * replace NEW: copy the database NEW into the live one (adm_replace()):
+ * the safe way to install a database made elsewhere.
+ */
+static int
+cmd_replace(const char *db, int argc, char *argv[])
+{
+	char	 err[1024];
+
+	if (argc != 1)
+		adm_usage();
+	if (adm_replace(db, argv[0], err, sizeof(err)) == -1)
+		return adm_fail("replace", err);
 	return 0;
 }
 
@@ -425,6 +466,10 @@ cmd_rule(const char *db, int argc, char *argv[])
  */
 #define SHELL_FK	"PRAGMA foreign_keys = ON"
 #define SHELL_TIMEOUT	".timeout 5000"
+/* Keep -wal and -shm (admstore.c, db_perms()), without printing "1". */
+#define SHELL_QUIET	".output /dev/null"
+#define SHELL_PERSIST	".filectrl persist_wal 1"
+#define SHELL_LOUD	".output"
 #define SHELL_EXT	PKGLIBDIR "/portcullis"
 
 /*
@@ -432,7 +477,8 @@ cmd_rule(const char *db, int argc, char *argv[])
  * else sqlite3 on $PATH) on the database, which must exist and be
  * current, with foreign keys on, a 5-second busy timeout, this
  * build's extension loaded (hash_password(), verify_password();
- * $PORTCULLIS_EXTENSION overrides its path, for a build tree) and
+ * $PORTCULLIS_EXTENSION overrides its path, for a build tree), -wal
+ * and -shm kept when it closes last (the server may not make them) and
  * SQLITE_HISTORY=/dev/null, so that a password given to
  * hash_password() does not land in ~/.sqlite_history.  Returns only
  * on failure: 1.
@@ -442,9 +488,11 @@ cmd_shell(const char *db, int argc, char *argv[])
 {
 	static char	 opt[] = "-cmd", fk[] = SHELL_FK;
 	static char	 timeout[] = SHELL_TIMEOUT, dflt[] = "sqlite3";
+	static char	 quiet[] = SHELL_QUIET, persist[] = SHELL_PERSIST;
+	static char	 loud[] = SHELL_LOUD;
 	struct adm	*a;
 	const char	*ext;
-	char		*prog, *args[10];
+	char		*prog, *args[16];
 	char		 load[PATH_MAX + 16], so[PATH_MAX], path[PATH_MAX];
 	size_t		 n = 0;
 
@@ -481,6 +529,12 @@ cmd_shell(const char *db, int argc, char *argv[])
 	args[n++] = timeout;
 	args[n++] = opt;
 	args[n++] = load;
+	args[n++] = opt;
+	args[n++] = quiet;
+	args[n++] = opt;
+	args[n++] = persist;
+	args[n++] = opt;
+	args[n++] = loud;
 	args[n++] = path;
 	args[n] = NULL;
 	if (fflush(stdout) == EOF)
@@ -491,6 +545,7 @@ cmd_shell(const char *db, int argc, char *argv[])
 
 static const struct cmd cmds[] = {
 	{ "init",	cmd_init },
+	{ "replace",	cmd_replace },
 	{ "user",	cmd_user },
 	{ "role",	cmd_role },
 	{ "grant",	cmd_grant },

@@ -18,12 +18,14 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -31,6 +33,7 @@
 
 #define ADM_BUSY_MS	5000
 #define ADM_TEXT_MAX	65536	/* longest text we bind: a sanity cap */
+#define ADM_DB_MODE	0640	/* database, -wal, -shm: see db_perms() */
 
 enum stmt {
 	STMT_BEGIN,
@@ -150,7 +153,7 @@ db_open(const char *path, int create, char *err, size_t errsz)
 {
 	sqlite3		*db = NULL;
 	struct stat	 sb;
-	int		 flags;
+	int		 flags, persist = 1;
 
 	if (!create && stat(path, &sb) == -1) {
 		seterr(err, errsz, "%s", strerror(errno));
@@ -167,9 +170,20 @@ db_open(const char *path, int create, char *err, size_t errsz)
 	if (sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION,
 	    0, NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(db, ADM_BUSY_MS) != SQLITE_OK ||
-	    sqlite3_exec(db, "PRAGMA foreign_keys = ON",
-	    NULL, NULL, NULL) != SQLITE_OK) {
+	    sqlite3_exec(db, "PRAGMA foreign_keys = ON; "
+	    "PRAGMA journal_size_limit = 0", NULL, NULL, NULL) != SQLITE_OK) {
 		seterr(err, errsz, "%s", sqlite3_errmsg(db));
+		goto fail;
+	}
+	/*
+	 * Keep -wal and -shm when this is the last connection to close
+	 * (emptied: journal_size_limit 0): the server reads in a
+	 * directory it cannot write, so it can neither create them nor
+	 * lose committed frames (see db_perms()).
+	 */
+	if (sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL,
+	    &persist) != SQLITE_OK) {
+		seterr(err, errsz, "%s: cannot keep the WAL", path);
 		goto fail;
 	}
 	return db;
@@ -246,19 +260,106 @@ out:
 }
 
 /*
- * Create path if missing, put a new database (user_version 0) in WAL
- * mode, then apply every migration above its user_version, each in its
- * own transaction.  A database newer than this program is refused.
+ * Give one file of the database ADM_DB_MODE, whatever the umask, and
+ * group gid unless it is (gid_t)-1.  A missing file is an error when
+ * need, else skipped.  Symbolic links are not followed.  Return 0, or
+ * -1 with a message.
+ */
+static int
+db_perm(const char *path, gid_t gid, int need, char *err, size_t errsz)
+{
+	int	 fd, ret = -1;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT && !need)
+			return 0;
+		seterr(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) == -1)
+		seterr(err, errsz, "%s: chgrp: %s", path, strerror(errno));
+	else if (fchmod(fd, ADM_DB_MODE) == -1)
+		seterr(err, errsz, "%s: chmod: %s", path, strerror(errno));
+	else
+		ret = 0;
+	(void)close(fd);
+	return ret;
+}
+
+/*
+ * The layout of README, "Deploying": the database, its -wal and its
+ * -shm are ADM_DB_MODE (0640: the web server's group reads, nobody
+ * else) in group gid (unless (gid_t)-1), and all three exist, kept by
+ * SQLITE_FCNTL_PERSIST_WAL (db_open()).  The server opens read-only
+ * in a directory it cannot write: it cannot create a missing -wal or
+ * -shm, and with both there (not writable by it) SQLite >= 3.22 reads
+ * through a private copy of the WAL index.  Call with db open, after
+ * a read, so that SQLite has made -wal and -shm.  Return 0, or -1
+ * with a message.
+ */
+static int
+db_perms(const char *path, gid_t gid, char *err, size_t errsz)
+{
+	struct stat	 sb;
+	char		 side[PATH_MAX];
+
+	if (db_perm(path, gid, 1, err, errsz) == -1)
+		return -1;
+	/* Without a group: the database's, as SQLite does as root. */
+	if (gid == (gid_t)-1) {
+		if (stat(path, &sb) == -1) {
+			seterr(err, errsz, "%s: %s", path, strerror(errno));
+			return -1;
+		}
+		gid = sb.st_gid;
+	}
+	if ((size_t)snprintf(side, sizeof(side), "%s-wal", path) >=
+	    sizeof(side)) {
+		seterr(err, errsz, "%s: path too long", path);
+		return -1;
+	}
+	if (db_perm(side, gid, 1, err, errsz) == -1)
+		return -1;
+	(void)snprintf(side, sizeof(side), "%s-shm", path);
+	return db_perm(side, gid, 1, err, errsz);
+}
+
+/*
+ * Create path if missing (mode ADM_DB_MODE whatever the umask, group
+ * gid unless (gid_t)-1), put a new database (user_version 0) in WAL
+ * mode, then apply every migration above its user_version, each in
+ * its own transaction, and give the database, -wal and -shm the
+ * layout of db_perms() (also to an existing database: running init
+ * again repairs it).  A database newer than this program is refused.
  * Return 0, or -1 with a message in err (nothing half-applied).
  */
 int
-adm_init(const char *path, char *err, size_t errsz)
+adm_init(const char *path, gid_t gid, char *err, size_t errsz)
 {
 	sqlite3		*db;
 	sqlite3_stmt	*st = NULL;
 	const char	*mode;
-	int		 v, rc, tries, ret = -1;
+	int		 fd, v, rc, tries, ret = -1;
 
+	/* Made here, not by SQLite: its mode would follow the umask. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    ADM_DB_MODE);
+	if (fd == -1 && errno != EEXIST) {
+		seterr(err, errsz, "%s", strerror(errno));
+		return -1;
+	}
+	if (fd != -1) {
+		rc = fchmod(fd, ADM_DB_MODE);
+		if (rc == 0 && gid != (gid_t)-1)
+			rc = fchown(fd, (uid_t)-1, gid);
+		if (rc == -1) {
+			seterr(err, errsz, "%s", strerror(errno));
+			(void)close(fd);
+			(void)unlink(path);
+			return -1;
+		}
+		(void)close(fd);
+	}
 	if ((db = db_open(path, 1, err, errsz)) == NULL)
 		return -1;
 	if (db_version(db, &v, err, errsz) == -1)
@@ -295,11 +396,138 @@ adm_init(const char *path, char *err, size_t errsz)
 	}
 	while ((rc = db_migrate_one(db, err, errsz)) == 1)
 		continue;
-	if (rc == 0)
+	/* A read made -wal and -shm if they were missing. */
+	if (rc == 0 && db_version(db, &v, err, errsz) == 0 &&
+	    db_perms(path, gid, err, errsz) == 0)
 		ret = 0;
 out:
 	sqlite3_finalize(st);
 	sqlite3_close(db);
+	return ret;
+}
+
+/*
+ * Check that src is a database `portcullis` could serve: this
+ * program's schema version, our tables, and PRAGMA integrity_check
+ * "ok".  Return 0, or -1 with a message.
+ */
+static int
+db_check_new(sqlite3 *src, char *err, size_t errsz)
+{
+	sqlite3_stmt	*st = NULL;
+	const char	*ok;
+	int		 v, rc, ret = -1;
+
+	if (db_version(src, &v, err, errsz) == -1)
+		return -1;
+	if (v != (int)nmigrations) {
+		seterr(err, errsz, "schema version %d, expected %zu "
+		    "(run portcullis init on it)", v, nmigrations);
+		return -1;
+	}
+	if (sqlite3_prepare_v2(src, "SELECT count(*) FROM sqlite_schema "
+	    "WHERE type = 'table' AND name IN ('users', 'roles', "
+	    "'members', 'resources', 'rules', 'settings')", -1, &st,
+	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		seterr(err, errsz, "%s", sqlite3_errmsg(src));
+		goto out;
+	}
+	if (sqlite3_column_int(st, 0) != 6) {
+		seterr(err, errsz, "not a Portcullis database");
+		goto out;
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(src, "PRAGMA integrity_check", -1, &st,
+	    NULL) != SQLITE_OK || (rc = sqlite3_step(st)) != SQLITE_ROW) {
+		seterr(err, errsz, "integrity_check: %s",
+		    sqlite3_errmsg(src));
+		goto out;
+	}
+	ok = (const char *)sqlite3_column_text(st, 0);
+	if (ok == NULL || strcmp(ok, "ok") != 0 ||
+	    sqlite3_step(st) != SQLITE_DONE) {
+		seterr(err, errsz, "integrity_check: %s",
+		    ok == NULL ? "?" : ok);
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/*
+ * Copy the database at src into the live database at path, which
+ * stays the same file: its inode, owner, mode, WAL mode, -wal and
+ * -shm.  One sqlite3_backup_step(-1) under the live database's write
+ * lock, so a reader sees the old policy or the new one, and a running
+ * server reads the new one in its next transaction.  Renaming a file
+ * over a WAL database is not safe: the old -wal is replayed onto the
+ * new file.  src must pass db_check_new(); path must be current (run
+ * init first).  Return 0, or -1 with a message in err, naming the
+ * file at fault (nothing changed).
+ */
+int
+adm_replace(const char *path, const char *src, char *err, size_t errsz)
+{
+	sqlite3		*sdb = NULL, *ddb = NULL;
+	sqlite3_backup	*b;
+	struct stat	 ss, ds;
+	char		 why[384];
+	int		 v, rc, ret = -1;
+
+	if (stat(src, &ss) == -1) {
+		seterr(err, errsz, "%s: %s", src, strerror(errno));
+		return -1;
+	}
+	if (stat(path, &ds) == -1) {
+		seterr(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (ss.st_dev == ds.st_dev && ss.st_ino == ds.st_ino) {
+		seterr(err, errsz, "%s: is the live database", src);
+		return -1;
+	}
+	if (sqlite3_open_v2(src, &sdb, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		seterr(err, errsz, "%s: %s", src, sdb == NULL ?
+		    "out of memory" : sqlite3_errmsg(sdb));
+		goto out;
+	}
+	(void)sqlite3_db_config(sdb, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION,
+	    0, NULL);
+	(void)sqlite3_db_config(sdb, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	(void)sqlite3_db_config(sdb, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	(void)sqlite3_busy_timeout(sdb, ADM_BUSY_MS);
+	if (db_check_new(sdb, why, sizeof(why)) == -1) {
+		seterr(err, errsz, "%s: %s", src, why);
+		goto out;
+	}
+	if ((ddb = db_open(path, 0, why, sizeof(why))) == NULL ||
+	    db_version(ddb, &v, why, sizeof(why)) == -1) {
+		seterr(err, errsz, "%s: %s", path, why);
+		goto out;
+	}
+	if (v != (int)nmigrations) {
+		seterr(err, errsz, "%s: schema version %d, expected %zu: "
+		    "run portcullis init", path, v, nmigrations);
+		goto out;
+	}
+	if ((b = sqlite3_backup_init(ddb, "main", sdb, "main")) == NULL) {
+		seterr(err, errsz, "%s: %s", path, sqlite3_errmsg(ddb));
+		goto out;
+	}
+	rc = sqlite3_backup_step(b, -1);
+	(void)sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		seterr(err, errsz, "%s: %s%s", path, sqlite3_errstr(rc),
+		    rc == SQLITE_READONLY ? " (another page size?)" : "");
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_close(ddb);
+	sqlite3_close(sdb);
 	return ret;
 }
 

@@ -5,6 +5,8 @@
 #ifndef EXTERN_H
 #define EXTERN_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,7 +37,7 @@
  * The schema version this build reads and writes: the number of the
  * highest sql/NNNN-*.sql migration.
  */
-#define SCHEMA_VERSION	3
+#define SCHEMA_VERSION	4
 
 /* migrations.c: generated from sql/ by build-aux/sql2c.sh */
 extern const char *const migrations[];
@@ -365,7 +367,8 @@ struct adm_ruleent {
 	const char	*methods;
 	const char	*principal;
 };
-int		 adm_init(const char *, char *, size_t);
+int		 adm_init(const char *, gid_t, char *, size_t);
+int		 adm_replace(const char *, const char *, char *, size_t);
 struct adm	*adm_open(const char *, char *, size_t);
 void		 adm_close(struct adm *);
 const char	*adm_errmsg(const struct adm *);

@@ -106,6 +106,37 @@ store_exec(struct store *s, enum stmt id)
 }
 
 /*
+ * After a failed first read: if path's -wal or -shm is missing, say
+ * so.  A reader that cannot write the directory (README, "Deploying")
+ * cannot make them, and SQLite only says "attempt to write a readonly
+ * database".  They go when the last connection that may checkpoint
+ * closes without SQLITE_FCNTL_PERSIST_WAL (a plain sqlite3 session);
+ * `portcullis init` makes them again.
+ */
+static void
+store_nowal(struct store *s, const char *path)
+{
+	static const char *const sfx[] = { "-wal", "-shm" };
+	struct stat	 sb;
+	char		 side[1024];
+	size_t		 i;
+	int		 rc = sqlite3_extended_errcode(s->db) & 0xff;
+
+	if (rc != SQLITE_READONLY && rc != SQLITE_CANTOPEN)
+		return;
+	for (i = 0; i < nitems(sfx); i++) {
+		if ((size_t)snprintf(side, sizeof(side), "%s%s", path,
+		    sfx[i]) >= sizeof(side) || stat(side, &sb) == 0 ||
+		    errno != ENOENT)
+			continue;
+		snprintf(s->err, sizeof(s->err), "%s%s: missing, and this "
+		    "process may not create it: run portcullis init",
+		    path, sfx[i]);
+		return;
+	}
+}
+
+/*
  * Read PRAGMA user_version.  Returns 0 and sets *v, or -1.
  */
 static int
@@ -181,8 +212,10 @@ store_open_ro(const char *path, enum storeres *res, char *err, size_t errsz)
 		store_fail(s, "prepare");
 		goto fail;
 	}
-	if (store_version(s, &v) == -1)
+	if (store_version(s, &v) == -1) {
+		store_nowal(s, path);
 		goto fail;
+	}
 	if (v != SCHEMA_VERSION) {
 		*res = STORE_SCHEMA;
 		snprintf(s->err, sizeof(s->err), "%s: schema version %d, "

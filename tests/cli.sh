@@ -32,7 +32,8 @@ truth() {
 	fi
 }
 
-USAGE='usage: portcullis [-d DB] init
+USAGE='usage: portcullis [-d DB] init [--group GROUP]
+       portcullis [-d DB] replace NEW.db
        portcullis [-d DB] user add|passwd NAME
        portcullis [-d DB] user del|disable|enable NAME
        portcullis [-d DB] user list
@@ -80,6 +81,53 @@ sql "settings" "SELECT name, value FROM settings ORDER BY name" \
 realm|Portcullis"
 run -d "$DB" init extra
 expect "init takes no arguments" 2 "" "$USAGE"
+run -d "$DB" init --owner x
+expect "init: an unknown option" 2 "" "$USAGE"
+run -d "$DB" replace
+expect "replace takes NEW.db" 2 "" "$USAGE"
+run -d "$DB" replace a b
+expect "... and only that" 2 "" "$USAGE"
+
+# --- file modes: 0640 whatever the umask (README, "Deploying") --------------
+# modes FILE: the mode and group of FILE, FILE-wal and FILE-shm.
+modes() {
+	stat -c '%a %G' "$1" "$1-wal" "$1-shm" 2>&1 | tr '\n' ' '
+}
+MYGROUP=$(id -gn)
+# Root can give any group; others one of theirs.
+if [ "$(id -u)" -eq 0 ] && getent group www-data >/dev/null; then
+	GROUP=www-data
+else
+	GROUP=$(id -Gn | tr ' ' '\n' | tail -1)
+fi
+truth "init made the database 0640 (umask $(umask))" \
+    test "$(stat -c '%a %G' "$DB")" = "640 $MYGROUP"
+(umask 022 && "$P" -d "$T/u022.db" init)
+truth "umask 022: database, -wal, -shm 0640" \
+    test "$(modes "$T/u022.db")" = "640 $MYGROUP 640 $MYGROUP 640 $MYGROUP "
+(umask 000 && "$P" -d "$T/u000.db" init)
+truth "umask 000: database, -wal, -shm 0640" \
+    test "$(modes "$T/u000.db")" = "640 $MYGROUP 640 $MYGROUP 640 $MYGROUP "
+(umask 022 && "$P" -d "$T/grp.db" init --group "$GROUP")
+truth "init --group $GROUP: the group of all three" \
+    test "$(modes "$T/grp.db")" = "640 $GROUP 640 $GROUP 640 $GROUP "
+chmod 644 "$T/u022.db" "$T/u022.db-wal"
+run -d "$T/u022.db" init --group="$GROUP"
+expect "init --group=G on an existing database" 0 "" ""
+truth "... repairs its modes and sets the group" \
+    test "$(modes "$T/u022.db")" = "640 $GROUP 640 $GROUP 640 $GROUP "
+rm "$T/u022.db-wal" "$T/u022.db-shm"
+run -d "$T/u022.db" init
+expect "init again after -wal and -shm were removed" 0 "" ""
+truth "... makes them again, in the database's group" \
+    test "$(modes "$T/u022.db")" = "640 $GROUP 640 $GROUP 640 $GROUP "
+run -d "$T/nogrp.db" init --group no-such-group-here
+expect "init --group: an unknown group" 1 "" \
+    "portcullis: init --group: no such group"
+truth "... and no database made" test ! -e "$T/nogrp.db"
+run -d "$DB" user list
+truth "other commands keep -wal and -shm too" \
+    test "$(modes "$DB")" = "640 $MYGROUP 640 $MYGROUP 640 $MYGROUP "
 
 # --- users --------------------------------------------------------------
 run -i 's3cret

@@ -217,6 +217,12 @@ PRAGMA foreign_keys = ON
 .timeout 5000
 -cmd
 .load '$EXT'
+-cmd
+.output /dev/null
+-cmd
+.filectrl persist_wal 1
+-cmd
+.output
 $DB"
 test ! -e "$work/.sqlite_history"
 check_eq "shell: no ~/.sqlite_history" "$?" 0
