@@ -59,11 +59,13 @@ split_response "$work/live7"
 check_eq "resource without rules" "$(cat "$work/live7.status")" 405
 check_eq "empty Allow" "$(grep '^Allow:' "$work/live7.hdr")" "Allow: "
 
-# The admin replaces the database file: the process reopens it.
-cp "$work/auth.db" "$work/auth.db.new"
+# The admin replaces the database the safe way (never mv or cp over a
+# WAL database: its -wal would be replayed onto the new file): the
+# process honours it on the next request.
+"$SQLITE3" -batch "$work/auth.db" ".backup '$work/auth.db.new'"
 "$SQLITE3" -batch "$work/auth.db.new" \
     "UPDATE settings SET value = 'Replaced' WHERE name = 'realm'"
-mv "$work/auth.db.new" "$work/auth.db"
+"$ADMIN" -d "$work/auth.db" replace "$work/auth.db.new" >/dev/null
 send_fcgi GET /docs/guide.txt - - "$work/live6"
 split_response "$work/live6"
 check_eq "replaced database file" \
