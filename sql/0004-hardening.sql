@@ -7,6 +7,7 @@
 --
 --   1. Host names: resources.host takes exactly what the request
 --      parser (host_canon() in src/path.c) produces.
+--   2. Hash costs: users.hash refuses a cost over the server's caps.
 
 -- ---------------------------------------------------------------------
 -- 1. Host names: one definition for the schema and the request parser.
@@ -130,4 +131,103 @@ WHERE NOT EXISTS (SELECT 1 FROM rules AS r
 ORDER BY res.pattern, ifnull(res.host, '');
 
 -- End of section 1 (host names).
+-- ---------------------------------------------------------------------
+
+-- ---------------------------------------------------------------------
+-- 2. Hash costs: the caps the server applies (issue 7, item 7).
+--
+-- Every request for a user verifies the stored hash again, so its
+-- cost bounds what one request costs; `$2b$31$` would run for hours.
+-- The server answers 401 for a hash over these caps without hashing
+-- (src/passwd.c, pw_cost(); the caps are defined in src/extern.h,
+-- keep both equal); here INSERT and UPDATE refuse them, in any
+-- sqlite3 shell, with or without the portcullis extension:
+--   bcrypt ($2a$ $2b$ $2y$)   cost at most 12          (default 5)
+--   sha-crypt ($5$ $6$)       rounds at most 100000    (default 5000)
+--   yescrypt ($y$)            at most 64 MiB: the three one-character
+--       parameters crypt_gensalt() makes (flavour, N = 2^(1 + v),
+--       r = 1 + v, v the character's place in ./0-9A-Za-z), with
+--       128 * N * r <= 64 MiB: "jBT" (mkpasswd -R 7) is the most,
+--       "j9T" (16 MiB) the default
+--   argon2 ($argon2id$ $argon2i$)  m at most 262144 KiB, t at most 64,
+--       m * t at most 786432 KiB (libsodium's MODERATE), p at most 16
+-- Each trigger looks only at strings of the form the CHECK constraint
+-- of users.hash takes, so that a malformed hash gets its message.
+-- Rows already stored are left alone (a database from before this
+-- version may hold such hashes): `portcullis lint` reports them, and
+-- `portcullis user passwd` replaces them.
+
+CREATE TRIGGER users_hash_bcrypt_insert BEFORE INSERT ON users
+WHEN NEW.hash GLOB '$2[aby]$[0-9][0-9]$*'
+    AND CAST(substr(NEW.hash, 5, 2) AS INTEGER) > 12
+BEGIN
+	SELECT RAISE(ABORT, 'hash cost over the cap: bcrypt cost must be at most 12 (see portcullis(5))');
+END;
+CREATE TRIGGER users_hash_bcrypt_update BEFORE UPDATE OF hash ON users
+WHEN NEW.hash GLOB '$2[aby]$[0-9][0-9]$*'
+    AND CAST(substr(NEW.hash, 5, 2) AS INTEGER) > 12
+BEGIN
+	SELECT RAISE(ABORT, 'hash cost over the cap: bcrypt cost must be at most 12 (see portcullis(5))');
+END;
+
+-- The digits after '$6$rounds=' (or '$5$rounds='), read by CAST.
+CREATE TRIGGER users_hash_shacrypt_insert BEFORE INSERT ON users
+WHEN NEW.hash GLOB '$[56]$rounds=*$?*'
+    AND CAST(substr(NEW.hash, 11) AS INTEGER) > 100000
+BEGIN
+	SELECT RAISE(ABORT, 'hash cost over the cap: sha-crypt rounds must be at most 100000 (see portcullis(5))');
+END;
+CREATE TRIGGER users_hash_shacrypt_update BEFORE UPDATE OF hash ON users
+WHEN NEW.hash GLOB '$[56]$rounds=*$?*'
+    AND CAST(substr(NEW.hash, 11) AS INTEGER) > 100000
+BEGIN
+	SELECT RAISE(ABORT, 'hash cost over the cap: sha-crypt rounds must be at most 100000 (see portcullis(5))');
+END;
+
+-- instr() of a character in the alphabet is 1 + v: N_log2 and r.
+CREATE TRIGGER users_hash_yescrypt_insert BEFORE INSERT ON users
+WHEN NEW.hash GLOB '$y$?*$?*'
+    AND NOT (substr(NEW.hash, 4, 4)
+	    GLOB '[./0-9A-Za-j][./0-9A-Za-j][./0-9A-Za-j]$'
+	AND 128 * (1 << instr('./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', substr(NEW.hash, 5, 1)))
+	    * instr('./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', substr(NEW.hash, 6, 1))
+	    <= 64 * 1024 * 1024)
+BEGIN
+	SELECT RAISE(ABORT, 'hash cost over the cap: yescrypt must take at most 64 MiB, as mkpasswd -m yescrypt -R 7 or less makes (see portcullis(5))');
+END;
+CREATE TRIGGER users_hash_yescrypt_update BEFORE UPDATE OF hash ON users
+WHEN NEW.hash GLOB '$y$?*$?*'
+    AND NOT (substr(NEW.hash, 4, 4)
+	    GLOB '[./0-9A-Za-j][./0-9A-Za-j][./0-9A-Za-j]$'
+	AND 128 * (1 << instr('./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', substr(NEW.hash, 5, 1)))
+	    * instr('./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', substr(NEW.hash, 6, 1))
+	    <= 64 * 1024 * 1024)
+BEGIN
+	SELECT RAISE(ABORT, 'hash cost over the cap: yescrypt must take at most 64 MiB, as mkpasswd -m yescrypt -R 7 or less makes (see portcullis(5))');
+END;
+
+-- The numbers after the first '$m=', ',t=' and ',p=' (salt and hash
+-- are base64: no ',').
+CREATE TRIGGER users_hash_argon2_insert BEFORE INSERT ON users
+WHEN NEW.hash GLOB '$argon2i*$v=*$m=*,t=*,p=*$?*$?*'
+    AND (CAST(substr(NEW.hash, instr(NEW.hash, '$m=') + 3) AS INTEGER) > 262144
+	OR CAST(substr(NEW.hash, instr(NEW.hash, ',t=') + 3) AS INTEGER) > 64
+	OR CAST(substr(NEW.hash, instr(NEW.hash, '$m=') + 3) AS INTEGER)
+	    * CAST(substr(NEW.hash, instr(NEW.hash, ',t=') + 3) AS INTEGER) > 786432
+	OR CAST(substr(NEW.hash, instr(NEW.hash, ',p=') + 3) AS INTEGER) > 16)
+BEGIN
+	SELECT RAISE(ABORT, 'hash cost over the cap: argon2 needs m at most 262144 (KiB), t at most 64, m*t at most 786432 and p at most 16 (see portcullis(5))');
+END;
+CREATE TRIGGER users_hash_argon2_update BEFORE UPDATE OF hash ON users
+WHEN NEW.hash GLOB '$argon2i*$v=*$m=*,t=*,p=*$?*$?*'
+    AND (CAST(substr(NEW.hash, instr(NEW.hash, '$m=') + 3) AS INTEGER) > 262144
+	OR CAST(substr(NEW.hash, instr(NEW.hash, ',t=') + 3) AS INTEGER) > 64
+	OR CAST(substr(NEW.hash, instr(NEW.hash, '$m=') + 3) AS INTEGER)
+	    * CAST(substr(NEW.hash, instr(NEW.hash, ',t=') + 3) AS INTEGER) > 786432
+	OR CAST(substr(NEW.hash, instr(NEW.hash, ',p=') + 3) AS INTEGER) > 16)
+BEGIN
+	SELECT RAISE(ABORT, 'hash cost over the cap: argon2 needs m at most 262144 (KiB), t at most 64, m*t at most 786432 and p at most 16 (see portcullis(5))');
+END;
+
+-- End of section 2 (hash costs).
 -- ---------------------------------------------------------------------

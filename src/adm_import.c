@@ -354,13 +354,15 @@ out:
 }
 
 /*
- * Apply the htpasswd entries inside the transaction.  Return 0, or
- * -1 with the message.
+ * Apply the htpasswd entries inside the transaction: a hash the server
+ * cannot verify is skipped (and said), one whose cost is over the caps
+ * (pw_cost()) aborts the whole file at its line.  Return 0, or -1 with
+ * the message.
  */
 static int
 htpasswd_apply(struct imp *im, const struct pwent *ents, size_t n)
 {
-	char		 old[PW_HASH_MAX], fmt[64];
+	char		 old[PW_HASH_MAX], fmt[64], why[128];
 	const char	*name;
 	size_t		 i;
 	int		 rc;
@@ -370,6 +372,11 @@ htpasswd_apply(struct imp *im, const struct pwent *ents, size_t n)
 		    sizeof(old))) == -1)
 			return imp_err(im, ents[i].line, "%s",
 			    admp_errmsg(im->p));
+		/* The server would refuse it unhashed: not a skip. */
+		if (pw_cost(ents[i].hash, why, sizeof(why)) == PW_TOOCOSTLY)
+			return imp_err(im, ents[i].line, "user %s: hash cost "
+			    "over the cap: %s (see portcullis(5))",
+			    ents[i].user, why);
 		if (!pw_supported(ents[i].hash)) {
 			out_line(&im->out, "%s %s: %s hashes cannot be "
 			    "verified; set a new password with portcullis "

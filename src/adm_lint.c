@@ -3,7 +3,8 @@
  * schema cannot refuse.  One finding per line on standard output,
  * prefixed with the rules involved ("rule 4:", "rules 2,5:") or with
  * what else it is about ("resource /x:", "user bob:"); exit 1 if there
- * is any, 0 if none, 2 on an error.
+ * is any, 0 if none, 2 on an error.  Lines starting "note:" say what
+ * the rule set needs from the server and count as no finding.
  *
  * The checks, in the order they print (README, "Decision semantics",
  * is what they reason with; policy.c's policy_match(), policy_cmp()
@@ -28,10 +29,13 @@
  *     literal other patterns have there, as a segment no pattern
  *     names, or empty at the end), up to LINT_PATHS_MAX paths per
  *     resource; a larger resource is not judged.
- *  7. a host-bound resource with the pattern of an any-host one:
- *     requests for that host are decided by its rules alone, so
- *     grants of the any-host resource it does not make are lost
- *     there.
+ *  7. host-bound resources: a note per host that its rules protect
+ *     only if the server passes the virtual host it chose
+ *     (PORTCULLIS_HOST; notes do not change the exit status); and the
+ *     any-host resource that decides a host-bound one's paths for
+ *     every other host (the one with its pattern, else the most
+ *     specific): its grants that the host-bound one does not make are
+ *     lost on that host, and reached with any other Host.
  *  8. "all" catch-alls over protected subtrees: a resource granting
  *     to "all" covers (matches every path of) a more specific one
  *     that grants only to roles or valid-user, with no resource in
@@ -41,9 +45,17 @@
  *  9. trailing slashes: a resource whose pattern ends in a literal or
  *     "*" does not match the same path with "/" appended, which
  *     another resource then decides (or none: 403), unless a
- *     resource PATTERN/ or PATTERN/STARSTAR exists (STARSTAR: '**').
- * 10. users whose hash the server cannot verify (pw_supported()) or
- *     that libxcrypt's crypt_checksalt() calls legacy ($5$).
+ *     resource PATTERN/ or PATTERN/STARSTAR exists (STARSTAR: '**');
+ *     if one does, it must grant what PATTERN grants: a server
+ *     redirects /x to /x/ for a directory and serves its index there.
+ *     Then directory index files: a resource for .../index.html (or
+ *     another name of index_names) that grants less than the resource
+ *     deciding its directory .../: servers serve the one for the
+ *     other.
+ * 10. users whose hash the server cannot verify (pw_supported(),
+ *     pw_cost()), whose cost is over the caps (pw_cost(): refused
+ *     unhashed), or that libxcrypt's crypt_checksalt() calls legacy
+ *     ($5$).
  */
 #include "config.h"
 
@@ -684,37 +696,93 @@ lost_grants(const struct lint *l, const struct pol_rule *r,
 	return buf;
 }
 
-/* 7. Host-bound resources that take the grants of any-host ones away. */
+/*
+ * A path that pattern pat matches, into buf (bufsz bytes): each "*"
+ * or "**" segment as a segment no pattern names, so that the most
+ * specific resource for it is the one for most of pat's paths.
+ */
+static const char *
+pat_sample(const char *pat, char *buf, size_t bufsz)
+{
+	size_t	 len = 0;
+
+	for (; *pat != '\0' && len + 1 < bufsz; pat++) {
+		if (*pat == '*') {
+			buf[len++] = FRESH[0];
+			if (pat[1] == '*')
+				pat++;
+			continue;
+		}
+		buf[len++] = *pat;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+/*
+ * 7. Host-bound resources and what a request with another Host gets.
+ * A host-bound resource decides only requests that name its host, and
+ * that name is the virtual host the server passes (PORTCULLIS_HOST,
+ * else the Host header): a note per host says so.  Then for each
+ * host-bound resource b, the any-host resource a that decides b's
+ * paths for every other host (one of b's pattern if there is one,
+ * else the most specific for a path of b's): each grant of a that b
+ * does not make is lost on b's host but reached with any other Host.
+ */
 static void
 lint_hostbound(struct lint *l)
 {
 	const struct pol_resource	*a, *b;
 	const struct pol_rule		*r;
 	char				 lost[1024], pre[32];
-	size_t				 i, j, k;
+	char				 path[PATTERN_MAX + 1];
+	size_t				 i, j, k, w;
 	int64_t				 id;
+	int				 same;
 
-	for (i = 0; i < l->pol.nresources; i++) {
-		a = &l->pol.resources[i];
-		if (a->host != NULL)
+	for (j = 0; j < l->pol.nresources; j++) {
+		b = &l->pol.resources[j];
+		if (b->host == NULL)
 			continue;
-		for (j = 0; j < l->pol.nresources; j++) {
-			b = &l->pol.resources[j];
-			if (b->host == NULL || strcmp(a->pattern,
-			    b->pattern) != 0)
+		for (k = 0; k < j; k++)
+			if (l->pol.resources[k].host != NULL &&
+			    strcmp(l->pol.resources[k].host, b->host) == 0)
+				break;
+		if (k == j)
+			printf("note: host %s: its rules protect only if the "
+			    "server passes the virtual host it chose "
+			    "(PORTCULLIS_HOST in its configuration); any other "
+			    "Host a client sends gets the any-host rules\n",
+			    b->host);
+	}
+	for (j = 0; j < l->pol.nresources; j++) {
+		b = &l->pol.resources[j];
+		if (b->host == NULL)
+			continue;
+		for (w = NONE, i = 0; i < l->pol.nresources; i++)
+			if (l->pol.resources[i].host == NULL &&
+			    strcmp(l->pol.resources[i].pattern,
+			    b->pattern) == 0)
+				w = i;
+		if (w == NONE)
+			w = winner(l, pat_sample(b->pattern, path,
+			    sizeof(path)), NULL);
+		if (w == NONE)
+			continue;
+		a = &l->pol.resources[w];
+		for (k = 0; k < l->res[w].nrules; k++) {
+			r = &l->pol.rules[l->res[w].rules[k]];
+			if (*lost_grants(l, r, &l->res[j], lost,
+			    sizeof(lost)) == '\0')
 				continue;
-			for (k = 0; k < l->res[i].nrules; k++) {
-				r = &l->pol.rules[l->res[i].rules[k]];
-				if (*lost_grants(l, r, &l->res[j], lost,
-				    sizeof(lost)) == '\0')
-					continue;
-				id = r->id;
-				found(l, ids_str(pre, sizeof(pre), &id, 1),
-				    "does not apply on host %s, where "
-				    "resource %s decides: %s to %s is not "
-				    "granted there", b->host, l->res[j].name,
-				    lost, r->principal);
-			}
+			id = r->id;
+			same = strcmp(a->pattern, b->pattern) == 0;
+			found(l, ids_str(pre, sizeof(pre), &id, 1),
+			    "does not apply%s%s on host %s, where resource "
+			    "%s decides: %s to %s is not granted there, but "
+			    "a request with any other Host gets it",
+			    same ? "" : " to ", same ? "" : b->pattern,
+			    b->host, l->res[j].name, lost, r->principal);
 		}
 	}
 }
@@ -852,7 +920,51 @@ lint_catchall(struct lint *l)
 	free(ids);
 }
 
-/* 9. Resources that a trailing slash escapes. */
+/*
+ * What resources x and y grant differently, as "GET to all only at
+ * /x/; PUT to editor only at /x" into buf: each grant of a rule of one
+ * that the other does not make, named by where it is made (xat, yat).
+ * The rules involved are added to ids (n of them).  Return buf ("" if
+ * they grant alike).
+ */
+static const char *
+grant_diff(const struct lint *l, size_t x, const char *xat, size_t y,
+    const char *yat, char *buf, size_t bufsz, int64_t *ids, size_t *n)
+{
+	const struct pol_rule	*r;
+	char			 lost[1024];
+	size_t			 k, len, from, to, pass;
+	const char		*at;
+
+	buf[0] = '\0';
+	for (pass = 0; pass < 2; pass++) {
+		from = pass == 0 ? x : y;
+		to = pass == 0 ? y : x;
+		at = pass == 0 ? xat : yat;
+		for (k = 0; k < l->res[from].nrules; k++) {
+			r = &l->pol.rules[l->res[from].rules[k]];
+			if (*lost_grants(l, r, &l->res[to], lost,
+			    sizeof(lost)) == '\0')
+				continue;
+			ids[(*n)++] = r->id;
+			len = strlen(buf);
+			if (snprintf(buf + len, bufsz - len, "%s%s to %s only "
+			    "at %s", len == 0 ? "" : "; ", lost, r->principal,
+			    at) >= (int)(bufsz - len))
+				break;		/* cut: enough to see */
+		}
+	}
+	return buf;
+}
+
+/*
+ * 9. Trailing slashes.  A resource whose pattern ends in a literal or
+ * "*" does not match the same path with "/" appended: another
+ * resource decides it (or none: 403), unless a resource PATTERN/ or
+ * PATTERN/STARSTAR does.  When one does, the two must grant alike: a
+ * server redirects /x to /x/ when /x is a directory and serves its
+ * index there, so whatever either grants reaches the same content.
+ */
 static void
 lint_slash(struct lint *l)
 {
@@ -861,7 +973,7 @@ lint_slash(struct lint *l)
 	char				 path[PATTERN_MAX * 2 + 2];
 	char				 want1[PATTERN_MAX + 2];
 	char				 want2[PATTERN_MAX + 4];
-	char				 pre[4096];
+	char				 pre[4096], diff[4096];
 	int64_t				*ids;
 	size_t				 i, j, n = 0, len, w;
 
@@ -884,13 +996,25 @@ lint_slash(struct lint *l)
 		(void)snprintf(want1, sizeof(want1), "%s/", x->pattern);
 		(void)snprintf(want2, sizeof(want2), "%s/**", x->pattern);
 		w = winner(l, path, x->host);
-		if (w != NONE && (strcmp(l->pol.resources[w].pattern,
-		    want1) == 0 || strcmp(l->pol.resources[w].pattern,
-		    want2) == 0))
-			continue;
-		if ((ids = calloc(l->res[i].nrules, sizeof(*ids))) == NULL) {
+		if ((ids = calloc(l->pol.nrules + 1, sizeof(*ids))) == NULL) {
 			l->oom = 1;
 			return;
+		}
+		if (w != NONE && (strcmp(l->pol.resources[w].pattern,
+		    want1) == 0 || strcmp(l->pol.resources[w].pattern,
+		    want2) == 0)) {
+			n = 0;
+			if (*grant_diff(l, i, x->pattern, w, want1, diff,
+			    sizeof(diff), ids, &n) != '\0')
+				found(l, ids_str(pre, sizeof(pre), ids, n),
+				    "resource %s and %s, which decides %s, "
+				    "grant differently (%s): a server "
+				    "redirects %s to %s when it is a "
+				    "directory, and serves its index there",
+				    l->res[i].name, l->res[w].name, want1,
+				    diff, x->pattern, want1);
+			free(ids);
+			continue;
 		}
 		for (j = 0; j < l->res[i].nrules; j++)
 			ids[j] = l->pol.rules[l->res[i].rules[j]].id;
@@ -907,13 +1031,86 @@ lint_slash(struct lint *l)
 	}
 }
 
-/* 10. Users whose hash cannot be verified, or is legacy. */
+/*
+ * The names a server answers a directory with (nginx and Apache:
+ * index.html; lighttpd's index-file.names adds the others).
+ */
+static const char *const index_names[] = {
+	"index.html", "index.htm", "index.php", "default.htm",
+};
+
+/*
+ * 9b. Directory index files.  A server answers GET /docs/ with
+ * /docs/index.html; a resource for the index file that grants less
+ * than the one deciding /docs/ protects it only when it is asked for
+ * by name.  Compares with the resource that decides the directory
+ * path (each "*" a fresh segment), on the same host.
+ */
+static void
+lint_dirindex(struct lint *l)
+{
+	const struct pol_resource	*x;
+	const struct pol_rule		*r;
+	const char			*seg = NULL;
+	char				 dir[PATTERN_MAX + 1];
+	char				 dirpat[PATTERN_MAX + 1];
+	char				 pre[4096], diff[4096], lost[1024];
+	int64_t				*ids;
+	size_t				 i, k, n = 0, len, w;
+
+	for (i = 0; i < l->pol.nresources; i++) {
+		x = &l->pol.resources[i];
+		(void)pat_seg(x->pattern, pat_nseg(x->pattern) - 1, &seg, &n);
+		if (l->res[i].nrules == 0)
+			continue;
+		for (k = 0; k < nitems(index_names); k++)
+			if (strlen(index_names[k]) == n &&
+			    strncmp(seg, index_names[k], n) == 0)
+				break;
+		if (k == nitems(index_names))
+			continue;
+		/* "/docs/" as a pattern and as a path. */
+		(void)snprintf(dirpat, sizeof(dirpat), "%.*s",
+		    (int)(strlen(x->pattern) - n), x->pattern);
+		(void)pat_sample(dirpat, dir, sizeof(dir));
+		if ((w = winner(l, dir, x->host)) == NONE)
+			continue;
+		if ((ids = calloc(l->pol.nrules + 1, sizeof(*ids))) == NULL) {
+			l->oom = 1;
+			return;
+		}
+		diff[0] = '\0';
+		for (n = k = 0; k < l->res[w].nrules; k++) {
+			r = &l->pol.rules[l->res[w].rules[k]];
+			if (*lost_grants(l, r, &l->res[i], lost,
+			    sizeof(lost)) == '\0')
+				continue;
+			ids[n++] = r->id;
+			len = strlen(diff);
+			(void)snprintf(diff + len, sizeof(diff) - len,
+			    "%s%s to %s", len == 0 ? "" : ", ", lost,
+			    r->principal);
+		}
+		if (n > 0) {
+			for (k = 0; k < l->res[i].nrules; k++)
+				ids[n++] = l->pol.rules[l->res[i].rules[k]].id;
+			found(l, ids_str(pre, sizeof(pre), ids, n),
+			    "resource %s grants less than %s, which decides "
+			    "%s: %s there reaches %s, which servers serve for "
+			    "%s", l->res[i].name, l->res[w].name, dirpat,
+			    diff, x->pattern, dirpat);
+		}
+		free(ids);
+	}
+}
+
+/* 10. Users whose hash cannot be verified, is too costly, or legacy. */
 static void
 lint_users(struct lint *l)
 {
 	const struct pol_user	*u;
 	const char		*name;
-	char			 fmt[64], pre[NAME_MAX_LEN + 8];
+	char			 fmt[64], pre[NAME_MAX_LEN + 8], why[128];
 	size_t			 i;
 
 	for (i = 0; i < l->pol.nusers; i++) {
@@ -933,6 +1130,19 @@ lint_users(struct lint *l)
 				found(l, pre, "unsupported hash (%s), which "
 				    "never verifies; set a new password", fmt);
 			continue;
+		}
+		switch (pw_cost(u->hash, why, sizeof(why))) {
+		case PW_TOOCOSTLY:
+			found(l, pre, "hash cost over the cap: %s; the server "
+			    "refuses it without hashing (401): set a new "
+			    "password", why);
+			continue;
+		case PW_UNSUPPORTED:
+			found(l, pre, "unreadable %s parameters, which never "
+			    "verify; set a new password", fmt);
+			continue;
+		default:
+			break;
 		}
 		if (strncmp(u->hash, "$argon2", 7) == 0)
 			continue;	/* libsodium's, not libxcrypt's */
@@ -1036,6 +1246,7 @@ cmd_lint(const char *db, int argc, char *argv[])
 	lint_hostbound(&l);
 	lint_catchall(&l);
 	lint_slash(&l);
+	lint_dirindex(&l);
 	lint_users(&l);
 	if (l.oom) {
 		adm_fail("lint", "out of memory");

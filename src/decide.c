@@ -8,7 +8,14 @@
  *  4. credentials (RFC 7617), verified; any failure: 401, the same
  *     bytes whatever the reason;
  *  5. a grant to "valid-user" or to a role the user holds: allowed;
- *     else 403.
+ *     else 403;
+ *  6. a path ending in "/" names a directory, which every server (and
+ *     file.c) answers with its index.html: when steps 1-5 allow it,
+ *     they are run again for path + "index.html", and the stricter
+ *     answer is the decision: the index's denial (401, 403, 405, ...)
+ *     if it is denied, else the index's allow if it needs credentials
+ *     where the directory's did not, else the directory's allow.
+ *     Credentials are verified once for both.
  * Everything is read in one snapshot.  Every path that does not end
  * in a grant ends in a denial or an error: the verdict starts as
  * VERDICT_ERROR and only a matched rule makes it VERDICT_ALLOW.
@@ -27,6 +34,15 @@ struct best {
 	char		 host[REQ_HOST_MAX + 1];
 	int		 found;
 	int		 overflow;
+};
+
+/* The credentials, verified once per decision (step 6 asks twice). */
+struct auth {
+	int		 done;
+	int		 rc;		/* authenticate()'s: 1 or 0 */
+	enum why	 why;
+	char		 user[NAME_MAX_LEN + 1];
+	char		 claimed[NAME_MAX_LEN + 1];
 };
 
 /* The rules walk: what the chosen resource grants for one method. */
@@ -191,12 +207,36 @@ out:
 }
 
 /*
+ * authenticate() the first time a decision needs credentials; later
+ * the same outcome, without verifying the password again.  Returns
+ * what authenticate() returned.
+ */
+static int
+auth_once(struct store *s, const struct request *req, int proxy,
+    struct auth *a, struct decision *d)
+{
+	if (a->done) {
+		d->why = a->why;
+		memcpy(d->user, a->user, sizeof(d->user));
+		memcpy(d->claimed, a->claimed, sizeof(d->claimed));
+		return a->rc;
+	}
+	if ((a->rc = authenticate(s, req, proxy, d)) == -1)
+		return -1;
+	a->why = d->why;
+	memcpy(a->user, d->user, sizeof(a->user));
+	memcpy(a->claimed, d->claimed, sizeof(a->claimed));
+	a->done = 1;
+	return a->rc;
+}
+
+/*
  * With the resource chosen and its grants collected: decide.
  * Returns 0, or -1 on a store error.
  */
 static int
 decide_grants(struct store *s, const struct request *req, int proxy,
-    const struct grants *g, struct decision *d)
+    struct auth *a, const struct grants *g, struct decision *d)
 {
 	size_t	 i;
 	int	 rc;
@@ -214,7 +254,7 @@ decide_grants(struct store *s, const struct request *req, int proxy,
 		d->anonymous = 1;
 		return 0;
 	}
-	if ((rc = authenticate(s, req, proxy, d)) == -1)
+	if ((rc = auth_once(s, req, proxy, a, d)) == -1)
 		return -1;
 	if (rc == 0) {
 		d->verdict = proxy ? VERDICT_PROXYAUTH : VERDICT_NOAUTH;
@@ -242,6 +282,52 @@ decide_grants(struct store *s, const struct request *req, int proxy,
 }
 
 /*
+ * Steps 1-5 for the canonical path (the request's, or its index.html
+ * in step 6), into d, which holds the realm and mode already.
+ * Returns 0, or -1 on a store error.
+ */
+static int
+decide_at(struct store *s, const struct request *req, const char *path,
+    int proxy, struct auth *a, struct decision *d)
+{
+	struct grants	 g;
+	struct best	 b;
+	struct walk	 w;
+
+	memset(&b, 0, sizeof(b));
+	b.path = path;
+	if (store_resources(s, req->host, best_resource, &b) == -1)
+		return -1;
+	if (b.overflow) {
+		d->why = WHY_LIMIT;
+		snprintf(d->detail, sizeof(d->detail), "resource too long");
+		return 0;
+	}
+	if (!b.found) {
+		d->verdict = VERDICT_FORBIDDEN;
+		d->why = WHY_NO_RESOURCE;
+		return 0;
+	}
+	memcpy(d->pattern, b.pattern, sizeof(d->pattern));
+	memcpy(d->rhost, b.host, sizeof(d->rhost));
+
+	policy_grants_init(&g);
+	w.g = &g;
+	w.method = req->method;
+	w.responder = req->mode == MODE_RESPONDER;
+	if (store_rules(s, b.pattern, b.host, walk_rule, &w) == -1)
+		return -1;
+	policy_grants_finish(&g, req->method, w.responder);
+	if (g.overflow) {
+		d->why = WHY_LIMIT;
+		snprintf(d->detail, sizeof(d->detail), "too many methods or "
+		    "roles on one resource");
+		return 0;
+	}
+	return decide_grants(s, req, proxy, a, &g, d);
+}
+
+/*
  * Decide one parsed request (req_parse() returned REQ_OK) in the mode
  * the request was made in.  s may be NULL (the database could not be
  * opened): the answer is then 500.  Fills *d; never fails to fill it.
@@ -249,10 +335,11 @@ decide_grants(struct store *s, const struct request *req, int proxy,
 void
 decide(struct store *s, const struct request *req, struct decision *d)
 {
-	struct grants	 g;
-	struct best	 b;
-	struct walk	 w;
+	struct decision	 idx;
+	struct auth	 a;
+	char		 ipath[REQ_PATH_MAX + sizeof(FILE_INDEX)];
 	enum storeres	 res;
+	size_t		 len;
 	int		 proxy;
 
 	memset(d, 0, sizeof(*d));
@@ -271,38 +358,22 @@ decide(struct store *s, const struct request *req, struct decision *d)
 	if (store_settings(s, d->realm, sizeof(d->realm), &proxy) == -1)
 		goto err;
 
-	memset(&b, 0, sizeof(b));
-	b.path = req->path;
-	if (store_resources(s, req->host, best_resource, &b) == -1)
+	memset(&a, 0, sizeof(a));
+	idx = *d;
+	if (decide_at(s, req, req->path, proxy, &a, d) == -1)
 		goto err;
-	if (b.overflow) {
-		d->why = WHY_LIMIT;
-		snprintf(d->detail, sizeof(d->detail), "resource too long");
-		goto out;
+	/* Step 6: a directory is its index too; the stricter answer. */
+	len = strlen(req->path);
+	if (d->verdict == VERDICT_ALLOW && len > 0 &&
+	    req->path[len - 1] == '/') {
+		(void)snprintf(ipath, sizeof(ipath), "%s%s", req->path,
+		    FILE_INDEX);
+		if (decide_at(s, req, ipath, proxy, &a, &idx) == -1)
+			goto err;
+		if (idx.verdict != VERDICT_ALLOW ||
+		    (d->anonymous && !idx.anonymous))
+			*d = idx;
 	}
-	if (!b.found) {
-		d->verdict = VERDICT_FORBIDDEN;
-		d->why = WHY_NO_RESOURCE;
-		goto out;
-	}
-	memcpy(d->pattern, b.pattern, sizeof(d->pattern));
-	memcpy(d->rhost, b.host, sizeof(d->rhost));
-
-	policy_grants_init(&g);
-	w.g = &g;
-	w.method = req->method;
-	w.responder = req->mode == MODE_RESPONDER;
-	if (store_rules(s, b.pattern, b.host, walk_rule, &w) == -1)
-		goto err;
-	policy_grants_finish(&g, req->method, w.responder);
-	if (g.overflow) {
-		d->why = WHY_LIMIT;
-		snprintf(d->detail, sizeof(d->detail), "too many methods or "
-		    "roles on one resource");
-		goto out;
-	}
-	if (decide_grants(s, req, proxy, &g, d) == -1)
-		goto err;
 	/* The deciding modes hand the user's roles to the server. */
 	if (d->verdict != VERDICT_ALLOW || d->user[0] == '\0' ||
 	    req->mode == MODE_RESPONDER ||
@@ -315,6 +386,34 @@ err:
 	d->user[0] = d->roles[0] = '\0';
 out:
 	store_end(s);
+}
+
+/*
+ * Decide req as if its target were path (canonical): what file.c
+ * asks before it serves a name the request did not give (a
+ * directory's index.html).  A path too long for a request is a 500.
+ * Fills *d; never fails to fill it.
+ */
+void
+decide_path(struct store *s, const struct request *req, const char *path,
+    struct decision *d)
+{
+	struct request	 r;
+	size_t		 n = strlen(path);
+
+	if (n >= sizeof(r.path)) {
+		memset(d, 0, sizeof(*d));
+		d->mode = req->mode;
+		d->verdict = VERDICT_ERROR;
+		d->why = WHY_LIMIT;
+		snprintf(d->realm, sizeof(d->realm), "Portcullis");
+		snprintf(d->detail, sizeof(d->detail), "path too long");
+		return;
+	}
+	r = *req;
+	memcpy(r.path, path, n + 1);
+	decide(s, &r, d);
+	req_wipe(&r);
 }
 
 /*

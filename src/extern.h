@@ -151,15 +151,40 @@ enum pwres {
 	PW_MATCH,
 	PW_MISMATCH,		/* wrong password, or an empty one */
 	PW_UNSUPPORTED,		/* $apr1$, {SHA}, plaintext, unknown */
-	PW_TOOCOSTLY,		/* argon2 memory above PW_ARGON2_MAX_KIB */
+	PW_TOOCOSTLY,		/* a cost over the caps below */
 	PW_ERROR,		/* the library failed */
 	PW__MAX
 };
-#define PW_ARGON2_MAX_KIB	(256 * 1024)	/* 256 MiB */
+/*
+ * Caps on the cost stored in a hash, so that no request costs more
+ * than about one of these.  pw_cost() reads them from the string
+ * before anything is hashed; pw_verify() answers PW_TOOCOSTLY above
+ * them, pw_hash_scheme() never makes such a hash, the import and the
+ * schema (sql/0004-hardening.sql, section 2: keep it equal) refuse
+ * them and `portcullis lint` reports them.  Measured for one
+ * verification on a 2-CPU Debian 12 VM, at the cap -> just above it:
+ *   bcrypt $2b$12$                      0.22 s -> 0.44 s ($2b$14$ 0.93 s)
+ *   sha-crypt rounds=100000             0.04 s, 0.25-0.41 s for a
+ *       511-byte password (the time grows with its length) -> rounds
+ *       =1000000 0.41 s, 2.8-4.1 s; the default is 5000
+ *   yescrypt 64 MiB ("jBT", -R 7)       0.24 s, 65 MB -> "jCT" 0.74 s,
+ *       129 MB ("jET" 1.2 s, 528 MB); the default "j9T" is 16 MiB
+ *   argon2 m=256 MiB, m*t=768 MiB·pass  1.0 s, 258 MB (t=3; libsodium's
+ *       MODERATE) -> t=4 1.1 s (t=8 1.47 s)
+ */
+#define PW_BCRYPT_MAX_COST	12	/* log2 rounds; default 5 */
+#define PW_SHACRYPT_MAX_ROUNDS	100000	/* $5$/$6$ rounds=; default 5000 */
+#define PW_YESCRYPT_MAX_KIB	(64 * 1024)	/* 128*N*r*p*(t+1) bytes */
+#define PW_ARGON2_MAX_KIB	(256 * 1024)	/* m= */
+#define PW_ARGON2_MAX_WORK_KIB	(3 * PW_ARGON2_MAX_KIB)	/* m * t */
+#define PW_ARGON2_MAX_T		64	/* t=: passes */
+#define PW_ARGON2_MAX_P		16	/* p=: lanes */
 extern const char *const pwres_str[PW__MAX];
 int		 pw_init(void);
 enum pwres	 pw_verify(const char *, size_t, const char *);
 enum pwres	 pw_verify_dummy(const char *, size_t);
+enum pwres	 pw_cost(const char *, char *, size_t);
+unsigned long	 pw_hashes(void);
 int		 pw_hash(char *, size_t, const char *, size_t);
 int		 pw_supported(const char *);
 /* pw_hash_scheme(): what became of a new hash. */
@@ -167,6 +192,7 @@ enum pwhres {
 	PWH_OK,
 	PWH_SCHEME,		/* not $y$, $2b$, $6$ or $argon2id$ */
 	PWH_COST,		/* a cost the scheme refuses */
+	PWH_TOOCOSTLY,		/* a cost over the caps above */
 	PWH_EMPTY,		/* empty password */
 	PWH_NUL,		/* NUL byte in the password */
 	PWH_LONG,		/* longer than crypt(3) takes */
@@ -248,6 +274,8 @@ enum why {
 	WHY_COSTLY_HASH,
 	WHY_NO_GRANT,
 	WHY_NO_FILE,
+	WHY_SYMLINK,		/* file.c: a symbolic link below the root */
+	WHY_DOTFILE,		/* file.c: a segment starting with '.' */
 	WHY_STORE,
 	WHY_BUSY,
 	WHY_SCHEMA,
@@ -309,6 +337,8 @@ int		 store_member(struct store *, const char *, const char *);
 void		 decide(struct store *, const struct request *,
 		    struct decision *);
 void		 decide_badreq(const struct request *, struct decision *);
+void		 decide_path(struct store *, const struct request *,
+		    const char *, struct decision *);
 void		 decide_nostore(const struct request *, enum storeres,
 		    const char *, struct decision *);
 
@@ -328,8 +358,18 @@ int		 resp_denial(struct writer *, const struct decision *, int);
 int		 resp_allowed(struct writer *, const struct decision *, int);
 
 /* file.c */
+/*
+ * How file_serve() decides a name it would serve that the request did
+ * not give (a directory's index.html): fn(arg, path, d) fills d with
+ * the decision for the same request at the canonical path.
+ */
+struct file_check {
+	void		(*fn)(void *, const char *, struct decision *);
+	void		*arg;
+};
+#define FILE_INDEX	"index.html"	/* what a directory serves */
 int		 file_serve(struct writer *, const char *, const struct request *,
-		    const struct decision *, int);
+		    struct decision *, int, const struct file_check *);
 
 /* log.c */
 void		 log_escape(char *, size_t, const char *);

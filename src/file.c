@@ -1,8 +1,13 @@
 /*
  * Portcullis: serving a file once a decision allowed GET or HEAD in
- * responder mode.  The file must stay under the document root after
- * every symbolic link is resolved; directories serve their index.html
- * and are never listed.  Conditional GET follows RFC 9110 §13.
+ * responder mode.  The file is opened by walking the canonical path
+ * below the document root one segment at a time without following a
+ * symbolic link anywhere (nginx's "disable_symlinks on"), so no link
+ * crosses from one resource to another and nothing can be swapped in
+ * between a check and the open.  Dotfiles are never served.  A
+ * directory serves its index.html, decided again for that name, and
+ * is never listed; asked for without its trailing slash it is
+ * redirected.  Conditional GET follows RFC 9110 §13.
  */
 #include "config.h"
 
@@ -25,6 +30,21 @@
 #define FILE_CHUNK	(64 * 1024)	/* read/write block */
 #define HTTPDATE_LEN	29		/* "Sun, 06 Nov 1994 08:49:37 GMT" */
 #define ETAG_MAX	64		/* quoted "size-sec-nsec" in hex */
+
+/*
+ * openat(2) flags for the walk: the root (the administrator's, links
+ * followed), a directory on the way (O_PATH where there is one: no
+ * read permission needed to pass, as with a path), the file (non-
+ * blocking, so that a FIFO cannot hang the process).
+ */
+#ifdef O_PATH
+#define WALK_DIRFL	O_PATH
+#else
+#define WALK_DIRFL	O_RDONLY
+#endif
+#define WALK_ROOT	(WALK_DIRFL | O_DIRECTORY | O_CLOEXEC)
+#define WALK_DIR	(WALK_DIRFL | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+#define WALK_FILE	(O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
 
 static const struct {
 	const char	*ext;
@@ -215,8 +235,13 @@ inm_match(const char *inm, const char *etag)
 /*
  * Whether the request's preconditions say "not modified", in the
  * order of RFC 9110 §13.2.2 for GET and HEAD: If-None-Match (step 3)
- * when present and not empty, otherwise If-Modified-Since (step 4,
- * §13.1.3: false when mtime <= the date; an invalid date is ignored).
+ * when present and not empty, otherwise If-Modified-Since (step 4).
+ * §13.1.3: the date is read on the origin server's clock and the
+ * condition is false when mtime <= the date; a value that is not a
+ * valid HTTP-date is ignored.  So is a date later than now: no
+ * Last-Modified we sent can be (§8.8.2.1), RFC 2616 §14.25 called
+ * such a date invalid, and Apache httpd ignores it too; answering 304
+ * to it would let a client pin a cache to what it has forever.
  */
 static int
 not_modified(const struct request *req, const char *etag,
@@ -227,29 +252,29 @@ not_modified(const struct request *req, const char *etag,
 	if (req->inm != NULL && req->inm[strspn(req->inm, " \t")] != '\0')
 		return inm_match(req->inm, etag);
 	if (!havedate || req->ims == NULL ||
-	    httpdate_parse(req->ims, &ims) == -1)
+	    httpdate_parse(req->ims, &ims) == -1 ||
+	    ims > (int64_t)time(NULL))
 		return 0;
 	return (int64_t)st->st_mtim.tv_sec <= ims;
 }
 
 /*
- * Answer 404 or 500 as resp_denial() would for d with that verdict.
- * Returns the status, or -1 if writing failed.
+ * Turn d into the refusal v (404 or 500, why says which kind for the
+ * log) and answer it as resp_denial() does.  Returns the status, or
+ * -1 if writing failed.
  */
 static int
-file_deny(struct writer *w, const struct decision *d, enum verdict v,
-    int head)
+file_deny(struct writer *w, struct decision *d, enum verdict v,
+    enum why why, int head)
 {
-	struct decision	 nd;
-
-	nd = *d;
-	nd.verdict = v;
-	if (resp_denial(w, &nd, head) == -1)
+	d->verdict = v;
+	d->why = why;
+	if (resp_denial(w, d, head) == -1)
 		return -1;
 	return verdict_status[v];
 }
 
-/* The verdict for a failed realpath() or open(): 404 or 500. */
+/* The verdict for a failed openat(): 404 or 500. */
 static enum verdict
 errno_verdict(int e)
 {
@@ -265,42 +290,185 @@ errno_verdict(int e)
 }
 
 /*
- * Resolve path (PATH_MAX bytes) in place and open it if it lies
- * within rroot, the resolved root, or is rroot itself.  The open is
- * non-blocking so that a FIFO cannot hang the process; it does not
- * change reads from regular files.
- * Returns the descriptor, or -1 with *v set to 404 or 500.
+ * Whether the canonical path has a segment starting with '.' (".git",
+ * ".htpasswd", ".env"): such names are never served.  The canonical
+ * path has no "." or ".." segments left, so any dot is a dotfile.
  */
 static int
-open_within(char *path, const char *rroot, enum verdict *v)
+has_dotfile(const char *path)
 {
-	char	 res[PATH_MAX];
-	size_t	 rootsz = strlen(rroot);
-	int	 fd;
+	const char	*p;
 
-	if (realpath(path, res) == NULL) {
-		*v = errno_verdict(errno);
-		return -1;
+	for (p = path; (p = strchr(p, '/')) != NULL; p++)
+		if (p[1] == '.')
+			return 1;
+	return 0;
+}
+
+/*
+ * Open name in the directory dfd without following a symbolic link
+ * (dir: as a directory to walk on).  On failure, *why says whether a
+ * link was the reason (for the log); the refusal itself never
+ * depends on that look.  Returns the descriptor or -1 (errno set).
+ */
+static int
+open_at(int dfd, const char *name, int dir, enum why *why)
+{
+	struct stat	 lst;
+	int		 fd, e;
+
+	fd = openat(dfd, name, dir ? WALK_DIR : WALK_FILE);
+	if (fd == -1) {
+		e = errno;
+		if (fstatat(dfd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(lst.st_mode))
+			*why = WHY_SYMLINK;
+		errno = e;
 	}
-	if (strcmp(rroot, "/") != 0 && strcmp(res, rroot) != 0 &&
-	    (strncmp(res, rroot, rootsz) != 0 || res[rootsz] != '/')) {
-		*v = VERDICT_NOTFOUND;
-		return -1;
-	}
-	/* res came from realpath() and fits. */
-	memcpy(path, res, strlen(res) + 1);
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd == -1)
-		*v = errno_verdict(errno);
 	return fd;
+}
+
+/*
+ * Open the canonical path (it starts with '/', has no empty, "." or
+ * ".." segments, and may end in '/') below the directory rootfd, one
+ * segment at a time: every segment but the last is opened as a
+ * directory, the last as a file (or a directory), none through a
+ * symbolic link (O_NOFOLLOW), and ".." never occurs.  So the file
+ * opened is below the root and named by path, whatever changes in
+ * the tree meanwhile: there is no check-then-open race as with
+ * realpath(3).  (openat2(2)'s RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS
+ * would do the same in one call, on Linux 5.6 and later only, and
+ * glibc 2.36 has no wrapper: this walk runs everywhere.)  rootfd is
+ * consumed.  A path ending in '/' gives that directory.
+ * Returns the descriptor, or -1 with *v (404 or 500) and *why set.
+ */
+static int
+walk(int rootfd, const char *path, enum verdict *v, enum why *why)
+{
+	char		 seg[NAME_MAX + 1];
+	const char	*p = path + 1, *e;
+	size_t		 n;
+	int		 dfd = rootfd, fd;
+
+	while (*p != '\0') {
+		e = strchr(p, '/');
+		n = e == NULL ? strlen(p) : (size_t)(e - p);
+		if (n > NAME_MAX) {
+			errno = ENAMETOOLONG;
+			goto fail;
+		}
+		memcpy(seg, p, n);
+		seg[n] = '\0';
+		if ((fd = open_at(dfd, seg, e != NULL, why)) == -1)
+			goto fail;
+		close(dfd);
+		dfd = fd;
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return dfd;
+fail:
+	*v = errno_verdict(errno);
+	close(dfd);
+	return -1;
+}
+
+/*
+ * Write the bytes of s into a header, percent-encoding every byte
+ * that is not kept (RFC 3986 §2.1): for a path (query == 0) the
+ * unreserved characters, sub-delims, ':', '@' and '/' (§3.3, so a
+ * decoded '%', '?' or '#' is encoded); for a query, which arrives
+ * still encoded, every visible ASCII byte but those that may not
+ * appear in a URI at all.  Control bytes can never reach the header.
+ * Returns 0 or -1.
+ */
+static int
+wr_uri(struct writer *w, const char *s, int query)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	const unsigned char	*p;
+	char			 buf[256];
+	size_t			 n = 0;
+	int			 keep;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (n + 3 > sizeof(buf)) {
+			if (w->write(w->arg, buf, n) == -1)
+				return -1;
+			n = 0;
+		}
+		if (query)
+			keep = *p > 0x20 && *p < 0x7f &&
+			    strchr("\"#<>\\^`{|}", *p) == NULL;
+		else
+			keep = (*p >= 'a' && *p <= 'z') ||
+			    (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') ||
+			    strchr("-._~!$&'()*+,;=:@/", *p) != NULL;
+		if (keep)
+			buf[n++] = (char)*p;
+		else {
+			buf[n++] = '%';
+			buf[n++] = hex[*p >> 4];
+			buf[n++] = hex[*p & 0xf];
+		}
+	}
+	return n == 0 ? 0 : w->write(w->arg, buf, n);
+}
+
+/*
+ * The Vary and Cache-Control of a response that needed credentials,
+ * so shared caches do not hand it to others (RFC 9111 §5.2.2.7).
+ * Returns 0 or -1.
+ */
+static int
+file_private(struct writer *w, const struct decision *d)
+{
+	if (d->anonymous)
+		return 0;
+	return wr_puts(w, "Vary: Authorization\r\nCache-Control: private\r\n");
+}
+
+/*
+ * A directory asked for without its trailing slash: 301 to the same
+ * path with one (RFC 9110 §15.4.2), the query kept, as nginx and
+ * lighttpd answer.  The index is never served under "/dir": the rule
+ * for "/dir/" (and its index.html) decides the follow-up request.
+ * Location is a path-absolute reference (§10.2.2); the canonical path
+ * never starts with "//".  No Vary: the answer is the same for every
+ * credential that gets this far, and a shared cache does not store a
+ * response to a request with Authorization anyway (RFC 9111 §3.5).
+ * Returns 301, or -1 if writing failed.
+ */
+static int
+file_redirect(struct writer *w, const struct request *req, int head)
+{
+	static const char	 body[] = "301 Moved Permanently\n";
+
+	if (wr_puts(w, "Status: 301 Moved Permanently\r\nLocation: ") == -1 ||
+	    wr_uri(w, req->path, 0) == -1 || wr_puts(w, "/") == -1)
+		return -1;
+	if (req->query != NULL && req->query[0] == '?' &&
+	    req->query[1] != '\0' &&
+	    (wr_puts(w, "?") == -1 || wr_uri(w, req->query + 1, 1) == -1))
+		return -1;
+	if (wr_printf(w, "\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Length: %zu\r\n\r\n", sizeof(body) - 1) == -1)
+		return -1;
+	if (!head && wr_puts(w, body) == -1)
+		return -1;
+	return 301;
 }
 
 /*
  * Write the 200 or 304 headers: the validators (RFC 9110 §8.8), and
  * for a representation that needed credentials "Vary: Authorization"
- * and "Cache-Control: private" so shared caches do not hand it to
- * others (RFC 9111 §5.2.2.7).  type is NULL for 304 (§15.4.5: no
- * Content-Type or Content-Length).  Returns 0 or -1.
+ * and "Cache-Control: private".  type is NULL for 304 (§15.4.5: no
+ * Content-Type or Content-Length).  A 200 carries
+ * "X-Content-Type-Options: nosniff" (WHATWG Fetch): browsers then
+ * believe our type, and a text/plain upload is not run as a script;
+ * the 304 leaves the stored header as it is.  Returns 0 or -1.
  */
 static int
 file_headers(struct writer *w, const struct decision *d,
@@ -311,15 +479,15 @@ file_headers(struct writer *w, const struct decision *d,
 		if (wr_puts(w, "Status: 304 Not Modified\r\n") == -1)
 			return -1;
 	} else if (wr_printf(w, "Status: 200 OK\r\nContent-Type: %s\r\n"
-	    "Content-Length: %jd\r\n", type, (intmax_t)st->st_size) == -1)
+	    "Content-Length: %jd\r\nX-Content-Type-Options: nosniff\r\n",
+	    type, (intmax_t)st->st_size) == -1)
 		return -1;
 	if (*date != '\0' &&
 	    wr_printf(w, "Last-Modified: %s\r\n", date) == -1)
 		return -1;
 	if (wr_printf(w, "ETag: %s\r\n", etag) == -1)
 		return -1;
-	if (d->anonymous == 0 && wr_puts(w, "Vary: Authorization\r\n"
-	    "Cache-Control: private\r\n") == -1)
+	if (file_private(w, d) == -1)
 		return -1;
 	return wr_puts(w, "\r\n");
 }
@@ -351,53 +519,106 @@ file_body(struct writer *w, int fd, off_t size)
 }
 
 /*
+ * The directory dfd (for req->path, which ends in '/') is served as
+ * its index.html, under a name that was not the request's: decide
+ * it again through check() first, and answer that decision if it is
+ * a denial.  An allowed index that needed credentials makes the
+ * response private.  dfd is consumed.
+ * Returns the index's descriptor, or -1 with *ret set to what was
+ * answered: the denial's status, 404/500 (*v, *why set, nothing
+ * written yet: ret 0), or -1 if writing failed.
+ */
+static int
+open_index(struct writer *w, int dfd, const struct request *req,
+    struct decision *d, int head, const struct file_check *check,
+    enum verdict *v, enum why *why, int *ret)
+{
+	struct decision	 nd;
+	char		 name[REQ_PATH_MAX + sizeof(FILE_INDEX)];
+	int		 fd, n;
+
+	*ret = 0;
+	n = snprintf(name, sizeof(name), "%s%s", req->path, FILE_INDEX);
+	if (n < 0 || (size_t)n >= sizeof(name) || check == NULL) {
+		*v = VERDICT_ERROR;
+		goto fail;
+	}
+	check->fn(check->arg, name, &nd);
+	if (nd.verdict != VERDICT_ALLOW) {
+		*d = nd;
+		*ret = resp_denial(w, d, head) == -1 ? -1 :
+		    verdict_status[(size_t)d->verdict < VERDICT__MAX ?
+		    d->verdict : VERDICT_ERROR];
+		goto fail;
+	}
+	d->anonymous = d->anonymous && nd.anonymous;
+	if ((fd = open_at(dfd, FILE_INDEX, 0, why)) == -1) {
+		*v = errno_verdict(errno);
+		goto fail;
+	}
+	close(dfd);
+	return fd;
+fail:
+	close(dfd);
+	return -1;
+}
+
+/*
  * Serve root + req->path for an allowed GET or HEAD (head != 0: no
- * body).  req->path is canonical; root need not be.  The resolved
- * file must be root or under it (symbolic links included), else 404;
- * so must a directory's index.html.  Missing or non-regular files get
- * 404, other failures 500, both through resp_denial().  The media type
- * comes from the requested name (or "index.html"), not a link target.
- * XXX: a component swapped for a symlink between realpath() and
- * open() is not caught; O_NOFOLLOW guards the last one only.
- * Returns the status written (200, 304, 404, 500), or -1 if writing
- * failed (possibly after the headers: the response is then broken).
+ * body).  req->path is canonical; root need not be, and may itself
+ * be a symbolic link (the administrator's).  Below the root:
+ *  - a segment starting with '.' is 404 (why WHY_DOTFILE), as nginx's
+ *    usual "location ~ /\. { return 404; }";
+ *  - a symbolic link anywhere is 404 (WHY_SYMLINK), as nginx's
+ *    "disable_symlinks on", so no link leads from one resource to
+ *    another or out of the root (see walk());
+ *  - a directory without its trailing slash is a 301 to it;
+ *  - a directory with it serves its index.html, decided again
+ *    through check (which must not be NULL for a directory), never
+ *    a listing;
+ *  - anything missing or not a regular file is 404 (WHY_NO_FILE).
+ * A missing or unopenable root and other failures are 500.  Denials
+ * go through resp_denial() and leave d as answered, for the log.  The
+ * media type comes from the name served.
+ * Returns the status written (200, 301, 304, 401, 403, 404, 500, ...),
+ * or -1 if writing failed (possibly after the headers: the response
+ * is then broken).
  */
 int
 file_serve(struct writer *w, const char *root, const struct request *req,
-    const struct decision *d, int head)
+    struct decision *d, int head, const struct file_check *check)
 {
-	char		 rroot[PATH_MAX], path[PATH_MAX], name[PATH_MAX];
 	char		 date[HTTPDATE_LEN + 1], etag[ETAG_MAX];
+	const char	*type;
 	struct stat	 st;
 	enum verdict	 v = VERDICT_ERROR;
-	int		 fd = -1, ret, n;
+	enum why	 why = WHY_NO_FILE;
+	size_t		 len = strlen(req->path);
+	int		 fd, rootfd, ret;
 
-	if (req->path[0] != '/' || realpath(root, rroot) == NULL)
-		return file_deny(w, d, VERDICT_ERROR, head);
-
-	n = snprintf(name, sizeof(name), "%s%s", rroot, req->path);
-	if (n < 0 || (size_t)n >= sizeof(name))
-		return file_deny(w, d, VERDICT_NOTFOUND, head);
-	memcpy(path, name, (size_t)n + 1);
-	if ((fd = open_within(path, rroot, &v)) == -1)
-		goto deny;
+	if (req->path[0] != '/')
+		return file_deny(w, d, VERDICT_ERROR, WHY_NO_FILE, head);
+	if (has_dotfile(req->path))
+		return file_deny(w, d, VERDICT_NOTFOUND, WHY_DOTFILE, head);
+	if ((rootfd = open(root, WALK_ROOT)) == -1)
+		return file_deny(w, d, VERDICT_ERROR, WHY_NO_FILE, head);
+	if ((fd = walk(rootfd, req->path, &v, &why)) == -1)
+		return file_deny(w, d, v, why, head);
 	if (fstat(fd, &st) == -1)
 		goto deny;
+	type = file_type(req->path);
 
 	if (S_ISDIR(st.st_mode)) {
-		/* RFC 9110 §15.4.2 would redirect "/dir" to "/dir/": no. */
-		close(fd);
-		fd = -1;
-		n = snprintf(path, sizeof(path), "%s/index.html", name);
-		if (n < 0 || (size_t)n >= sizeof(path)) {
-			v = VERDICT_NOTFOUND;
-			goto deny;
+		if (req->path[len - 1] != '/') {
+			close(fd);
+			return file_redirect(w, req, head);
 		}
-		memcpy(name, path, (size_t)n + 1);
-		if ((fd = open_within(path, rroot, &v)) == -1)
-			goto deny;
+		if ((fd = open_index(w, fd, req, d, head, check, &v, &why,
+		    &ret)) == -1)
+			return ret != 0 ? ret : file_deny(w, d, v, why, head);
 		if (fstat(fd, &st) == -1)
 			goto deny;
+		type = file_type(FILE_INDEX);
 	}
 	if (!S_ISREG(st.st_mode)) {
 		v = VERDICT_NOTFOUND;
@@ -414,15 +635,14 @@ file_serve(struct writer *w, const char *root, const struct request *req,
 	if (not_modified(req, etag, &st, date[0] != '\0')) {
 		ret = file_headers(w, d, &st, NULL, date, etag) == -1 ?
 		    -1 : 304;
-	} else if (file_headers(w, d, &st, file_type(name), date,
-	    etag) == -1 || (!head && file_body(w, fd, st.st_size) == -1))
+	} else if (file_headers(w, d, &st, type, date, etag) == -1 ||
+	    (!head && file_body(w, fd, st.st_size) == -1))
 		ret = -1;
 	else
 		ret = 200;
 	close(fd);
 	return ret;
 deny:
-	if (fd != -1)
-		close(fd);
-	return file_deny(w, d, v, head);
+	close(fd);
+	return file_deny(w, d, v, why, head);
 }

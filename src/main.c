@@ -146,16 +146,32 @@ conf_store(struct conf *c, const struct request *req, struct decision *d)
 	return c->store;
 }
 
+/* file_serve()'s second decision, for a name it would serve. */
+struct recheck {
+	struct store		*store;
+	const struct request	*req;
+};
+
+static void
+recheck(void *arg, const char *path, struct decision *d)
+{
+	struct recheck	*rc = arg;
+
+	decide_path(rc->store, rc->req, path, d);
+}
+
 /*
- * Responder mode, after an allow: the file is the answer.  A missing
- * file or document root turns d into the 404 or 500 it was answered
- * with, for the log.
+ * Responder mode, after an allow: the file is the answer, and a
+ * directory's index.html is decided again for that name.  A refusal
+ * (no document root, no such file, a symbolic link, a dotfile, the
+ * index denied) leaves d as answered, for the log.
  */
 static void
 serve_file(struct conf *c, struct writer *out, const struct request *req,
     struct decision *d, int head)
 {
-	int	 status;
+	struct recheck		 rc;
+	struct file_check	 check;
 
 	if (c->root == NULL) {
 		d->verdict = VERDICT_ERROR;
@@ -165,11 +181,11 @@ serve_file(struct conf *c, struct writer *out, const struct request *req,
 		(void)resp_denial(out, d, head);
 		return;
 	}
-	status = file_serve(out, c->root, req, d, head);
-	if (status == 404 || status == 500) {
-		d->verdict = status == 404 ? VERDICT_NOTFOUND : VERDICT_ERROR;
-		d->why = WHY_NO_FILE;
-	}
+	rc.store = c->store;
+	rc.req = req;
+	check.fn = recheck;
+	check.arg = &rc;
+	(void)file_serve(out, c->root, req, d, head, &check);
 }
 
 /*

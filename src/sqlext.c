@@ -37,8 +37,11 @@ int	sqlite3_portcullis_init(sqlite3 *, char **,
  * SCHEME is '$y$' (yescrypt, the default, also for NULL), '$2b$'
  * (bcrypt), '$6$' (sha512crypt) or '$argon2id$' (libsodium's
  * interactive limits); COST (0 or NULL: the library's default) as
- * pw_hash_scheme() takes it.  NULL for a NULL PW; an error with
- * pwhres_str's words for anything pw_hash_scheme() refuses.
+ * pw_hash_scheme() takes it, at most the caps the server verifies
+ * (bcrypt 12, yescrypt 7, sha512crypt 100000 rounds: extern.h).  NULL
+ * for a NULL PW; an error with pwhres_str's words for anything
+ * pw_hash_scheme() refuses ("cost over the cap the server verifies
+ * (see portcullis(5))" for a cost over the caps).
  */
 static void
 sqlext_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -85,7 +88,7 @@ sqlext_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 /*
  * verify_password(PW, HASH): 1 if PW matches HASH as the server would
  * judge it at login, else 0 (a wrong or empty password, a hash the
- * server does not accept or finds too costly).  NULL if either is
+ * server does not accept or finds too costly: that one is not hashed).  NULL if either is
  * NULL; an error if the library fails.
  */
 static void

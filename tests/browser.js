@@ -111,20 +111,43 @@ async function checks(anon, browser) {
 		    `${v.resp && v.resp.status()}`);
 	await v.page.close();
 
-	// bob/builder, a viewer: the docs index, then the guide.
+	// alice/wonderland, an editor: the docs index (for editors
+	// only), then the guide.
+	const alice = await browser.newContext({
+	    httpCredentials: { username: 'alice', password: 'wonderland' } });
+	v = await visit(alice, '/docs/');
+	if (v.error) {
+		fail(`alice: page.goto /docs/: ${v.error.message}`);
+	} else {
+		eq('alice: /docs/ status', v.resp.status(), 200);
+		eq('alice: /docs/ shows the docs index',
+		    await v.page.textContent('h1', { timeout: TIMEOUT }),
+		    'Docs');
+		await v.page.screenshot({ path: process.env.BROWSER_SHOT,
+		    timeout: TIMEOUT });
+		ok('alice: screenshot of /docs/ saved');
+		const resp = await v.page.goto(BASE + '/docs/guide.txt',
+		    { timeout: TIMEOUT });
+		eq('alice: then /docs/guide.txt status', resp.status(), 200);
+		eq('alice: /docs/guide.txt shows the guide',
+		    await bodyText(v.page), GUIDE);
+	}
+	await alice.close();
+
+	// bob/builder, a viewer: the guide, but not the docs index,
+	// which is for editors (/docs/index.html), under either name.
 	const bob = await browser.newContext({
 	    httpCredentials: { username: 'bob', password: 'builder' } });
 	v = await visit(bob, '/docs/');
 	if (v.error) {
 		fail(`bob: page.goto /docs/: ${v.error.message}`);
 	} else {
-		eq('bob: /docs/ status', v.resp.status(), 200);
-		eq('bob: /docs/ shows the docs index',
-		    await v.page.textContent('h1', { timeout: TIMEOUT }),
-		    'Docs');
-		await v.page.screenshot({ path: process.env.BROWSER_SHOT,
-		    timeout: TIMEOUT });
-		ok('bob: screenshot of /docs/ saved');
+		eq('bob: /docs/ status', v.resp.status(), 403);
+		const t = await bodyText(v.page);
+		if (t.includes('Docs'))
+			fail(`bob: /docs/ page shows [${t}]`);
+		else
+			ok('bob: /docs/ page shows no docs index');
 		const resp = await v.page.goto(BASE + '/docs/guide.txt',
 		    { timeout: TIMEOUT });
 		eq('bob: then /docs/guide.txt status', resp.status(), 200);

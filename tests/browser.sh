@@ -2,9 +2,9 @@
 # browser.sh: a real browser in front of examples/lighttpd-responder.conf.
 # lighttpd runs the shipped config on 127.0.0.1 (as in
 # tests/server-lighttpd.sh); tests/browser.js drives Debian's headless
-# chromium through playwright-core: the Basic challenge, bob's
-# navigation to the docs, his 403 on /admin/, a wrong password, and a
-# screenshot of an allowed page.
+# chromium through playwright-core: the Basic challenge, alice's
+# navigation to the docs index, bob's 403 on it (it is for editors) and
+# on /admin/, a wrong password, and a screenshot of an allowed page.
 #
 # playwright-core comes from npm, without any browser download, into a
 # cache outside the source tree ($PORTCULLIS_NPM_CACHE, default

@@ -26,6 +26,14 @@ fi
 grep -qx 'portcullis: auth failure: client=127.0.0.1 reason=bad-password user="bob" method="GET" uri="/docs/guide.txt"' \
     "$work/cgi.err" && ok "bad password logged" ||
     fail "bad password not logged: $(cat "$work/cgi.err")"
+# Why a file was not served: the link, the dotfile, the directory index.
+for l in \
+    'status=404 reason=symlink user="" method="GET" uri="/public/alias.txt" rule=1' \
+    'status=404 reason=dotfile user="" method="GET" uri="/public/.htpasswd" rule=1' \
+    'status=403 reason=no-grant user="bob" method="GET" uri="/docs/"'; do
+	grep -qxF "portcullis: denied: client=127.0.0.1 $l" "$work/cgi.err" &&
+	    ok "logged: $l" || fail "not logged: $l"
+done
 
 # Fail closed: no database, a database of another schema version.
 env -i REQUEST_METHOD=GET REQUEST_URI=/public/index.html \

@@ -1,7 +1,8 @@
 /*
  * Unit tests for file.c: a document root built in mkdtemp(), exact
- * response bytes for files, directories, links in and out of the
- * root, conditional requests and a large file.
+ * response bytes for files, directories (index decided again,
+ * redirects), symbolic links (all refused), dotfiles, conditional
+ * requests and a large file.
  */
 #include "config.h"
 
@@ -75,11 +76,21 @@ static const struct {
 	{ E_FILE,	"root/noext",		"raw\n" },
 	{ E_FILE,	"root/archive.tar.gz",	"gz" },
 	{ E_FILE,	"root/.txt",		"dot\n" },
+	{ E_FILE,	"root/.htpasswd",	"alice:$y$secret\n" },
+	{ E_DIR,	"root/.hidden",		NULL },
+	{ E_FILE,	"root/.hidden/x.txt",	"hidden secret\n" },
+	{ E_FILE,	"root/.hidden/index.html", "hidden secret\n" },
 	{ E_FILE,	"root/empty.txt",	"" },
 	{ E_BIG,	"root/big.bin",		NULL },
 	{ E_NOREAD,	"root/noread.txt",	"hidden\n" },
 	{ E_DIR,	"root/sub",		NULL },
 	{ E_FILE,	"root/sub/index.html",	"<h1>sub</h1>\n" },
+	{ E_FILE,	"root/sub/.secret",	"sub secret\n" },
+	{ E_DIR,	"root/private",		NULL },
+	{ E_FILE,	"root/private/index.html", "private secret\n" },
+	{ E_DIR,	"root/members",		NULL },
+	{ E_FILE,	"root/members/index.html", "<h1>members</h1>\n" },
+	{ E_DIR,	"root/d ?#%\xc3\xa9",	NULL },
 	{ E_DIR,	"root/empty",		NULL },
 	{ E_DIR,	"root/trap",		NULL },
 	{ E_LINK,	"root/trap/index.html",	"../../secret.txt" },
@@ -89,12 +100,43 @@ static const struct {
 	{ E_LINK,	"root/sib.txt",		"../rootx.txt" },
 	{ E_LINK,	"root/in.txt",		"a.txt" },
 	{ E_LINK,	"root/insub",		"sub" },
+	{ E_LINK,	"root/alias.txt",	"private/index.html" },
 	{ E_LINK,	"root/loop",		"loop" },
 	{ E_FIFO,	"root/fifo",		NULL },
 	{ E_LINK,	"rootlink",		"root" },
 };
 
 static char	 base[PATH_MAX];
+
+/*
+ * The second decision file_serve() asks before it serves a
+ * directory's index: the path asked is kept in checked.
+ * "/private/index.html" is denied (403), "/members/index.html" is
+ * allowed to alice only (credentials), anything else to all.
+ */
+static char	 checked[PATH_MAX];
+
+static void
+fake_check(void *arg, const char *path, struct decision *d)
+{
+	memset(d, 0, sizeof(*d));
+	(void)snprintf(checked, sizeof(checked), "%s", path);
+	(void)snprintf(d->realm, sizeof(d->realm), "Portcullis");
+	if (strcmp(path, "/private/index.html") == 0) {
+		d->verdict = VERDICT_FORBIDDEN;
+		d->why = WHY_NO_GRANT;
+	} else if (strcmp(path, "/members/index.html") == 0) {
+		d->verdict = VERDICT_ALLOW;
+		d->why = WHY_GRANT_ROLE;
+		(void)snprintf(d->user, sizeof(d->user), "alice");
+	} else {
+		d->verdict = VERDICT_ALLOW;
+		d->why = WHY_GRANT_ALL;
+		d->anonymous = 1;
+	}
+}
+
+static const struct file_check check = { fake_check, NULL };
 
 static void
 at(char *buf, size_t bufsz, const char *name)
@@ -208,6 +250,8 @@ enum imsv {
 	IMS_EQUAL,	/* the file's Last-Modified */
 	IMS_LATER,	/* a second after */
 	IMS_EARLIER,	/* a second before */
+	IMS_PAST,	/* a day before now (after the file's mtime) */
+	IMS_FUTURE,	/* a day after now */
 };
 
 static const struct {
@@ -266,8 +310,15 @@ static const struct {
 	    200, 0, 0, NULL, IMS_NONE, NULL },
 	{ "/archive.tar.gz", R_PLAIN, "root/archive.tar.gz",
 	    "application/octet-stream", 200, 0, 0, NULL, IMS_NONE, NULL },
-	{ "/.txt", R_PLAIN, "root/.txt", "application/octet-stream",
-	    200, 0, 0, NULL, IMS_NONE, NULL },
+	/* Dotfiles, and paths through dot-directories, are never there. */
+	{ "/.txt", R_PLAIN, NULL, NULL, 404, 0, 0, NULL, IMS_NONE, NULL },
+	{ "/.htpasswd", R_PLAIN, NULL, NULL, 404, 0, 0, NULL, IMS_NONE, NULL },
+	{ "/.htpasswd", R_PLAIN, NULL, NULL, 404, 1, 0, NULL, IMS_NONE, NULL },
+	{ "/.hidden/x.txt", R_PLAIN, NULL, NULL, 404, 0, 0,
+	    NULL, IMS_NONE, NULL },
+	{ "/.hidden/", R_PLAIN, NULL, NULL, 404, 0, 0, NULL, IMS_NONE, NULL },
+	{ "/sub/.secret", R_PLAIN, NULL, NULL, 404, 0, 0,
+	    NULL, IMS_NONE, NULL },
 	{ "/empty.txt", R_PLAIN, "root/empty.txt",
 	    "text/plain; charset=utf-8", 200, 0, 0, NULL, IMS_NONE, NULL },
 	{ "/big.bin", R_PLAIN, "root/big.bin", "application/octet-stream",
@@ -278,18 +329,18 @@ static const struct {
 	/* Directories: index.html, never a listing. */
 	{ "/", R_PLAIN, "root/index.html", "text/html; charset=utf-8",
 	    200, 0, 0, NULL, IMS_NONE, NULL },
-	{ "/sub", R_PLAIN, "root/sub/index.html",
-	    "text/html; charset=utf-8", 200, 0, 0, NULL, IMS_NONE, NULL },
 	{ "/sub/", R_PLAIN, "root/sub/index.html",
 	    "text/html; charset=utf-8", 200, 0, 1, NULL, IMS_NONE, NULL },
-	{ "/empty", R_PLAIN, NULL, NULL, 404, 0, 0, NULL, IMS_NONE, NULL },
 	{ "/empty/", R_PLAIN, NULL, NULL, 404, 1, 0, NULL, IMS_NONE, NULL },
 
-	/* Links: inside is fine, outside is not there. */
-	{ "/in.txt", R_PLAIN, "root/a.txt", "text/plain; charset=utf-8",
-	    200, 0, 0, NULL, IMS_NONE, NULL },
-	{ "/insub/", R_PLAIN, "root/sub/index.html",
-	    "text/html; charset=utf-8", 200, 0, 0, NULL, IMS_NONE, NULL },
+	/* Links below the root are never followed, wherever they lead. */
+	{ "/in.txt", R_PLAIN, NULL, NULL, 404, 0, 0, NULL, IMS_NONE, NULL },
+	{ "/alias.txt", R_PLAIN, NULL, NULL, 404, 0, 1,
+	    NULL, IMS_NONE, NULL },
+	{ "/insub/", R_PLAIN, NULL, NULL, 404, 0, 0, NULL, IMS_NONE, NULL },
+	{ "/insub", R_PLAIN, NULL, NULL, 404, 0, 0, NULL, IMS_NONE, NULL },
+	{ "/insub/index.html", R_PLAIN, NULL, NULL, 404, 0, 0,
+	    NULL, IMS_NONE, NULL },
 	{ "/out.txt", R_PLAIN, NULL, NULL, 404, 0, 0, NULL, IMS_NONE, NULL },
 	{ "/abs.txt", R_PLAIN, NULL, NULL, 404, 0, 0, NULL, IMS_NONE, NULL },
 	{ "/sib.txt", R_PLAIN, NULL, NULL, 404, 0, 0, NULL, IMS_NONE, NULL },
@@ -366,11 +417,20 @@ static const struct {
 	{ "/a.txt", R_PLAIN, "root/a.txt", "text/plain; charset=utf-8",
 	    200, 0, 0, NULL, IMS_LIT, "Tue, 14 Nov 2023 22:13:19 GMT" },
 	{ "/a.txt", R_PLAIN, "root/a.txt", NULL, 304, 0, 0,
-	    NULL, IMS_LIT, "Fri, 31 Dec 9999 23:59:59 GMT" },
+	    NULL, IMS_LIT, "Thu, 29 Feb 2024 00:00:00 GMT" },
 	{ "/a.txt", R_PLAIN, "root/a.txt", NULL, 304, 0, 0,
-	    NULL, IMS_LIT, "Tue, 29 Feb 2028 00:00:00 GMT" },
+	    NULL, IMS_LIT, "Thu, 30 Nov 2023 23:59:60 GMT" },	/* leap */
 	{ "/a.txt", R_PLAIN, "root/a.txt", NULL, 304, 0, 0,
-	    NULL, IMS_LIT, "Fri, 31 Dec 9999 23:59:60 GMT" },	/* leap */
+	    NULL, IMS_PAST, NULL },
+	/* A date later than now is ignored: a full 200 (§13.1.3). */
+	{ "/a.txt", R_PLAIN, "root/a.txt", "text/plain; charset=utf-8",
+	    200, 0, 0, NULL, IMS_FUTURE, NULL },
+	{ "/a.txt", R_PLAIN, "root/a.txt", "text/plain; charset=utf-8",
+	    200, 1, 0, NULL, IMS_FUTURE, NULL },
+	{ "/a.txt", R_PLAIN, "root/a.txt", "text/plain; charset=utf-8",
+	    200, 0, 0, NULL, IMS_LIT, "Fri, 31 Dec 9999 23:59:59 GMT" },
+	{ "/a.txt", R_PLAIN, "root/a.txt", "text/plain; charset=utf-8",
+	    200, 0, 0, NULL, IMS_LIT, "Fri, 31 Dec 9999 23:59:60 GMT" },
 	{ "/a.txt", R_PLAIN, "root/a.txt", "text/plain; charset=utf-8",
 	    200, 0, 0, NULL, IMS_LIT, "Thu, 01 Jan 1970 00:00:00 GMT" },
 	/* Unparsable dates are ignored, even far in the future. */
@@ -514,6 +574,12 @@ START_TEST(test_file_serve)
 			(void)snprintf(ims, sizeof(ims), "%s", rows[_i].ims);
 			req.ims = ims;
 			break;
+		case IMS_PAST:
+		case IMS_FUTURE:
+			imfdate(ims, sizeof(ims), time(NULL) +
+			    (rows[_i].imsv == IMS_PAST ? -86400 : 86400));
+			req.ims = ims;
+			break;
 		case IMS_EQUAL:
 		case IMS_LATER:
 		case IMS_EARLIER:
@@ -534,7 +600,8 @@ START_TEST(test_file_serve)
 	case 304:
 		if (rows[_i].status == 200) {
 			(void)snprintf(line, sizeof(line), "Status: 200 OK\r\n"
-			    "Content-Type: %s\r\nContent-Length: %jd\r\n",
+			    "Content-Type: %s\r\nContent-Length: %jd\r\n"
+			    "X-Content-Type-Options: nosniff\r\n",
 			    rows[_i].type, (intmax_t)st.st_size);
 		} else
 			(void)snprintf(line, sizeof(line),
@@ -563,8 +630,17 @@ START_TEST(test_file_serve)
 	}
 
 	sink_init(&got, &w, -1);
-	status = file_serve(&w, root, &req, &d, rows[_i].head);
+	checked[0] = '\0';
+	status = file_serve(&w, root, &req, &d, rows[_i].head, &check);
 	ck_assert_int_eq(status, rows[_i].status);
+	/* A directory's index was decided again, under its own name. */
+	if (rows[_i].file != NULL && rows[_i].path[strlen(rows[_i].path) -
+	    1] == '/') {
+		(void)snprintf(line, sizeof(line), "%sindex.html",
+		    rows[_i].path);
+		ck_assert_str_eq(checked, line);
+	} else if (rows[_i].file != NULL)
+		ck_assert_str_eq(checked, "");
 	ck_assert_uint_eq(got.len, want.len);
 	if (want.len < 4096)
 		ck_assert_str_eq(got.buf, want.buf);
@@ -594,7 +670,7 @@ START_TEST(test_file_noread)
 	(void)snprintf(req.path, sizeof(req.path), "/noread.txt");
 	root_of(root, sizeof(root), R_PLAIN);
 	sink_init(&got, &w, -1);
-	ck_assert_int_eq(file_serve(&w, root, &req, &d, 0), 500);
+	ck_assert_int_eq(file_serve(&w, root, &req, &d, 0, &check), 500);
 	ck_assert_str_eq(got.buf, DENY("500", "Internal Server Error", "26")
 	    BODY_500);
 	free(got.buf);
@@ -617,7 +693,7 @@ START_TEST(test_file_toolong)
 	req.path[REQ_PATH_MAX] = '\0';
 	root_of(root, sizeof(root), R_PLAIN);
 	sink_init(&got, &w, -1);
-	ck_assert_int_eq(file_serve(&w, root, &req, &d, 0), 404);
+	ck_assert_int_eq(file_serve(&w, root, &req, &d, 0, &check), 404);
 	ck_assert_str_eq(got.buf, DENY("404", "Not Found", "14") BODY_404);
 	free(got.buf);
 }
@@ -632,6 +708,10 @@ static const struct {
 	{ "/big.bin", 1 },
 	{ "/missing.txt", 0 },
 	{ "/a.txt", 0 },
+	{ "/sub/", 0 },
+	{ "/private/", 0 },
+	{ "/sub", 0 },
+	{ "/sub", 1 },
 };
 
 START_TEST(test_file_write_fail)
@@ -649,7 +729,7 @@ START_TEST(test_file_write_fail)
 	root_of(root, sizeof(root), R_PLAIN);
 	for (k = 0; ; k++) {
 		sink_init(&got, &w, k);
-		rc = file_serve(&w, root, &req, &d, fails[_i].head);
+		rc = file_serve(&w, root, &req, &d, fails[_i].head, &check);
 		free(got.buf);
 		if (got.calls <= k) {
 			ck_assert_int_ne(rc, -1);
@@ -658,6 +738,193 @@ START_TEST(test_file_write_fail)
 		ck_assert_int_eq(rc, -1);
 	}
 	ck_assert_int_gt(k, 1);
+}
+END_TEST
+
+/*
+ * A directory's index.html is decided again under its own name: a
+ * denial of it is the answer (whatever the directory's decision), an
+ * allow that needs credentials makes the response private.  A file
+ * asked for by its own name is not decided again.
+ */
+static const struct {
+	const char	*path;
+	int		 anon;		/* the directory's decision */
+	int		 status;
+	const char	*checked;	/* the path decided again, or "" */
+	const char	*want;		/* the exact response */
+} indexes[] = {
+	{ "/private/", 1, 403, "/private/index.html",
+	    DENY("403", "Forbidden", "14") "403 Forbidden\n" },
+	{ "/private/", 0, 403, "/private/index.html",
+	    DENY("403", "Forbidden", "14") "403 Forbidden\n" },
+	{ "/members/", 1, 200, "/members/index.html",
+	    "Vary: Authorization\r\nCache-Control: private\r\n\r\n"
+	    "<h1>members</h1>\n" },
+	{ "/sub/", 1, 200, "/sub/index.html",
+	    "ETag: @\r\n\r\n<h1>sub</h1>\n" },
+	{ "/private/index.html", 1, 200, "",
+	    "ETag: @\r\n\r\nprivate secret\n" },
+};
+
+START_TEST(test_file_index)
+{
+	struct request	 req;
+	struct decision	 d;
+	struct sink	 got;
+	struct writer	 w;
+	char		 root[PATH_MAX];
+	const char	*tail;
+	size_t		 n;
+
+	memset(&req, 0, sizeof(req));
+	memset(&d, 0, sizeof(d));
+	d.verdict = VERDICT_ALLOW;
+	d.anonymous = indexes[_i].anon;
+	(void)snprintf(req.method, sizeof(req.method), "GET");
+	(void)snprintf(req.path, sizeof(req.path), "%s", indexes[_i].path);
+	root_of(root, sizeof(root), R_PLAIN);
+	sink_init(&got, &w, -1);
+	checked[0] = '\0';
+	ck_assert_int_eq(file_serve(&w, root, &req, &d, 0, &check),
+	    indexes[_i].status);
+	ck_assert_str_eq(checked, indexes[_i].checked);
+	if (indexes[_i].status != 200) {
+		ck_assert_str_eq(got.buf, indexes[_i].want);
+		ck_assert_int_eq(d.verdict, VERDICT_FORBIDDEN);
+		ck_assert_int_eq(d.why, WHY_NO_GRANT);
+	} else {
+		/* The tail, from ETag on ("@": any value) or Vary on. */
+		tail = strchr(indexes[_i].want, '@') != NULL ?
+		    strstr(got.buf, "ETag: ") : strstr(got.buf, "Vary: ");
+		ck_assert_ptr_nonnull(tail);
+		if (strchr(indexes[_i].want, '@') != NULL) {
+			tail = strchr(tail, '\n') + 1;
+			n = strlen(strchr(indexes[_i].want, '\n') + 1);
+			ck_assert_str_eq(tail, strchr(indexes[_i].want,
+			    '\n') + 1);
+			ck_assert_uint_gt(n, 0);
+			ck_assert_ptr_null(strstr(got.buf, "Vary:"));
+		} else
+			ck_assert_str_eq(tail, indexes[_i].want);
+	}
+	free(got.buf);
+}
+END_TEST
+
+/*
+ * A directory without its trailing slash: 301 to it, the query kept
+ * (re-encoded where it holds what a header must not), the path
+ * percent-encoded, the same answer with or without credentials.  A
+ * symbolic link to a directory is not redirected.
+ */
+static const struct {
+	const char	*path;
+	const char	*query;
+	int		 anon;
+	int		 head;
+	int		 status;
+	const char	*location;
+} redirects[] = {
+	{ "/sub", NULL, 1, 0, 301, "/sub/" },
+	{ "/sub", NULL, 0, 0, 301, "/sub/" },
+	{ "/sub", NULL, 1, 1, 301, "/sub/" },
+	{ "/empty", NULL, 1, 0, 301, "/empty/" },
+	{ "/private", NULL, 1, 0, 301, "/private/" },
+	{ "/sub", "?a=1&b=%20", 1, 0, 301, "/sub/?a=1&b=%20" },
+	{ "/sub", "?", 1, 0, 301, "/sub/" },
+	{ "/sub", "?x=<\"\x7f \xc3\xa9>\r\n", 1, 0, 301,
+	    "/sub/?x=%3C%22%7F%20%C3%A9%3E%0D%0A" },
+	{ "/d ?#%\xc3\xa9", "?q", 1, 0, 301, "/d%20%3F%23%25%C3%A9/?q" },
+	{ "/insub", NULL, 1, 0, 404, NULL },
+	{ "/.hidden", NULL, 1, 0, 404, NULL },
+};
+
+START_TEST(test_file_redirect)
+{
+	struct request	 req;
+	struct decision	 d;
+	struct sink	 got;
+	struct writer	 w;
+	char		 root[PATH_MAX], want[1024];
+
+	memset(&req, 0, sizeof(req));
+	memset(&d, 0, sizeof(d));
+	d.verdict = VERDICT_ALLOW;
+	d.anonymous = redirects[_i].anon;
+	(void)snprintf(req.method, sizeof(req.method), "%s",
+	    redirects[_i].head ? "HEAD" : "GET");
+	(void)snprintf(req.path, sizeof(req.path), "%s", redirects[_i].path);
+	req.query = redirects[_i].query;
+	root_of(root, sizeof(root), R_PLAIN);
+	sink_init(&got, &w, -1);
+	checked[0] = '\0';
+	ck_assert_int_eq(file_serve(&w, root, &req, &d, redirects[_i].head,
+	    &check), redirects[_i].status);
+	ck_assert_str_eq(checked, "");
+	if (redirects[_i].status == 404) {
+		ck_assert_str_eq(got.buf, DENY("404", "Not Found", "14")
+		    BODY_404);
+		free(got.buf);
+		return;
+	}
+	(void)snprintf(want, sizeof(want), "Status: 301 Moved Permanently\r\n"
+	    "Location: %s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Length: 22\r\n\r\n%s", redirects[_i].location,
+	    redirects[_i].head ? "" : "301 Moved Permanently\n");
+	ck_assert_str_eq(got.buf, want);
+	ck_assert_int_eq(d.verdict, VERDICT_ALLOW);
+	free(got.buf);
+}
+END_TEST
+
+/* What a refusal leaves in the decision, for the log line. */
+static const struct {
+	const char	*path;
+	enum verdict	 verdict;
+	enum why	 why;
+} whys[] = {
+	{ "/a.txt", VERDICT_ALLOW, WHY_GRANT_ALL },
+	{ "/in.txt", VERDICT_NOTFOUND, WHY_SYMLINK },
+	{ "/alias.txt", VERDICT_NOTFOUND, WHY_SYMLINK },
+	{ "/out.txt", VERDICT_NOTFOUND, WHY_SYMLINK },
+	{ "/loop", VERDICT_NOTFOUND, WHY_SYMLINK },
+	{ "/insub", VERDICT_NOTFOUND, WHY_SYMLINK },
+	{ "/insub/index.html", VERDICT_NOTFOUND, WHY_SYMLINK },
+	{ "/outdir/index.html", VERDICT_NOTFOUND, WHY_SYMLINK },
+	{ "/trap/", VERDICT_NOTFOUND, WHY_SYMLINK },
+	{ "/.htpasswd", VERDICT_NOTFOUND, WHY_DOTFILE },
+	{ "/.hidden/x.txt", VERDICT_NOTFOUND, WHY_DOTFILE },
+	{ "/sub/.secret", VERDICT_NOTFOUND, WHY_DOTFILE },
+	{ "/sub/.missing", VERDICT_NOTFOUND, WHY_DOTFILE },
+	{ "/missing.txt", VERDICT_NOTFOUND, WHY_NO_FILE },
+	{ "/a.txt/", VERDICT_NOTFOUND, WHY_NO_FILE },
+	{ "/fifo", VERDICT_NOTFOUND, WHY_NO_FILE },
+	{ "/empty/", VERDICT_NOTFOUND, WHY_NO_FILE },
+	{ "/private/", VERDICT_FORBIDDEN, WHY_NO_GRANT },
+};
+
+START_TEST(test_file_why)
+{
+	struct request	 req;
+	struct decision	 d;
+	struct sink	 got;
+	struct writer	 w;
+	char		 root[PATH_MAX];
+
+	memset(&req, 0, sizeof(req));
+	memset(&d, 0, sizeof(d));
+	d.verdict = VERDICT_ALLOW;
+	d.why = WHY_GRANT_ALL;
+	d.anonymous = 1;
+	(void)snprintf(req.method, sizeof(req.method), "GET");
+	(void)snprintf(req.path, sizeof(req.path), "%s", whys[_i].path);
+	root_of(root, sizeof(root), R_PLAIN);
+	sink_init(&got, &w, -1);
+	(void)file_serve(&w, root, &req, &d, 0, &check);
+	ck_assert_int_eq(d.verdict, whys[_i].verdict);
+	ck_assert_str_eq(why_str[d.why], why_str[whys[_i].why]);
+	free(got.buf);
 }
 END_TEST
 
@@ -674,6 +941,9 @@ file_suite(void)
 	tcase_add_test(tc, test_file_noread);
 	tcase_add_test(tc, test_file_toolong);
 	tcase_add_loop_test(tc, test_file_write_fail, 0, (int)nitems(fails));
+	tcase_add_loop_test(tc, test_file_index, 0, (int)nitems(indexes));
+	tcase_add_loop_test(tc, test_file_redirect, 0, (int)nitems(redirects));
+	tcase_add_loop_test(tc, test_file_why, 0, (int)nitems(whys));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -26,6 +26,8 @@ done
 "$ADMIN" -d "$db" rule add '/docs/**' GET viewer >/dev/null
 "$ADMIN" -d "$db" rule add '/docs/**' GET,PUT,DELETE editor >/dev/null
 "$ADMIN" -d "$db" rule add '/admin/**' '*' admin >/dev/null
+# Stricter than /docs/**: what every server serves for /docs/.
+"$ADMIN" -d "$db" rule add /docs/index.html GET editor >/dev/null
 
 "$SQLITE3" -batch "$db" <<'SQL'
 UPDATE settings SET value = 'Portcullis demo' WHERE name = 'realm';
@@ -48,4 +50,8 @@ printf '<h1>Admin</h1>\n' > "$root/admin/index.html"
 printf '<h1>Members</h1>\n' > "$root/members/index.html"
 printf 'outside the document root\n' > "$root/../outside.txt"
 ln -sf ../../outside.txt "$root/docs/link-out"
+# A link from a public name to an admin-only file, and a dotfile in a
+# public directory: neither may be served (issue 7, items 8 and 14).
+ln -sf ../admin/index.html "$root/public/alias.txt"
+printf 'alice:$y$j9T$not-for-the-web\n' > "$root/public/.htpasswd"
 echo "demo database: $db; document root: $root"

@@ -7,8 +7,9 @@
 # check` that the imported passwords work.  Asserts exact output, exit
 # statuses and the rows left behind (read with $SQLITE3, else sqlite3):
 # dry runs change nothing, a second import changes nothing and says
-# so, a malformed line aborts the whole file.  Prints "ok N - ..." or
-# "not ok N - ..." per assertion, then "import: P passed, F failed".
+# so, a malformed line or a hash over the server's cost caps aborts the
+# whole file, a policy file cannot carry hashes.  Prints "ok N - ..."
+# or "not ok N - ..." per assertion, then "import: P passed, F failed".
 # Exits 77 (skip) without htpasswd or mkpasswd, unless $CI is set.
 
 set -u
@@ -137,8 +138,14 @@ pwcheck "check: zoe can log in" zoe zoe-pw 0
 BEFORE=$("$SQLITE3" -batch "$DB" "SELECT name, hash FROM users ORDER BY name")
 
 # Malformed files: line 1 would add a user, line 2 is bad.  Nothing
-# is written.
+# is written.  Hashes over the server's caps (src/extern.h) are refused
+# at their line, not skipped: the cost is what the attack used.
 GOOD="nina:$(printf 'nina-pw\n' | mkpasswd -s -m yescrypt)"
+BC13=$(htpasswd -nbB -C 13 u x | cut -d: -f2-)
+BC31='$2y$31$q1mLIiDDEcVVuj8AzkLir.7Ai3.KZIt3GokCh3dAJpTXQbKfmJTqC'
+SHA_OVER='$6$rounds=10000000$zv5A8okABRVsNTGc$gQ81fZ7r6K.NVMTkgoy10wpzv8grUO3b'
+YES_OVER='$y$jCT$tYjp9cUS7ZZ/ZSiHqyXDs0$bF.p0aVTz1XKRSA1txTuh/FHaDhuHKB/ALn30Ee5YbD'
+ARGON2_OVER='$argon2id$v=19$m=262144,t=8,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA'
 long=$(printf '%0256d' 0)
 i=0
 while IFS='|' read -r desc line why; do
@@ -157,12 +164,32 @@ control byte|om$(printf '\001')ar:\$y\$j9T\$abc\$def|control character
 invalid UTF-8|om$(printf '\377')ar:\$y\$j9T\$abc\$def|user name must be 1-255 bytes of UTF-8 without ':' or control characters
 user named twice|nina:\$y\$j9T\$abc\$def|nina again (line 1)
 hash the schema refuses|omar:\$y\$short|user omar: CHECK constraint failed: hash must be a bcrypt, yescrypt, sha-crypt or argon2 string (see portcullis(8))
+bcrypt over the cap|omar:$BC13|user omar: hash cost over the cap: bcrypt cost 13 is over 12 (see portcullis(5))
+bcrypt cost 31|omar:$BC31|user omar: hash cost over the cap: bcrypt cost 31 is over 12 (see portcullis(5))
+sha-crypt over the cap|omar:$SHA_OVER|user omar: hash cost over the cap: sha-crypt rounds=10000000 is over 100000 (see portcullis(5))
+yescrypt over the cap|omar:$YES_OVER|user omar: hash cost over the cap: yescrypt needs over 65536 KiB (N=2^15, r=32, p=1, t=0) (see portcullis(5))
+argon2 over the cap|omar:$ARGON2_OVER|user omar: hash cost over the cap: argon2 m*t=2097152 KiB is over 786432 (see portcullis(5))
+a costly hash for an existing user|alice:$BC13|user alice: hash cost over the cap: bcrypt cost 13 is over 12 (see portcullis(5))
 EOT
 sql "nothing written by the malformed files" \
     "SELECT name, hash FROM users ORDER BY name" "$BEFORE"
 
 run -d "$DB" import htpasswd "$T/nosuch"
 expect "a missing file" 1 "" "portcullis: $T/nosuch: No such file or directory"
+
+# A policy file carries no hashes (export writes none): a hash column
+# or an UPDATE is refused at its line, so no cost comes in that way.
+HEAD='-- portcullis policy, format 1'
+printf '%s\n' "$HEAD" "INSERT INTO users (name, hash, disabled, expires) VALUES ('eve', '$BC31', 0, NULL);" >"$T/pol1"
+run -d "$DB" import policy "$T/pol1"
+expect "policy: a users row with a hash column" 1 "" \
+    "portcullis: $T/pol1:2: expected disabled"
+printf '%s\n' "$HEAD" "UPDATE users SET hash = '$BC31' WHERE name = 'alice';" >"$T/pol2"
+run -d "$DB" import policy "$T/pol2"
+expect "policy: an UPDATE of a hash" 1 "" \
+    "portcullis: $T/pol2:2: expected INSERT"
+sql "nothing written by them" \
+    "SELECT name, hash FROM users ORDER BY name" "$BEFORE"
 
 # --- htgroup ----------------------------------------------------------
 GR=$T/htgroup

@@ -4,13 +4,17 @@
 # Each case makes a fresh database (portcullis init, then rows through
 # the sqlite3 shell, $SQLITE3, else sqlite3) and asserts the exact
 # findings and exit status: 0 and no output for a clean set, 1 with
-# one line per finding, 2 on an error.  Prints "ok N - ..." or
-# "not ok N - ..." per assertion, then "lint: P passed, F failed".
+# one line per finding, 2 on an error ("note:" lines are no finding).
+# Prints "ok N - ..." or "not ok N - ..." per assertion, then
+# "lint: P passed, F failed".
 
 set -u
 
 name=lint
 . "${top_srcdir:-.}/tests/clilib.sh"
+
+# What lint notes for every host that rules are bound to.
+NOTE_EXORG="note: host ex.org: its rules protect only if the server passes the virtual host it chose (PORTCULLIS_HOST in its configuration); any other Host a client sends gets the any-host rules"
 
 # Everyone's user: u1, holding viewer, editor and admin.
 BASE="INSERT INTO users (name, hash) VALUES ('u1', '\$y\$j9T\$abc\$def');
@@ -97,7 +101,8 @@ mkdb norules "INSERT INTO resources (pattern, host)
 run -d "$DB" lint
 expect "resources without rules" 1 \
     "resource /old/**: no rules, so every request it decides is answered 405
-resource /old/** host ex.org: no rules, so every request it decides is answered 405" ""
+resource /old/** host ex.org: no rules, so every request it decides is answered 405
+$NOTE_EXORG" ""
 
 # --- 6. resources never chosen --------------------------------------------------
 mkdb hidden "$(rules /a GET all \; /a/ GET all \; '/a/*' GET all \; \
@@ -106,6 +111,7 @@ mkdb hidden "$(rules /a GET all \; /a/ GET all \; '/a/*' GET all \; \
 run -d "$DB" lint
 expect "a resource hidden by more specific ones (/b/** is not: /b/)" 1 \
     "rule 5: resource /a/** is never chosen: /a, /a/, /a/*, /a/*/** are more specific wherever it matches
+rules 6,7: resource /b and /b/**, which decides /b/, grant differently (GET to all only at /b; PUT to editor only at /b/): a server redirects /b to /b/ when it is a directory, and serves its index there
 rule 8: resource /b/* does not match /b/*/, which /b/** decides instead" ""
 
 # --- 7. host-bound resources ---------------------------------------------------------
@@ -113,7 +119,27 @@ mkdb host "$(rules '/h/**' GET,PUT all \; '/h/**' PUT all ex.org \; \
     '/s/**' GET viewer \; '/s/**' GET,PUT valid-user ex.org)"
 run -d "$DB" lint
 expect "a host-bound resource drops the any-host grants" 1 \
-    "rule 1: does not apply on host ex.org, where resource /h/** host ex.org decides: GET to all is not granted there" ""
+    "$NOTE_EXORG
+rule 1: does not apply on host ex.org, where resource /h/** host ex.org decides: GET to all is not granted there, but a request with any other Host gets it" ""
+
+# Issue 7, item 5: the attack's fixture.  With the protected host as
+# the server's default, a request with any other Host got the any-host
+# rules: lint says what a host-bound rule needs, and flags the weaker
+# any-host rule that decides its paths for other hosts (the one with
+# its pattern, else the most specific: /** for /admin/**).
+mkdb host2 "$(rules '/**' GET all \; '/**' GET admin secret.example \; \
+    '/admin/**' GET admin ex.org \; '/pub/**' GET all ex.org)"
+run -d "$DB" lint
+expect "host-bound rules: a note per host, and the weaker fall-back" 1 \
+    "note: host secret.example: its rules protect only if the server passes the virtual host it chose (PORTCULLIS_HOST in its configuration); any other Host a client sends gets the any-host rules
+$NOTE_EXORG
+rule 1: does not apply on host secret.example, where resource /** host secret.example decides: GET to all is not granted there, but a request with any other Host gets it
+rule 1: does not apply to /admin/** on host ex.org, where resource /admin/** host ex.org decides: GET to all is not granted there, but a request with any other Host gets it
+rules 1,3: /admin/** host ex.org overrides /** (GET to all) where it matches: only its own rules apply there" ""
+mkdb host3 "$(rules '/**' GET admin \; '/**' GET admin ex.org)"
+run -d "$DB" lint
+expect "... only the note when the fall-back grants no more: exit 0" 0 \
+    "$NOTE_EXORG" ""
 
 # --- 8. all catch-alls over protected subtrees ---------------------------------------------
 mkdb catchall "$(rules '/**' GET,POST all \; '/admin/**' GET admin \; \
@@ -139,6 +165,33 @@ expect "exact resources a trailing slash escapes" 1 \
     "rule 6: resource /u/*/avatar does not match /u/*/avatar/, which /** decides instead
 rule 1: resource /x does not match /x/, which /** decides instead
 rule 4: resource /z does not match /z/, which /** decides instead" ""
+# Issue 7, item 4: /x and /x/ that grant differently are crossed by
+# a server's redirect of a directory /x to /x/ and its index there.
+mkdb slash3 "$(rules /x GET admin \; /x/ GET all \; /y GET,PUT editor \; \
+    '/y/**' GET editor \; /z GET admin \; '/z/**' GET admin)"
+run -d "$DB" lint
+expect "/x and /x/ (or /x/**) that grant differently" 1 \
+    "rule 2: resource /x and /x/, which decides /x/, grant differently (GET to all only at /x/): a server redirects /x to /x/ when it is a directory, and serves its index there
+rule 3: resource /y and /y/**, which decides /y/, grant differently (PUT to editor only at /y): a server redirects /y to /y/ when it is a directory, and serves its index there" ""
+
+# Issue 7, item 4: the attack's fixture.  /docs/index.html was
+# admin-only, yet GET /docs/ as a viewer returned it: servers serve
+# the directory as its index.  (The index file with "/" appended is
+# check 9's, as for any file.)
+mkdb index "$(rules '/docs/**' GET viewer \; '/docs/**' GET admin \; \
+    /docs/index.html GET admin \; '/pub/**' GET all \; \
+    /pub/index.html GET all \; '/u/**' GET valid-user \; \
+    '/u/*/index.htm' GET admin \; /d/ GET all \; /d/index.html GET admin)"
+run -d "$DB" lint
+expect "index files stricter than their directory's resource" 1 \
+    "rule 9: resource /d/index.html does not match /d/index.html/, which no resource matches (403)
+rule 3: resource /docs/index.html does not match /docs/index.html/, which /docs/** decides instead
+rule 5: resource /pub/index.html does not match /pub/index.html/, which /pub/** decides instead
+rule 7: resource /u/*/index.htm does not match /u/*/index.htm/, which /u/** decides instead
+rules 8,9: resource /d/index.html grants less than /d/, which decides /d/: GET to all there reaches /d/index.html, which servers serve for /d/
+rules 1,3: resource /docs/index.html grants less than /docs/**, which decides /docs/: GET to viewer there reaches /docs/index.html, which servers serve for /docs/
+rules 6,7: resource /u/*/index.htm grants less than /u/**, which decides /u/*/: GET to valid-user there reaches /u/*/index.htm, which servers serve for /u/*/" ""
+
 mkdb slash2 "$(rules /status GET all)"
 run -d "$DB" lint
 expect "... or that no resource matches" 1 \
@@ -164,6 +217,32 @@ user erin: unsupported hash {SHA} (unsalted SHA-1), which never verifies; set a 
 user ivan: unsupported hash (plaintext or DES), which never verifies; set a new password
 user jo: unsupported hash \$1\$ (md5crypt), which never verifies; set a new password
 user kim: unsupported hash \$7\$ (scrypt), which never verifies; set a new password" ""
+
+# Issue 7, item 7: a database from before version 4 may hold hashes
+# over the server's cost caps (the schema refuses new ones).  Made at
+# version 3 from the migrations, filled, then migrated by `init`.
+V3=$T/v3.db
+for f in 0001-init 0002-proxy-auth 0003-views; do
+	cat "$top_srcdir/sql/$f.sql"
+done | "$SQLITE3" -batch "$V3"
+"$SQLITE3" -batch "$V3" "PRAGMA journal_mode = WAL; PRAGMA user_version = 3;
+INSERT INTO users (name, hash) VALUES
+    ('ann', '\$2b\$12\$q1mLIiDDEcVVuj8AzkLir.7Ai3.KZIt3GokCh3dAJpTXQbKfmJTqC'),
+    ('bea', '\$2b\$14\$q1mLIiDDEcVVuj8AzkLir.7Ai3.KZIt3GokCh3dAJpTXQbKfmJTqC'),
+    ('cy', '\$6\$rounds=10000000\$zv5A8okABRVsNTGc\$gQ81fZ7r6K.NVMTkgoy10wpzv8grUO3b'),
+    ('di', '\$y\$jET\$tYjp9cUS7ZZ/ZSiHqyXDs0\$bF.p0aVTz1XKRSA1txTuh/FHaDhuHKB/ALn30Ee5YbD'),
+    ('ed', '\$argon2id\$v=19\$m=262144,t=8,p=1\$c2FsdHNhbHRzYWx0\$aGFzaGhhc2hoYXNoaGFzaA'),
+    ('flo', '\$y\$jBT\$tYjp9cUS7ZZ/ZSiHqyXDs0\$bF.p0aVTz1XKRSA1txTuh/FHaDhuHKB/ALn30Ee5YbD'),
+    ('gus', '\$y\$j\$abcdef\$ghijkl');" >/dev/null
+run -d "$V3" init
+expect "a version 3 database with costly hashes migrates" 0 "" ""
+run -d "$V3" lint
+expect "hashes over the cost caps" 1 \
+    "user bea: hash cost over the cap: bcrypt cost 14 is over 12; the server refuses it without hashing (401): set a new password
+user cy: hash cost over the cap: sha-crypt rounds=10000000 is over 100000; the server refuses it without hashing (401): set a new password
+user di: hash cost over the cap: yescrypt needs over 65536 KiB (N=2^17, r=32, p=1, t=0); the server refuses it without hashing (401): set a new password
+user ed: hash cost over the cap: argon2 m*t=2097152 KiB is over 786432; the server refuses it without hashing (401): set a new password
+user gus: unreadable \$y\$ parameters, which never verify; set a new password" ""
 
 # --- errors -------------------------------------------------------------------
 run -d "$T/none.db" lint

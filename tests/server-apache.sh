@@ -169,21 +169,26 @@ override()
 	require:1|require:2|require:3|require:12|require:14| \
 	fbasic:1|fbasic:2|fbasic:3|fbasic:12|fbasic:14)
 			echo "401;$apache_basic" ;;
-	basic:9|basic:10|basic:13| \
-	require:9|require:10|require:13| \
-	fbasic:9|fbasic:10|fbasic:13)
+	basic:9|basic:10|basic:13|basic:22|basic:23| \
+	require:9|require:10|require:13|require:22|require:23| \
+	fbasic:9|fbasic:10|fbasic:13|fbasic:22|fbasic:23)
 			echo 401 ;;
 
 	# FcgidAccessChecker: every denial becomes 401 (Portcullis's
 	# challenge is kept, its body is not); the Allow of the 405 still
 	# reaches the client, on that 401.
-	fcgid:9|fcgid:10|fcgid:13|fcgid:14)
+	fcgid:9|fcgid:10|fcgid:13|fcgid:14|fcgid:22|fcgid:23)
 			echo 401 ;;
 	fcgid:12)	echo "401;Allow: GET, HEAD" ;;
 
 	# mod_cgid: Portcullis is the responder, which performs only GET
 	# and HEAD: a DELETE is 405 before credentials are read.
 	cgi:13)		echo "405;Allow: GET, HEAD" ;;
+
+	# Row 26 needs none: with "Options None" (no FollowSymLinks)
+	# Apache refuses the link with 403 while it maps the URL to a
+	# file, before authentication and before any handler, so in
+	# every variant (mod_cgid's "Action ... virtual" included).
 	esac
 }
 
