@@ -128,16 +128,17 @@ trusted(struct store *s, const struct request *req, struct decision *d)
 
 /*
  * Check the request's Basic credentials: Authorization, or
- * Proxy-Authorization when proxy is set.  Returns 1 (d->user set),
+ * Proxy-Authorization with the proxy_auth setting on.  Returns 1 (d->user set),
  * 0 (d->why says why not), or -1 on a store or library error.  An
  * unknown user costs one dummy verification, as a known one does.
  */
 static int
-authenticate(struct store *s, const struct request *req, int proxy,
-    struct decision *d)
+authenticate(struct store *s, const struct request *req,
+    const struct settings *set, struct decision *d)
 {
 	struct cred	 c;
 	char		 hash[PW_HASH_MAX + 1];
+	int		 proxy = set->proxy_auth;
 	const char	*hdr = proxy ? req->pauthz : req->authz;
 	size_t		 hdrsz = proxy ? req->pauthzsz : req->authzsz;
 	int		 disabled = 0, expired = 0, ret = 0;
@@ -212,8 +213,8 @@ out:
  * what authenticate() returned.
  */
 static int
-auth_once(struct store *s, const struct request *req, int proxy,
-    struct auth *a, struct decision *d)
+auth_once(struct store *s, const struct request *req,
+    const struct settings *set, struct auth *a, struct decision *d)
 {
 	if (a->done) {
 		d->why = a->why;
@@ -221,7 +222,7 @@ auth_once(struct store *s, const struct request *req, int proxy,
 		memcpy(d->claimed, a->claimed, sizeof(d->claimed));
 		return a->rc;
 	}
-	if ((a->rc = authenticate(s, req, proxy, d)) == -1)
+	if ((a->rc = authenticate(s, req, set, d)) == -1)
 		return -1;
 	a->why = d->why;
 	memcpy(a->user, d->user, sizeof(a->user));
@@ -235,8 +236,9 @@ auth_once(struct store *s, const struct request *req, int proxy,
  * Returns 0, or -1 on a store error.
  */
 static int
-decide_grants(struct store *s, const struct request *req, int proxy,
-    struct auth *a, const struct grants *g, struct decision *d)
+decide_grants(struct store *s, const struct request *req,
+    const struct settings *set, struct auth *a, const struct grants *g,
+    struct decision *d)
 {
 	size_t	 i;
 	int	 rc;
@@ -254,10 +256,11 @@ decide_grants(struct store *s, const struct request *req, int proxy,
 		d->anonymous = 1;
 		return 0;
 	}
-	if ((rc = auth_once(s, req, proxy, a, d)) == -1)
+	if ((rc = auth_once(s, req, set, a, d)) == -1)
 		return -1;
 	if (rc == 0) {
-		d->verdict = proxy ? VERDICT_PROXYAUTH : VERDICT_NOAUTH;
+		d->verdict = set->proxy_auth ? VERDICT_PROXYAUTH :
+		    VERDICT_NOAUTH;
 		return 0;
 	}
 	if (g->valid_rule != 0) {
@@ -288,7 +291,7 @@ decide_grants(struct store *s, const struct request *req, int proxy,
  */
 static int
 decide_at(struct store *s, const struct request *req, const char *path,
-    int proxy, struct auth *a, struct decision *d)
+    const struct settings *set, struct auth *a, struct decision *d)
 {
 	struct grants	 g;
 	struct best	 b;
@@ -324,7 +327,7 @@ decide_at(struct store *s, const struct request *req, const char *path,
 		    "roles on one resource");
 		return 0;
 	}
-	return decide_grants(s, req, proxy, a, &g, d);
+	return decide_grants(s, req, set, a, &g, d);
 }
 
 /*
@@ -339,8 +342,8 @@ decide(struct store *s, const struct request *req, struct decision *d)
 	struct auth	 a;
 	char		 ipath[REQ_PATH_MAX + sizeof(FILE_INDEX)];
 	enum storeres	 res;
+	struct settings	 set;
 	size_t		 len;
-	int		 proxy;
 
 	memset(d, 0, sizeof(*d));
 	d->mode = req->mode;
@@ -355,12 +358,13 @@ decide(struct store *s, const struct request *req, struct decision *d)
 		fail(d, s, res);
 		return;
 	}
-	if (store_settings(s, d->realm, sizeof(d->realm), &proxy) == -1)
+	if (store_settings(s, &set) == -1)
 		goto err;
+	memcpy(d->realm, set.realm, sizeof(d->realm));
 
 	memset(&a, 0, sizeof(a));
 	idx = *d;
-	if (decide_at(s, req, req->path, proxy, &a, d) == -1)
+	if (decide_at(s, req, req->path, &set, &a, d) == -1)
 		goto err;
 	/* Step 6: a directory is its index too; the stricter answer. */
 	len = strlen(req->path);
@@ -368,7 +372,7 @@ decide(struct store *s, const struct request *req, struct decision *d)
 	    req->path[len - 1] == '/') {
 		(void)snprintf(ipath, sizeof(ipath), "%s%s", req->path,
 		    FILE_INDEX);
-		if (decide_at(s, req, ipath, proxy, &a, &idx) == -1)
+		if (decide_at(s, req, ipath, &set, &a, &idx) == -1)
 			goto err;
 		if (idx.verdict != VERDICT_ALLOW ||
 		    (d->anonymous && !idx.anonymous))

@@ -306,6 +306,19 @@ struct decision {
 
 /* store.c */
 struct store;
+
+/*
+ * The settings table (portcullis(5)), with the defaults of a row that
+ * is absent.  store_settings() fills it.
+ */
+#define CREDCACHE_SECONDS_DEFAULT	300
+#define CREDCACHE_ENTRIES_DEFAULT	4096
+struct settings {
+	char		 realm[REALM_MAX + 1];	/* "Portcullis" */
+	int		 proxy_auth;		/* 0 (off) */
+	unsigned int	 cache_seconds;		/* credential_cache_seconds */
+	unsigned int	 cache_entries;		/* credential_cache_entries */
+};
 enum storeres {
 	STORE_OK,
 	STORE_MISSING,		/* no such file */
@@ -322,7 +335,7 @@ int		 store_stale(const struct store *, const char *);
 enum storeres	 store_begin(struct store *);
 void		 store_end(struct store *);
 int		 store_busy(const struct store *);
-int		 store_settings(struct store *, char *, size_t, int *);
+int		 store_settings(struct store *, struct settings *);
 int		 store_roles(struct store *, const char *, char *, size_t);
 int		 store_resources(struct store *, const char *,
 		    void (*)(void *, const char *, const char *), void *);

@@ -323,18 +323,22 @@ store_busy(const struct store *s)
 }
 
 /*
- * Read the settings: the realm into buf (left untouched if unset) and
- * *proxy (1 if proxy_auth is "on").  Returns 0 or -1.
+ * Fill set from the settings table, a default for each absent row
+ * (extern.h).  A realm longer than REALM_MAX is an error.  Returns 0
+ * or -1.
  */
 int
-store_settings(struct store *s, char *buf, size_t bufsz, int *proxy)
+store_settings(struct store *s, struct settings *set)
 {
 	sqlite3_stmt		*st = s->stmts[STMT_SETTINGS];
 	const char		*name;
 	const unsigned char	*v;
 	int			 rc, n, ret = 0;
 
-	*proxy = 0;
+	memset(set, 0, sizeof(*set));
+	snprintf(set->realm, sizeof(set->realm), "Portcullis");
+	set->cache_seconds = CREDCACHE_SECONDS_DEFAULT;
+	set->cache_entries = CREDCACHE_ENTRIES_DEFAULT;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		name = (const char *)sqlite3_column_text(st, 0);
 		v = sqlite3_column_text(st, 1);
@@ -342,16 +346,16 @@ store_settings(struct store *s, char *buf, size_t bufsz, int *proxy)
 		if (name == NULL || v == NULL)
 			continue;
 		if (strcmp(name, "realm") == 0) {
-			if ((size_t)n >= bufsz) {
+			if ((size_t)n >= sizeof(set->realm)) {
 				snprintf(s->err, sizeof(s->err),
 				    "realm too long");
 				ret = -1;
 				continue;
 			}
-			memcpy(buf, v, (size_t)n);
-			buf[n] = '\0';
+			memcpy(set->realm, v, (size_t)n);
+			set->realm[n] = '\0';
 		} else if (strcmp(name, "proxy_auth") == 0)
-			*proxy = strcmp((const char *)v, "on") == 0;
+			set->proxy_auth = strcmp((const char *)v, "on") == 0;
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(s, "settings");
