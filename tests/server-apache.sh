@@ -231,6 +231,17 @@ check_common()
 	000|'')	fail "$1: POST with a body: no answer" ;;
 	*)	ok "$1: POST with a body: $(cat "$work/post.status")" ;;
 	esac
+	# Apache as a Require provider vouches for REMOTE_USER; Portcullis
+	# still needs the user in its database, enabled: ghost is only in
+	# Apache's password file (a user deleted from Portcullis, say),
+	# and once got /members/ (valid-user) through.
+	case $1 in
+	require)
+		send_curl GET /members/index.html ghost ghost-pw - "$work/ghost"
+		split_response "$work/ghost"
+		check_eq "$1: a user Apache knows and Portcullis does not" \
+		    "$(cat "$work/ghost.status")" 401 ;;
+	esac
 	rm -f "$work"/srv.* "$work/log/portcullis-access.log"
 	check_407 "$1"
 }
@@ -320,7 +331,7 @@ fi
 run_variant basic apache-authnz-fcgi.conf -DPortcullisBasic
 if command -v htpasswd >/dev/null 2>&1; then
 	: > "$work/htpasswd"
-	for up in alice:wonderland bob:builder carol:carol-pw; do
+	for up in alice:wonderland bob:builder carol:carol-pw ghost:ghost-pw; do
 		htpasswd -b "$work/htpasswd" "${up%%:*}" "${up#*:}" \
 		    >/dev/null 2>&1
 	done
