@@ -297,3 +297,63 @@ start_lighttpd()
 		    "$work/lighttpd.err")"; return 1; }
 	done
 }
+
+# start_nginx EXAMPLE NAME BASE SPAN [SED-EXPR...]: run examples/EXAMPLE
+# with its paths under $work/NAME (pid file, logs, temporary and cache
+# directories), the Portcullis socket $sock and the document root
+# $work/www, on a port in BASE..BASE+SPAN-1, tried until nginx can bind
+# one; sets $port.  SED-EXPR: more edits for the test's copy only.
+# nginx writes its pid file once it holds its sockets: that and an
+# answer on the port mean this nginx is up (not another one that holds
+# the port).  Returns 1, having said why, if it could not start.
+start_nginx()
+{
+	_ex=$1 _nm=$2 _base=$3 _span=$4
+	_d=$work/$_nm
+	shift 4
+	_n=$#
+	while [ "$_n" -gt 0 ]; do
+		set -- "$@" -e "$1"
+		shift
+		_n=$((_n - 1))
+	done
+	mkdir -p "$_d/logs" "$_d/tmp"
+	_try=0
+	while :; do
+		port=$((_base + ($$ + _try) % _span))
+		rm -f "$_d/nginx.pid"
+		sed -e "s|listen 127\.0\.0\.1:8080;|listen 127.0.0.1:$port;|" \
+		    -e "s|^user .*|user $(id -un) $(id -gn);|" \
+		    -e "s|/run/nginx-portcullis\.pid|$_d/nginx.pid|" \
+		    -e "s|/run/nginx-portcullis-cache|$_d/cache|" \
+		    -e "s|/var/log/nginx/|$_d/logs/|" \
+		    -e "s|/var/lib/nginx/|$_d/tmp/|" \
+		    -e "s|/run/portcullis/portcullis\.sock|$sock|" \
+		    -e "s|/srv/www|$work/www|" \
+		    "$@" "$top_srcdir/examples/$_ex" > "$_d/nginx.conf"
+		nginx -t -q -p "$_d/" -c "$_d/nginx.conf" \
+		    >"$_d/conftest.log" 2>&1 ||
+		    { fail "$_nm: nginx -t: $(cat "$_d/conftest.log")"; return 1; }
+		nginx -p "$_d/" -c "$_d/nginx.conf" -g 'daemon off;' \
+		    2>"$_d/nginx.err" &
+		_pid=$!
+		_i=0
+		while [ $_i -lt 100 ] && kill -0 $_pid 2>/dev/null &&
+		    { [ ! -s "$_d/nginx.pid" ] || ! curl -s -o /dev/null \
+		    --max-time 1 "http://127.0.0.1:$port/"; }; do
+			sleep 0.05
+			_i=$((_i + 1))
+		done
+		if kill -0 $_pid 2>/dev/null && [ -s "$_d/nginx.pid" ]; then
+			started $_pid
+			ok "$_nm: nginx on 127.0.0.1:$port"
+			return 0
+		fi
+		kill $_pid 2>/dev/null
+		wait $_pid 2>/dev/null
+		_try=$((_try + 1))
+		[ $_try -lt 5 ] || { fail "$_nm: nginx did not start: $(cat \
+		    "$_d/nginx.err" "$_d/logs/portcullis-error.log" 2>/dev/null)"
+		    return 1; }
+	done
+}

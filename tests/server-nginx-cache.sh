@@ -31,60 +31,23 @@ started $fpid
 wait_socket "$sock" $fpid ||
     { fail "portcullis.fcgi: $(cat "$work/fcgi.err")"; finish nginx-cache; }
 
-# start_nginx NAME BASE [SED-EXPR]: run examples/$ex with its paths
-# under $work/NAME and a port in BASE..BASE+15 (tried until nginx can
-# bind one); sets $port.  The copy has a TTL of $ttl seconds and shows
-# the subrequest's cache status, user and roles as X-Portcullis-Cache
-# (the example's commented-out lines, and in @portcullis for denials
-# sent as 403), X-Test-User and X-Test-Roles (as server-nginx.sh).
-# SED-EXPR: one more edit.
-start_nginx()
+# start_cache NAME BASE [SED-EXPR]: examples/$ex through start_nginx
+# (tests/lib.sh), on a port in BASE..BASE+15.  The copy has a TTL of
+# $ttl seconds and shows the subrequest's cache status, user and roles
+# as X-Portcullis-Cache (the example's commented-out lines, and in
+# @portcullis for denials sent as 403), X-Test-User and X-Test-Roles
+# (as server-nginx.sh).  SED-EXPR: one more edit.
+start_cache()
 {
-	_d=$work/$1
-	mkdir -p "$_d/logs" "$_d/tmp"
-	_try=0
-	while :; do
-		port=$(($2 + ($$ + _try) % 16))
-		sed -e "s|listen 127\.0\.0\.1:8080;|listen 127.0.0.1:$port;|" \
-		    -e "s|^user .*|user $(id -un) $(id -gn);|" \
-		    -e "s|/run/nginx-portcullis\.pid|$_d/nginx.pid|" \
-		    -e "s|/run/nginx-portcullis-cache|$_d/cache|" \
-		    -e "s|/var/log/nginx/|$_d/logs/|" \
-		    -e "s|/var/lib/nginx/|$_d/tmp/|" \
-		    -e "s|/run/portcullis/portcullis\.sock|$sock|" \
-		    -e "s|/srv/www|$work/www|" \
-		    -e "s|\(fastcgi_cache_valid 200\) 10s;|\1 ${ttl}s;|" \
-		    -e 's|^\([[:space:]]*\)#   \(auth_request_set $portcullis_c\)|\1\2|' \
-		    -e 's|^\([[:space:]]*\)#   \(add_header X-Portcullis-Cache .*\)|\1\2\
+	start_nginx "$ex" "$1" "$2" 16 \
+	    "s|\(fastcgi_cache_valid 200\) 10s;|\1 ${ttl}s;|" \
+	    's|^\([[:space:]]*\)#   \(auth_request_set $portcullis_c\)|\1\2|' \
+	    's|^\([[:space:]]*\)#   \(add_header X-Portcullis-Cache .*\)|\1\2\
 \1add_header X-Test-User $portcullis_user always;\
 \1add_header X-Test-Roles $portcullis_roles always;|' \
-		    -e 's|^\([[:space:]]*\)add_header Retry-After .*|&\
+	    's|^\([[:space:]]*\)add_header Retry-After .*|&\
 \1add_header X-Portcullis-Cache $portcullis_cache always;|' \
-		    -e "${3:-}" \
-		    "$top_srcdir/examples/$ex" > "$_d/nginx.conf"
-		nginx -t -q -p "$_d/" -c "$_d/nginx.conf" \
-		    >"$_d/conftest.log" 2>&1 ||
-		    { fail "$1: nginx -t: $(cat "$_d/conftest.log")"; return 1; }
-		nginx -p "$_d/" -c "$_d/nginx.conf" -g 'daemon off;' \
-		    2>"$_d/nginx.err" &
-		_pid=$!
-		_i=0
-		while [ $_i -lt 100 ] && kill -0 $_pid 2>/dev/null &&
-		    ! curl -s -o /dev/null --max-time 1 \
-		    "http://127.0.0.1:$port/nowhere"; do
-			sleep 0.05
-			_i=$((_i + 1))
-		done
-		if kill -0 $_pid 2>/dev/null; then
-			started $_pid
-			ok "$1: nginx on 127.0.0.1:$port"
-			return 0
-		fi
-		_try=$((_try + 1))
-		[ $_try -lt 5 ] || { fail "$1: nginx did not start: $(cat \
-		    "$_d/nginx.err" "$_d/logs/portcullis-error.log" 2>/dev/null)"
-		    return 1; }
-	done
+	    "${3:-}"
 }
 
 # req NAME METHOD TARGET USER PASS [HEADER]: one request through
@@ -126,7 +89,7 @@ refused_within()
 	return 1
 }
 
-start_nginx cache 18600 || finish nginx-cache
+start_cache cache 18600 || finish nginx-cache
 cport=$port
 cdir=$work/cache/cache
 check_eq "the test's copy: TTL $ttl s, only for 200" \
@@ -283,7 +246,7 @@ fi
 
 # --- without fastcgi_ignore_headers, Portcullis's no-store on its
 # allows keeps nginx from storing anything.
-start_nginx nostore 18616 '/^[[:space:]]*fastcgi_ignore_headers /d' ||
+start_cache nostore 18616 '/^[[:space:]]*fastcgi_ignore_headers /d' ||
     finish nginx-cache
 req s1 GET /public/index.html - -
 req s2 GET /public/index.html - -
@@ -292,7 +255,7 @@ check_eq "no-store honoured: nothing stored" "$(keys nostore | wc -l)" 0
 
 # --- fastcgi_no_cache alone keeps denials out, even if
 # fastcgi_cache_valid is widened to every status.
-start_nginx anyvalid 18632 \
+start_cache anyvalid 18632 \
     "s|fastcgi_cache_valid 200 ${ttl}s;|fastcgi_cache_valid any ${ttl}s;|" ||
     finish nginx-cache
 req v1 GET /admin/index.html bob builder

@@ -20,51 +20,6 @@ started $fpid
 wait_socket "$sock" $fpid ||
     { fail "portcullis.fcgi: $(cat "$work/fcgi.err")"; finish nginx; }
 
-# start_nginx EXAMPLE NAME BASE [SED-EXPR]: run examples/EXAMPLE with
-# its paths under $work/NAME and a port in BASE..BASE+49 (tried until
-# nginx can bind one); sets $port.  SED-EXPR: an extra edit for the
-# test's copy only.
-start_nginx()
-{
-	_d=$work/$2
-	mkdir -p "$_d/logs" "$_d/tmp"
-	_try=0
-	while :; do
-		port=$(($3 + ($$ + _try) % 50))
-		sed -e "s|listen 127\.0\.0\.1:8080;|listen 127.0.0.1:$port;|" \
-		    -e "s|^user .*|user $(id -un) $(id -gn);|" \
-		    -e "s|/run/nginx-portcullis\.pid|$_d/nginx.pid|" \
-		    -e "s|/var/log/nginx/|$_d/logs/|" \
-		    -e "s|/var/lib/nginx/|$_d/tmp/|" \
-		    -e "s|/run/portcullis/portcullis\.sock|$sock|" \
-		    -e "s|/srv/www|$work/www|" \
-		    -e "${4:-}" \
-		    "$top_srcdir/examples/$1" > "$_d/nginx.conf"
-		nginx -t -q -p "$_d/" -c "$_d/nginx.conf" \
-		    >"$_d/conftest.log" 2>&1 ||
-		    { fail "$1: nginx -t: $(cat "$_d/conftest.log")"; return 1; }
-		nginx -p "$_d/" -c "$_d/nginx.conf" -g 'daemon off;' \
-		    2>"$_d/nginx.err" &
-		_pid=$!
-		_i=0
-		while [ $_i -lt 100 ] && kill -0 $_pid 2>/dev/null &&
-		    ! curl -s -o /dev/null --max-time 1 \
-		    "http://127.0.0.1:$port/public/index.html"; do
-			sleep 0.05
-			_i=$((_i + 1))
-		done
-		if kill -0 $_pid 2>/dev/null; then
-			started $_pid
-			ok "$1: nginx on 127.0.0.1:$port"
-			return 0
-		fi
-		_try=$((_try + 1))
-		[ $_try -lt 5 ] || { fail "$1: nginx did not start: $(cat \
-		    "$_d/nginx.err" "$_d/logs/portcullis-error.log" 2>/dev/null)"
-		    return 1; }
-	done
-}
-
 # hdr_count FILE NAME: how many NAME: lines in FILE.hdr (any case).
 hdr_count()
 {
@@ -77,7 +32,7 @@ hdr_count()
 # makes $portcullis_user observable from outside (a `return` in the
 # same location would run before auth_request).  The shipped file
 # keeps them away from the client.
-start_nginx nginx-auth_request.conf authreq 18200 \
+start_nginx nginx-auth_request.conf authreq 18200 25 \
     's|^\([[:space:]]*\)error_page 403 = @portcullis;|&\
 \1add_header X-Test-User $portcullis_user always;\
 \1add_header X-Test-Roles $portcullis_roles always;|' || finish nginx
@@ -157,7 +112,7 @@ check_eq "proxy_auth: bob allowed" "$(cat "$work/allow407.status")" 200
 # nginx chose (SERVER_NAME, from fastcgi_params), never on the
 # client's Host: "Host: evil" once got secret.example's /public/
 # (admins only) anonymously through the any-host rule.
-start_nginx nginx-auth_request.conf vhost 18225 \
+start_nginx nginx-auth_request.conf vhost 18225 25 \
     's|^\([[:space:]]*\)server_name _;|\1server_name secret.example;|' ||
     finish nginx
 for h in "Host: evil" "Host: secret.example" "Host: Secret.Example." \
@@ -176,7 +131,7 @@ split_response "$work/vh3"
 check_eq "Host with an empty label: 400" "$(cat "$work/vh3.status")" 400
 
 # --- responder -----------------------------------------------------
-start_nginx nginx-responder.conf responder 18250 || finish nginx
+start_nginx nginx-responder.conf responder 18250 50 || finish nginx
 run_table "$top_srcdir/tests/decisions.tab" send_table
 rport=$port
 
