@@ -16,7 +16,10 @@
  *     if it is denied, else the index's allow if it needs credentials
  *     where the directory's did not, else the directory's allow.
  *     Credentials are verified once for both.
- * Everything is read in one snapshot.  Every path that does not end
+ * Everything is read in one snapshot: the compiled policy
+ * (snapshot.c: settings, resources, rules), current as of the read
+ * transaction store_begin() opens, and the users, looked up in that
+ * same transaction only when credentials are needed.  Every path that does not end
  * in a grant ends in a denial or an error: the verdict starts as
  * VERDICT_ERROR and only a matched rule makes it VERDICT_ALLOW.
  */
@@ -27,63 +30,15 @@
 
 #include "extern.h"
 
-/* The resource search: the best match so far. */
-struct best {
-	const char	*path;
-	char		 pattern[PATTERN_MAX + 1];
-	char		 host[REQ_HOST_MAX + 1];
-	int		 found;
-	int		 overflow;
-};
-
 /* The credentials, verified once per decision (step 6 asks twice). */
 struct auth {
 	int		 done;
 	int		 rc;		/* authenticate()'s: 1 or 0 */
 	enum why	 why;
+	enum ccres	 cache;		/* the password: verified or cached */
 	char		 user[NAME_MAX_LEN + 1];
 	char		 claimed[NAME_MAX_LEN + 1];
 };
-
-/* The rules walk: what the chosen resource grants for one method. */
-struct walk {
-	struct grants	*g;
-	const char	*method;
-	int		 responder;
-};
-
-static void
-best_resource(void *arg, const char *pattern, const char *host)
-{
-	struct best	*b = arg;
-
-	if (pattern == NULL || host == NULL || !policy_match(pattern, b->path))
-		return;
-	if (b->found && policy_cmp(pattern, *host != '\0',
-	    b->pattern, b->host[0] != '\0') <= 0)
-		return;
-	if (strlen(pattern) >= sizeof(b->pattern) ||
-	    strlen(host) >= sizeof(b->host)) {
-		b->overflow = 1;
-		return;
-	}
-	snprintf(b->pattern, sizeof(b->pattern), "%s", pattern);
-	snprintf(b->host, sizeof(b->host), "%s", host);
-	b->found = 1;
-}
-
-static void
-walk_rule(void *arg, int64_t id, const char *methods, const char *principal)
-{
-	struct walk	*w = arg;
-
-	if (methods == NULL || principal == NULL) {
-		w->g->overflow = 1;		/* cannot happen: NOT NULL */
-		return;
-	}
-	policy_grants_add(w->g, w->method, w->responder, id, methods,
-	    principal);
-}
 
 static void
 fail(struct decision *d, struct store *s, enum storeres res)
@@ -141,6 +96,7 @@ authenticate(struct store *s, const struct request *req,
 	int		 proxy = set->proxy_auth;
 	const char	*hdr = proxy ? req->pauthz : req->authz;
 	size_t		 hdrsz = proxy ? req->pauthzsz : req->authzsz;
+	enum pwres	 pr;
 	int		 disabled = 0, expired = 0, ret = 0;
 
 	if (!proxy && req->ruser[0] != '\0')
@@ -176,7 +132,20 @@ authenticate(struct store *s, const struct request *req,
 		ret = -1;
 		goto out;
 	}
-	switch (pw_verify(c.pass, c.passsz, hash)) {
+	/*
+	 * The credential cache (credcache.c) stands in for pw_verify()
+	 * only for a user who may log in, and remembers only a success:
+	 * a wrong password, a disabled or expired user and an unknown
+	 * user all pay one full verification, as before.
+	 */
+	d->cache = CC_MISS;
+	if (!disabled && !expired && credcache_lookup(set, c.user, c.usersz,
+	    c.pass, c.passsz, hash)) {
+		d->cache = CC_HIT;
+		pr = PW_MATCH;
+	} else
+		pr = pw_verify(c.pass, c.passsz, hash);
+	switch (pr) {
 	case PW_MATCH:
 		if (disabled)
 			d->why = WHY_DISABLED_USER;
@@ -184,6 +153,9 @@ authenticate(struct store *s, const struct request *req,
 			d->why = WHY_EXPIRED_USER;
 		else {
 			memcpy(d->user, d->claimed, sizeof(d->user));
+			if (d->cache == CC_MISS)
+				credcache_insert(set, c.user, c.usersz,
+				    c.pass, c.passsz, hash);
 			ret = 1;
 		}
 		break;
@@ -218,6 +190,7 @@ auth_once(struct store *s, const struct request *req,
 {
 	if (a->done) {
 		d->why = a->why;
+		d->cache = a->cache;
 		memcpy(d->user, a->user, sizeof(d->user));
 		memcpy(d->claimed, a->claimed, sizeof(d->claimed));
 		return a->rc;
@@ -225,6 +198,7 @@ auth_once(struct store *s, const struct request *req,
 	if ((a->rc = authenticate(s, req, set, d)) == -1)
 		return -1;
 	a->why = d->why;
+	a->cache = d->cache;
 	memcpy(a->user, d->user, sizeof(a->user));
 	memcpy(a->claimed, d->claimed, sizeof(a->claimed));
 	a->done = 1;
@@ -286,41 +260,44 @@ decide_grants(struct store *s, const struct request *req,
 
 /*
  * Steps 1-5 for the canonical path (the request's, or its index.html
- * in step 6), into d, which holds the realm and mode already.
- * Returns 0, or -1 on a store error.
+ * in step 6), into d, which holds the realm and mode already: the
+ * resource and its rules come from the snapshot sn, the users from
+ * the store.  Returns 0, or -1 on a store error.
  */
 static int
-decide_at(struct store *s, const struct request *req, const char *path,
+decide_at(struct store *s, const struct snapshot *sn,
+    const struct request *req, const char *path,
     const struct settings *set, struct auth *a, struct decision *d)
 {
-	struct grants	 g;
-	struct best	 b;
-	struct walk	 w;
+	const struct snap_res	*r;
+	const struct snap_rule	*ru;
+	struct grants		 g;
+	size_t			 i;
+	int			 responder = req->mode == MODE_RESPONDER;
 
-	memset(&b, 0, sizeof(b));
-	b.path = path;
-	if (store_resources(s, req->host, best_resource, &b) == -1)
-		return -1;
-	if (b.overflow) {
-		d->why = WHY_LIMIT;
-		snprintf(d->detail, sizeof(d->detail), "resource too long");
-		return 0;
-	}
-	if (!b.found) {
+	if ((r = snap_resource(sn, req->host, path)) == NULL) {
 		d->verdict = VERDICT_FORBIDDEN;
 		d->why = WHY_NO_RESOURCE;
 		return 0;
 	}
-	memcpy(d->pattern, b.pattern, sizeof(d->pattern));
-	memcpy(d->rhost, b.host, sizeof(d->rhost));
+	if (strlen(r->pattern) >= sizeof(d->pattern) ||
+	    strlen(r->host) >= sizeof(d->rhost)) {
+		d->why = WHY_LIMIT;
+		snprintf(d->detail, sizeof(d->detail), "resource too long");
+		return 0;
+	}
+	snprintf(d->pattern, sizeof(d->pattern), "%s", r->pattern);
+	snprintf(d->rhost, sizeof(d->rhost), "%s", r->host);
 
 	policy_grants_init(&g);
-	w.g = &g;
-	w.method = req->method;
-	w.responder = req->mode == MODE_RESPONDER;
-	if (store_rules(s, b.pattern, b.host, walk_rule, &w) == -1)
-		return -1;
-	policy_grants_finish(&g, req->method, w.responder);
+	for (i = 0, ru = snap_rules(sn, r); i < r->nrules; i++, ru++) {
+		if (ru->grant->methods == NULL || ru->grant->principal == NULL)
+			g.overflow = 1;		/* cannot happen: NOT NULL */
+		else
+			policy_grants_add(&g, req->method, responder, ru->id,
+			    ru->grant->methods, ru->grant->principal);
+	}
+	policy_grants_finish(&g, req->method, responder);
 	if (g.overflow) {
 		d->why = WHY_LIMIT;
 		snprintf(d->detail, sizeof(d->detail), "too many methods or "
@@ -338,12 +315,13 @@ decide_at(struct store *s, const struct request *req, const char *path,
 void
 decide(struct store *s, const struct request *req, struct decision *d)
 {
-	struct decision	 idx;
-	struct auth	 a;
-	char		 ipath[REQ_PATH_MAX + sizeof(FILE_INDEX)];
-	enum storeres	 res;
-	struct settings	 set;
-	size_t		 len;
+	struct decision		 idx;
+	struct auth		 a;
+	char			 ipath[REQ_PATH_MAX + sizeof(FILE_INDEX)];
+	enum storeres		 res;
+	const struct snapshot	*sn;
+	const struct settings	*set;
+	size_t			 len;
 
 	memset(d, 0, sizeof(*d));
 	d->mode = req->mode;
@@ -358,13 +336,13 @@ decide(struct store *s, const struct request *req, struct decision *d)
 		fail(d, s, res);
 		return;
 	}
-	if (store_settings(s, &set) == -1)
-		goto err;
-	memcpy(d->realm, set.realm, sizeof(d->realm));
+	sn = store_snapshot(s);
+	set = snap_settings(sn);
+	memcpy(d->realm, set->realm, sizeof(d->realm));
 
 	memset(&a, 0, sizeof(a));
 	idx = *d;
-	if (decide_at(s, req, req->path, &set, &a, d) == -1)
+	if (decide_at(s, sn, req, req->path, set, &a, d) == -1)
 		goto err;
 	/* Step 6: a directory is its index too; the stricter answer. */
 	len = strlen(req->path);
@@ -372,7 +350,7 @@ decide(struct store *s, const struct request *req, struct decision *d)
 	    req->path[len - 1] == '/') {
 		(void)snprintf(ipath, sizeof(ipath), "%s%s", req->path,
 		    FILE_INDEX);
-		if (decide_at(s, req, ipath, &set, &a, &idx) == -1)
+		if (decide_at(s, sn, req, ipath, set, &a, &idx) == -1)
 			goto err;
 		if (idx.verdict != VERDICT_ALLOW ||
 		    (d->anonymous && !idx.anonymous))

@@ -37,7 +37,7 @@
  * The schema version this build reads and writes: the number of the
  * highest sql/NNNN-*.sql migration.
  */
-#define SCHEMA_VERSION	4
+#define SCHEMA_VERSION	5
 
 /* migrations.c: generated from sql/ by build-aux/sql2c.sh */
 extern const char *const migrations[];
@@ -216,6 +216,13 @@ int		 policy_match(const char *, const char *);
 int		 policy_cmp(const char *, int, const char *, int);
 int		 policy_methods_valid(const char *);
 int		 policy_methods_has(const char *, const char *);
+/* What a pattern segment is, for an index of patterns (snapshot.c). */
+enum polseg {
+	POLSEG_LITERAL,
+	POLSEG_STAR,		/* "*": one non-empty segment */
+	POLSEG_GLOBSTAR,	/* "**": zero or more segments, the rest */
+};
+enum polseg	 policy_seg(const char *, size_t);
 
 struct grants {
 	char		 methods[POLICY_METHODS_MAX][REQ_METHOD_MAX + 1];
@@ -285,6 +292,19 @@ enum why {
 extern const char *const why_str[WHY__MAX];
 
 /*
+ * credcache.c: whether the password of a decision was verified
+ * (CC_MISS) or found in the credential cache (CC_HIT); CC_NONE when
+ * no password was checked.  ccres_str[] is the log's cache=.
+ */
+enum ccres {
+	CC_NONE,
+	CC_MISS,
+	CC_HIT,
+	CC__MAX
+};
+extern const char *const ccres_str[CC__MAX];
+
+/*
  * The outcome of one decision, with what the response and the log
  * need.  Filled by decide().
  */
@@ -302,10 +322,12 @@ struct decision {
 	enum mode	 mode;				/* of the request */
 	char		 roles[ROLES_MAX];		/* the user's, ","-joined */
 	char		 detail[256];			/* log-only detail */
+	enum ccres	 cache;				/* password: hit, miss */
 };
 
 /* store.c */
 struct store;
+struct snapshot;
 
 /*
  * The settings table (portcullis(5)), with the defaults of a row that
@@ -313,6 +335,8 @@ struct store;
  */
 #define CREDCACHE_SECONDS_DEFAULT	300
 #define CREDCACHE_ENTRIES_DEFAULT	4096
+#define CREDCACHE_SECONDS_MAX		86400	/* the schema agrees */
+#define CREDCACHE_ENTRIES_MAX		1000000	/* ditto; at least 1 */
 struct settings {
 	char		 realm[REALM_MAX + 1];	/* "Portcullis" */
 	int		 proxy_auth;		/* 0 (off) */
@@ -337,14 +361,47 @@ void		 store_end(struct store *);
 int		 store_busy(const struct store *);
 int		 store_settings(struct store *, struct settings *);
 int		 store_roles(struct store *, const char *, char *, size_t);
-int		 store_resources(struct store *, const char *,
-		    void (*)(void *, const char *, const char *), void *);
-int		 store_rules(struct store *, const char *, const char *,
-		    void (*)(void *, int64_t, const char *, const char *),
-		    void *);
+const struct snapshot *store_snapshot(const struct store *);
 int		 store_user(struct store *, const char *, size_t, char *,
 		    size_t, int *, int *);
 int		 store_member(struct store *, const char *, const char *);
+
+/* snapshot.c */
+/*
+ * The compiled policy of one process: settings, resources and rules
+ * as one read transaction saw them (store_begin() rebuilds it when
+ * the database changed; users are not in it).  snap_resource()
+ * chooses as policy_match() and policy_cmp() say, at the cost of the
+ * path's depth.  Pointers stay valid until snap_free().
+ */
+struct snap_grant {
+	const char	*methods;	/* NULL: a NULL column, refuse */
+	const char	*principal;	/* ditto */
+};
+struct snap_rule {
+	int64_t			 id;
+	const struct snap_grant	*grant;		/* shared by equal rules */
+};
+struct snap_res {
+	const char	*pattern;
+	const char	*host;		/* "" for any host */
+	uint32_t	 first;		/* snap_rules() gives its rules */
+	uint32_t	 nrules;
+};
+struct snapshot	*snap_new(void);
+void		 snap_free(struct snapshot *);
+void		 snap_set_settings(struct snapshot *, const struct settings *);
+int		 snap_add_resource(struct snapshot *, const char *,
+		    const char *);
+int		 snap_add_rule(struct snapshot *, int64_t, const char *,
+		    const char *);
+int		 snap_finish(struct snapshot *);
+const struct settings *snap_settings(const struct snapshot *);
+const struct snap_res *snap_resource(const struct snapshot *, const char *,
+		    const char *);
+const struct snap_rule *snap_rules(const struct snapshot *,
+		    const struct snap_res *);
+void		 snap_counts(const struct snapshot *, size_t *, size_t *);
 
 /* decide.c */
 void		 decide(struct store *, const struct request *,
@@ -354,6 +411,21 @@ void		 decide_path(struct store *, const struct request *,
 		    const char *, struct decision *);
 void		 decide_nostore(const struct request *, enum storeres,
 		    const char *, struct decision *);
+
+/* credcache.c */
+/*
+ * The credential cache of a FastCGI process: off until
+ * credcache_enable(1); sized and aged by struct settings.  Lookups
+ * return 1 (hit) or 0 (miss: verify); insert only after PW_MATCH.
+ */
+void		 credcache_enable(int);
+int		 credcache_lookup(const struct settings *, const char *,
+		    size_t, const char *, size_t, const char *);
+void		 credcache_insert(const struct settings *, const char *,
+		    size_t, const char *, size_t, const char *);
+void		 credcache_wipe(void);
+void		 credcache_clock(time_t (*)(void));
+size_t		 credcache_count(void);
 
 /* response.c */
 /*
@@ -385,11 +457,23 @@ int		 file_serve(struct writer *, const char *, const struct request *,
 		    struct decision *, int, const struct file_check *);
 
 /* log.c */
+void		 log_allowed(int);
 void		 log_escape(char *, size_t, const char *);
 void		 log_decision(struct writer *, const struct request *,
 		    const struct decision *);
 void		 log_msg(struct writer *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+
+/* prefork.c: the supervisor of portcullis.fcgi -n N */
+#define PREFORK_MAX	256	/* workers */
+enum prefork {
+	PREFORK_WORKER,		/* in a worker: serve, then exit */
+	PREFORK_DONE,		/* in the supervisor: all workers stopped */
+	PREFORK_ERROR,		/* not set up (errno) */
+};
+enum prefork	 prefork(size_t, struct writer *);
+size_t		 prefork_auto(void);
+size_t		 prefork_count(const char *);
 
 /* admstore.c */
 /*

@@ -46,6 +46,20 @@ const char *const why_str[WHY__MAX] = {
 	[WHY_LIMIT] = "limit",
 };
 
+/* Whether allowed requests are logged too (PORTCULLIS_LOG_ALLOWED). */
+static int	 log_allowed_on;
+
+/*
+ * Log a line for each allowed request as well (on), or not (off, the
+ * default: successes belong to the server's access log).  main.c
+ * turns it on for PORTCULLIS_LOG_ALLOWED=1.
+ */
+void
+log_allowed(int on)
+{
+	log_allowed_on = on;
+}
+
 /*
  * Escape one byte into out (at least 5 bytes).  Returns its length:
  * 1 for a plain byte, 2 for \" and \\, 4 for \xNN (controls, DEL and
@@ -141,12 +155,16 @@ why_authfail(enum why why)
 
 /*
  * Log one line for a refused request or an error; nothing for
- * VERDICT_ALLOW (successes belong to the server's access log).
- * Three shapes, client address first, client-controlled fields
- * escaped, quoted and last so that a filter can anchor on them:
+ * VERDICT_ALLOW unless log_allowed(1) (successes belong to the
+ * server's access log).  Four shapes, client address first,
+ * client-controlled fields escaped, quoted and last so that a filter
+ * can anchor on them:
+ *   allowed: client= user= cache= method= uri= [rule=]
  *   auth failure: client= reason= user= method= uri=
  *   denied: client= status= reason= user= method= uri= [rule=]
  *   error: client= status= reason= detail= method= uri=
+ * cache= is hit or miss for a password checked (credcache.c), "-"
+ * when none was (anonymous, or a user Apache authenticated).
  * An unknown verdict is logged as the 500 it is answered with.
  * req->authz is never read.  Write errors are ignored.
  */
@@ -162,7 +180,7 @@ log_decision(struct writer *w, const struct request *req,
 	enum verdict	 v = d->verdict;
 	int		 n;
 
-	if (v == VERDICT_ALLOW)
+	if (v == VERDICT_ALLOW && !log_allowed_on)
 		return;
 	if ((size_t)v >= VERDICT__MAX)
 		v = VERDICT_ERROR;
@@ -173,6 +191,18 @@ log_decision(struct writer *w, const struct request *req,
 	log_escape(uri, sizeof(uri), req->path[0] == '\0' ? "-" : req->path);
 
 	switch (v) {
+	case VERDICT_ALLOW:
+		log_escape(user, sizeof(user), d->user);
+		n = snprintf(line, sizeof(line), "portcullis: allowed: "
+		    "client=%s user=\"%s\" cache=%s method=\"%s\" uri=\"%s\"",
+		    addr, user, (size_t)d->cache < CC__MAX ?
+		    ccres_str[d->cache] : "-", method, uri);
+		if (n >= 0 && (size_t)n < sizeof(line))
+			n += d->rule != 0 ?
+			    snprintf(line + n, sizeof(line) - (size_t)n,
+			    " rule=%lld\n", (long long)d->rule) :
+			    snprintf(line + n, sizeof(line) - (size_t)n, "\n");
+		break;
 	case VERDICT_NOAUTH:
 	case VERDICT_PROXYAUTH:
 	case VERDICT_BADREQ:

@@ -8,9 +8,13 @@
  *    spawn-fcgi or a systemd socket with StandardInput=socket;
  *  - FastCGI on a socket it opens itself: -s 127.0.0.1:PORT or
  *    -s /path.sock (created mode 0660).
+ * With -n N (the default with -s: "auto", the CPUs) the FastCGI
+ * process is a supervisor (prefork.c) of N workers accepting on the
+ * same socket; each opens the database on its first request.
  * The only includer of fcgiapp.h: parameters are copied out of libfcgi
- * by req_parse() before anything else looks at them.  stdin is never
- * read.
+ * by req_parse() before anything else looks at them.  stdin is read
+ * only to discard it after a responder's answer (fcgx_end()), never
+ * in the authorizer role (Apache sends none: the read would hang).
  */
 #include "config.h"
 
@@ -25,6 +29,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <fastcgi.h>
 #include <fcgiapp.h>
 
 #include "extern.h"
@@ -48,7 +53,8 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: portcullis.fcgi [-d database] "
-	    "[-l fcgi | stderr | syslog] [-r root] [-s address]\n");
+	    "[-l fcgi | stderr | syslog] [-n workers | auto] [-r root] "
+	    "[-s address]\n");
 	exit(2);
 }
 
@@ -73,7 +79,8 @@ fcgx_write(void *arg, const void *buf, size_t sz)
 /*
  * One log line ("portcullis: ...\n") to syslog, without the prefix
  * and the newline syslog adds itself: errors at LOG_ERR, refusals at
- * LOG_NOTICE (ecosystem.md §5: fail2ban reads LOG_AUTHPRIV).
+ * LOG_NOTICE (ecosystem.md §5: fail2ban reads LOG_AUTHPRIV), allowed
+ * requests (PORTCULLIS_LOG_ALLOWED) at LOG_INFO.
  */
 static int
 syslog_write(void *arg, const void *buf, size_t sz)
@@ -88,7 +95,8 @@ syslog_write(void *arg, const void *buf, size_t sz)
 	if (sz > 0 && p[sz - 1] == '\n')
 		sz--;
 	n = sz > INT32_MAX ? INT32_MAX : (int)sz;
-	syslog(strncmp(p, "error:", 6) == 0 ? LOG_ERR : LOG_NOTICE, "%.*s",
+	syslog(strncmp(p, "error:", 6) == 0 ? LOG_ERR :
+	    strncmp(p, "allowed:", 8) == 0 ? LOG_INFO : LOG_NOTICE, "%.*s",
 	    n, p);
 	return 0;
 }
@@ -235,6 +243,62 @@ serve_cgi(struct conf *c)
 }
 
 /*
+ * End the request, closing the connection without libfcgi's lingering
+ * close when that is safe.  FCGX_Finish_r() flushes FCGI_STDERR,
+ * FCGI_STDOUT and FCGI_END_REQUEST, then (libfcgi 2.4.2 to 2.4.7,
+ * FCGX_Free() -> OS_IpcClose() -> OS_Close(fd, 1)) shuts down its
+ * sending side and reads until the web server has closed, up to 2 s a
+ * read: the process accepts nothing meanwhile.  The wait lets the
+ * server send what it still has: closing earlier makes its next write
+ * fail (EPIPE, or a TCP RST), and it answers 502, not our answer.
+ * Caddy, for one, writes the empty FCGI_STDIN record after the
+ * parameters, in a write of its own.  So the wait is skipped only
+ * when the server is known to have sent everything:
+ *  - the connection is not kept (FCGI_KEEP_CONN: libfcgi closes
+ *    nothing, and the bytes that follow are the next request);
+ *  - the answer was flushed without an error;
+ *  - the responder role, whose FCGI_STDIN always ends with an empty
+ *    record (FastCGI §6.2), and that end has been read: the rest of
+ *    the stream is read and discarded here, up to FCGX_DISCARD_MAX
+ *    bytes of a body (nginx's auth_request and Caddy's forward_auth
+ *    send none).  In the authorizer role Apache sends no FCGI_STDIN
+ *    at all: reading would hang, so libfcgi closes those.
+ * Then: FIN at once, read without waiting anything else that arrived,
+ * and let FCGX_Finish_r() close(2) plainly (FCGX_Detach(): OS_Close(fd,
+ * 0)).  ipcFd and keepConnection are "below here" in FCGX_Request, and
+ * read only here.
+ */
+#define FCGX_DISCARD_MAX	65536
+
+static void
+fcgx_end(FCGX_Request *r)
+{
+	char		 buf[512];
+	ssize_t		 n;
+	size_t		 got = 0;
+	int		 m, fd = r->ipcFd;
+
+	if (r->keepConnection || fd <= 0 || r->role != FCGI_RESPONDER ||
+	    FCGX_FClose(r->err) != 0 || FCGX_FClose(r->out) != 0) {
+		FCGX_Finish_r(r);
+		return;
+	}
+	while (got <= FCGX_DISCARD_MAX &&
+	    (m = FCGX_GetStr(buf, sizeof(buf), r->in)) > 0)
+		got += (size_t)m;
+	if (got > FCGX_DISCARD_MAX || FCGX_GetError(r->in) != 0 ||
+	    FCGX_HasSeenEOF(r->in) != EOF || shutdown(fd, SHUT_WR) == -1) {
+		FCGX_Finish_r(r);
+		return;
+	}
+	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+		continue;
+	if (n == 0 || (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)))
+		(void)FCGX_Detach(r);
+	FCGX_Finish_r(r);
+}
+
+/*
  * The FastCGI loop on fd (0, or a socket we opened).  libfcgi turns
  * SIGTERM into a failed accept once the request in flight is done.
  */
@@ -246,6 +310,7 @@ serve_fcgi(struct conf *c, int fd)
 
 	if (FCGX_InitRequest(&r, fd, 0) != 0)
 		errx(1, "FCGX_InitRequest failed");
+	credcache_enable(1);		/* a process that serves many */
 	while (FCGX_Accept_r(&r) >= 0) {
 		out.write = fcgx_write;
 		out.arg = r.out;
@@ -254,9 +319,10 @@ serve_fcgi(struct conf *c, int fd)
 			log.arg = r.err;
 		}
 		serve(c, fcgx_get, &r, &out, &log);
-		FCGX_Finish_r(&r);
+		fcgx_end(&r);
 	}
 	FCGX_Free(&r, 1);
+	credcache_wipe();
 }
 
 /*
@@ -310,12 +376,19 @@ int
 main(int argc, char *argv[])
 {
 	struct conf	 c;
-	const char	*sock = NULL;
+	const char	*logenv;
+	struct writer	 slog;
+	const char	*sock = NULL, *nopt = NULL, *nenv;
+	size_t		 nworkers = 0;
 	int		 ch, fd = 0, logset = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.db = getenv("PORTCULLIS_DB");
 	c.root = getenv("PORTCULLIS_ROOT");
+	/* A line per allowed request too (log.c), with cache=hit|miss. */
+	if ((logenv = getenv("PORTCULLIS_LOG_ALLOWED")) != NULL &&
+	    strcmp(logenv, "1") == 0)
+		log_allowed(1);
 
 	/*
 	 * As a CGI program the arguments are the client's: Apache's
@@ -333,7 +406,7 @@ main(int argc, char *argv[])
 			    argc - 1, argc == 2 ? "" : "s");
 		argc = 1;
 	}
-	while ((ch = getopt(argc, argv, "d:l:r:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "d:l:n:r:s:")) != -1) {
 		switch (ch) {
 		case 'd':
 			c.db = optarg;
@@ -347,6 +420,11 @@ main(int argc, char *argv[])
 			else if (strcmp(optarg, "syslog") == 0)
 				c.logto = LOG_TO_SYSLOG;
 			else
+				usage();
+			break;
+		case 'n':
+			nopt = optarg;
+			if ((nworkers = prefork_count(nopt)) == 0)
 				usage();
 			break;
 		case 'r':
@@ -377,6 +455,10 @@ main(int argc, char *argv[])
 	if (sock != NULL)
 		fd = open_socket(sock);
 	else if (FCGX_IsCGI()) {
+		/* PORTCULLIS_WORKERS may be the server's: ignored here. */
+		if (nopt != NULL)
+			errx(1, "-n %s: no listening socket to share (fd 0 "
+			    "is not one; give -s)", nopt);
 		serve_cgi(&c);
 		store_close(c.store);
 		return 0;
@@ -390,6 +472,33 @@ main(int argc, char *argv[])
 	if (!logset && tcp_socket(fd)) {
 		c.logto = LOG_TO_SYSLOG;
 		openlog("portcullis", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
+	}
+
+	/*
+	 * Workers: -n, else PORTCULLIS_WORKERS (systemd's Environment=),
+	 * else "auto" on our own socket, and one process on a socket
+	 * handed on fd 0: lighttpd (bin-path), mod_fcgid and spawn-fcgi
+	 * hand it so too, and they manage the processes themselves.
+	 */
+	if (nworkers == 0 && (nenv = getenv("PORTCULLIS_WORKERS")) != NULL &&
+	    (nworkers = prefork_count(nenv)) == 0)
+		errx(1, "PORTCULLIS_WORKERS=%s: not 1 to %d or auto", nenv,
+		    PREFORK_MAX);
+	if (nworkers == 0)
+		nworkers = sock != NULL ? prefork_auto() : 1;
+	if (nworkers > 1) {
+		if (!log_writer(&c, &slog)) {
+			slog.write = fd_write;
+			slog.arg = stderr;
+		}
+		switch (prefork(nworkers, &slog)) {
+		case PREFORK_WORKER:
+			break;
+		case PREFORK_DONE:
+			return 0;
+		default:
+			err(1, "cannot start %zu workers", nworkers);
+		}
 	}
 	serve_fcgi(&c, fd);
 	store_close(c.store);

@@ -51,6 +51,23 @@ segkind(const char *p, size_t n)
 }
 
 /*
+ * What the pattern segment p[0..n) is, as policy_match() reads it:
+ * for snapshot.c's index of patterns, which must agree with it.
+ */
+enum polseg
+policy_seg(const char *p, size_t n)
+{
+	switch (segkind(p, n)) {
+	case SEG_GLOBSTAR:
+		return POLSEG_GLOBSTAR;
+	case SEG_STAR:
+		return POLSEG_STAR;
+	default:
+		return POLSEG_LITERAL;
+	}
+}
+
+/*
  * Whether a pattern is well formed; the schema's CHECK constraint on
  * resources.pattern says the same.  Returns 1 or 0.
  */

@@ -8,7 +8,9 @@
  * sqlite3_clear_bindings(): an un-reset statement keeps its read
  * transaction, and the process would go on honouring a user the
  * administrator just revoked.  One decision reads one snapshot,
- * between store_begin() and store_end().
+ * between store_begin() and store_end(): the compiled policy
+ * (snapshot.c), rebuilt in that transaction when PRAGMA data_version
+ * says the database changed, and the users, looked up in it.
  */
 #include "config.h"
 
@@ -29,9 +31,9 @@ enum stmt {
 	STMT_COMMIT,
 	STMT_ROLLBACK,
 	STMT_VERSION,
+	STMT_DATA_VERSION,
 	STMT_SETTINGS,
-	STMT_RESOURCES,
-	STMT_RULES,
+	STMT_POLICY,
 	STMT_USER,
 	STMT_MEMBER,
 	STMT_ROLES,
@@ -47,14 +49,19 @@ static const char *const stmts[STMT__MAX] = {
 	"ROLLBACK",
 	/* STMT_VERSION */
 	"PRAGMA user_version",
+	/* STMT_DATA_VERSION: changes when another connection commits */
+	"PRAGMA data_version",
 	/* STMT_SETTINGS */
 	"SELECT name, value FROM settings",
-	/* STMT_RESOURCES: every resource that can apply to the host */
-	"SELECT pattern, ifnull(host, '') FROM resources "
-	"WHERE host IS NULL OR host = ?1",
-	/* STMT_RULES: the rules of one resource */
-	"SELECT id, methods, principal FROM rules "
-	"WHERE pattern = ?1 AND host IS nullif(?2, '') ORDER BY id",
+	/*
+	 * STMT_POLICY: every resource with its rules (a NULL id: none),
+	 * for the snapshot; one scan of resources, rules found by
+	 * rules_by_resource, which gives them in id order (no sort)
+	 */
+	"SELECT r.rowid, r.pattern, r.host, u.id, u.methods, u.principal "
+	"FROM resources AS r LEFT JOIN rules AS u "
+	"ON u.pattern = r.pattern AND u.host IS r.host "
+	"ORDER BY r.rowid, u.id",
 	/* STMT_USER */
 	"SELECT hash, disabled, "
 	"expires IS NOT NULL AND datetime(expires) <= datetime('now') "
@@ -70,6 +77,8 @@ struct store {
 	sqlite3_stmt	*stmts[STMT__MAX];
 	dev_t		 dev;		/* of the file opened */
 	ino_t		 ino;
+	struct snapshot	*snap;		/* the compiled policy, or NULL */
+	sqlite3_int64	 dv;		/* the data_version it was built at */
 	int		 busy;		/* last failure was SQLITE_BUSY */
 	char		 err[256];	/* last failure, for the log */
 };
@@ -154,9 +163,11 @@ store_version(struct store *s, int *v)
 }
 
 /*
- * Open path read-only.  Returns the store, or NULL with *res saying
- * why: STORE_MISSING (no such file), STORE_SCHEMA (user_version is
- * not SCHEMA_VERSION, or the tables are not ours), STORE_BUSY,
+ * Open path read-only and compile its policy (store_snapshot(); a
+ * policy that cannot be compiled now is left to the first decision,
+ * which answers 500 or 503).  Returns the store, or NULL with *res
+ * saying why: STORE_MISSING (no such file), STORE_SCHEMA (user_version
+ * is not SCHEMA_VERSION, or the tables are not ours), STORE_BUSY,
  * STORE_ERROR; err (if not NULL) gets a message for the log.
  */
 struct store *
@@ -234,6 +245,12 @@ store_open_ro(const char *path, enum storeres *res, char *err, size_t errsz)
 			goto fail;
 		}
 	}
+	/*
+	 * The compiled policy, built now rather than by a request.  If
+	 * it cannot be, the first decision tries again and answers why.
+	 */
+	if (store_begin(s) == STORE_OK)
+		store_end(s);
 	*res = STORE_OK;
 	return s;
 fail:
@@ -255,6 +272,7 @@ store_close(struct store *s)
 	for (i = 0; i < STMT__MAX; i++)
 		sqlite3_finalize(s->stmts[i]);
 	sqlite3_close(s->db);
+	snap_free(s->snap);
 	free(s);
 }
 
@@ -278,31 +296,145 @@ store_stale(const struct store *s, const char *path)
 	return sb.st_dev != s->dev || sb.st_ino != s->ino;
 }
 
+/* Read PRAGMA data_version into *dv.  Returns 0 or -1. */
+static int
+store_data_version(struct store *s, sqlite3_int64 *dv)
+{
+	sqlite3_stmt	*st = s->stmts[STMT_DATA_VERSION];
+	int		 rc;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*dv = sqlite3_column_int64(st, 0);
+	else
+		store_fail(s, "data_version");
+	store_done(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Read every resource and its rules into sn.  Returns 0 or -1. */
+static int
+store_policy(struct store *s, struct snapshot *sn)
+{
+	sqlite3_stmt	*st = s->stmts[STMT_POLICY];
+	sqlite3_int64	 rowid, last = 0;
+	int		 rc = SQLITE_DONE, ret = 0, first = 1;
+
+	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rowid = sqlite3_column_int64(st, 0);
+		if (first || rowid != last)
+			ret = snap_add_resource(sn,
+			    (const char *)sqlite3_column_text(st, 1),
+			    (const char *)sqlite3_column_text(st, 2));
+		first = 0;
+		last = rowid;
+		if (ret == 0 && sqlite3_column_type(st, 3) != SQLITE_NULL)
+			ret = snap_add_rule(sn, sqlite3_column_int64(st, 3),
+			    (const char *)sqlite3_column_text(st, 4),
+			    (const char *)sqlite3_column_text(st, 5));
+		if (ret == -1)
+			snprintf(s->err, sizeof(s->err), "snapshot: out of "
+			    "memory");
+	}
+	if (ret == 0 && rc != SQLITE_DONE) {
+		store_fail(s, "resources");
+		ret = -1;
+	}
+	store_done(st);
+	return ret;
+}
+
 /*
- * Start the read transaction of one decision and check the schema
- * version inside it.  Returns STORE_OK, STORE_SCHEMA, STORE_BUSY or
- * STORE_ERROR; on failure no transaction is left open.
+ * Inside the read transaction: check the schema version and compile
+ * the settings, resources and rules into a new s->snap.  Returns
+ * STORE_OK, STORE_SCHEMA, STORE_BUSY or STORE_ERROR (s->snap NULL).
+ */
+static enum storeres
+store_rebuild(struct store *s)
+{
+	struct snapshot	*sn;
+	struct settings	 set;
+	int		 v;
+
+	if (store_version(s, &v) == -1)
+		return s->busy ? STORE_BUSY : STORE_ERROR;
+	if (v != SCHEMA_VERSION) {
+		snprintf(s->err, sizeof(s->err), "schema version %d, this "
+		    "build reads %d", v, SCHEMA_VERSION);
+		return STORE_SCHEMA;
+	}
+	if ((sn = snap_new()) == NULL) {
+		snprintf(s->err, sizeof(s->err), "snapshot: out of memory");
+		return STORE_ERROR;
+	}
+	if (store_settings(s, &set) == -1 || store_policy(s, sn) == -1)
+		goto fail;
+	snap_set_settings(sn, &set);
+	if (snap_finish(sn) == -1) {
+		snprintf(s->err, sizeof(s->err), "snapshot: out of memory");
+		goto fail;
+	}
+	s->snap = sn;
+	return STORE_OK;
+fail:
+	snap_free(sn);
+	return s->busy ? STORE_BUSY : STORE_ERROR;
+}
+
+/*
+ * Start the read transaction of one decision and make s->snap the
+ * policy it reads: PRAGMA data_version (one statement) says whether
+ * another connection committed since the snapshot was built; if so,
+ * or if there is none, it is built again in this same transaction,
+ * the schema version checked first.  A snapshot that cannot be built
+ * leaves none: the previous one is never used past a known change.
+ * Returns STORE_OK (store_snapshot() is current, the transaction
+ * open for the users' lookups until store_end()), STORE_SCHEMA,
+ * STORE_BUSY or STORE_ERROR; on failure no transaction is left open.
  */
 enum storeres
 store_begin(struct store *s)
 {
-	int	 v;
+	enum storeres	 res;
+	sqlite3_int64	 dv;
+	char		 err[sizeof(s->err)];
+	int		 busy;
 
 	s->busy = 0;
 	s->err[0] = '\0';
 	if (store_exec(s, STMT_BEGIN) == -1)
 		return s->busy ? STORE_BUSY : STORE_ERROR;
-	if (store_version(s, &v) == -1) {
-		store_end(s);
-		return s->busy ? STORE_BUSY : STORE_ERROR;
+	if (store_data_version(s, &dv) == -1) {
+		res = s->busy ? STORE_BUSY : STORE_ERROR;
+		goto fail;
 	}
-	if (v != SCHEMA_VERSION) {
-		snprintf(s->err, sizeof(s->err), "schema version %d, this "
-		    "build reads %d", v, SCHEMA_VERSION);
-		store_end(s);
-		return STORE_SCHEMA;
-	}
+	if (s->snap != NULL && dv == s->dv)
+		return STORE_OK;
+	snap_free(s->snap);
+	s->snap = NULL;
+	if ((res = store_rebuild(s)) != STORE_OK)
+		goto fail;
+	s->dv = dv;
 	return STORE_OK;
+fail:
+	snap_free(s->snap);
+	s->snap = NULL;
+	/* The log wants the first failure, not the ROLLBACK's. */
+	memcpy(err, s->err, sizeof(err));
+	busy = s->busy;
+	store_end(s);
+	memcpy(s->err, err, sizeof(s->err));
+	s->busy = busy;
+	return res;
+}
+
+/*
+ * The compiled policy store_begin() made current, or NULL if it
+ * failed.  Owned by the store; valid until the next store_begin().
+ */
+const struct snapshot *
+store_snapshot(const struct store *s)
+{
+	return s->snap;
 }
 
 /* End the read transaction (a read-only one: nothing to lose). */
@@ -323,9 +455,30 @@ store_busy(const struct store *s)
 }
 
 /*
+ * A setting's decimal value in [min, max] into *out.  Returns 0, or
+ * -1 for anything else (the schema refuses it; fail closed anyway).
+ */
+static int
+setting_uint(const char *v, unsigned int min, unsigned int max,
+    unsigned int *out)
+{
+	char		*end;
+	long long	 n;
+
+	if (*v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < min || n > max)
+		return -1;
+	*out = (unsigned int)n;
+	return 0;
+}
+
+/*
  * Fill set from the settings table, a default for each absent row
- * (extern.h).  A realm longer than REALM_MAX is an error.  Returns 0
- * or -1.
+ * (extern.h).  A realm longer than REALM_MAX, or a credential cache
+ * setting out of its range, is an error.  Returns 0 or -1.
  */
 int
 store_settings(struct store *s, struct settings *set)
@@ -356,6 +509,15 @@ store_settings(struct store *s, struct settings *set)
 			set->realm[n] = '\0';
 		} else if (strcmp(name, "proxy_auth") == 0)
 			set->proxy_auth = strcmp((const char *)v, "on") == 0;
+		else if ((strcmp(name, "credential_cache_seconds") == 0 &&
+		    setting_uint((const char *)v, 0, CREDCACHE_SECONDS_MAX,
+		    &set->cache_seconds) == -1) ||
+		    (strcmp(name, "credential_cache_entries") == 0 &&
+		    setting_uint((const char *)v, 1, CREDCACHE_ENTRIES_MAX,
+		    &set->cache_entries) == -1)) {
+			snprintf(s->err, sizeof(s->err), "bad %s", name);
+			ret = -1;
+		}
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(s, "settings");
@@ -403,61 +565,6 @@ store_roles(struct store *s, const char *user, char *buf, size_t bufsz)
 	}
 	store_done(st);
 	return ret;
-}
-
-/*
- * Call fn(arg, pattern, host) for every resource that applies to host
- * ("" = the request named none): the any-host ones and those bound to
- * host.  host is "" for an any-host resource.  Returns 0 or -1.
- */
-int
-store_resources(struct store *s, const char *host,
-    void (*fn)(void *, const char *, const char *), void *arg)
-{
-	sqlite3_stmt	*st = s->stmts[STMT_RESOURCES];
-	int		 rc;
-
-	if (sqlite3_bind_text(st, 1, host, -1, SQLITE_STATIC) != SQLITE_OK) {
-		store_fail(s, "resources");
-		store_done(st);
-		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		fn(arg, (const char *)sqlite3_column_text(st, 0),
-		    (const char *)sqlite3_column_text(st, 1));
-	if (rc != SQLITE_DONE)
-		store_fail(s, "resources");
-	store_done(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-/*
- * Call fn(arg, id, methods, principal) for every rule of the resource
- * (pattern, host), host "" meaning the any-host one, in id order.
- * Returns 0 or -1.
- */
-int
-store_rules(struct store *s, const char *pattern, const char *host,
-    void (*fn)(void *, int64_t, const char *, const char *), void *arg)
-{
-	sqlite3_stmt	*st = s->stmts[STMT_RULES];
-	int		 rc;
-
-	if (sqlite3_bind_text(st, 1, pattern, -1, SQLITE_STATIC) !=
-	    SQLITE_OK ||
-	    sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC) != SQLITE_OK) {
-		store_fail(s, "rules");
-		store_done(st);
-		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		fn(arg, sqlite3_column_int64(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2));
-	if (rc != SQLITE_DONE)
-		store_fail(s, "rules");
-	store_done(st);
-	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /*

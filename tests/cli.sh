@@ -77,7 +77,9 @@ expect "init again is a no-op" 0 "" ""
 sql "user_version is $SCHEMA" "PRAGMA user_version" "$SCHEMA"
 sql "journal_mode is wal" "PRAGMA journal_mode" "wal"
 sql "settings" "SELECT name, value FROM settings ORDER BY name" \
-    "proxy_auth|off
+    "credential_cache_entries|4096
+credential_cache_seconds|300
+proxy_auth|off
 realm|Portcullis"
 run -d "$DB" init extra
 expect "init takes no arguments" 2 "" "$USAGE"

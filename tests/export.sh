@@ -43,12 +43,15 @@ INSERT INTO rules (id, pattern, host, methods, principal, comment) VALUES
     (7, '/docs/**', 'ex.org', 'GET,PUT', 'editor', 'intranet'),
     (9, '/', NULL, '*', 'all', '');
 UPDATE settings SET value = 'Staff only' WHERE name = 'realm';
+UPDATE settings SET value = '60' WHERE name = 'credential_cache_seconds';
 " || echo "# setup failed"
 
 run -d "$DB" export
 expect "export: sql, the default" 0 "-- portcullis policy, format 1
 -- Written by portcullis export; read by portcullis import policy.
 -- Users carry no password hashes.
+INSERT INTO settings (name, value) VALUES ('credential_cache_entries', '4096');
+INSERT INTO settings (name, value) VALUES ('credential_cache_seconds', '60');
 INSERT INTO settings (name, value) VALUES ('proxy_auth', 'off');
 INSERT INTO settings (name, value) VALUES ('realm', 'Staff only');
 INSERT INTO users (name, disabled, expires) VALUES ('alice', 0, NULL);
@@ -78,6 +81,8 @@ run -d "$DB" export --format json
 expect "export --format json" 0 '{
 "format": "portcullis policy 1",
 "settings": {
+"credential_cache_entries": "4096",
+"credential_cache_seconds": "60",
 "proxy_auth": "off",
 "realm": "Staff only"
 },
@@ -125,7 +130,8 @@ DB=$T/fresh.db
 run -d "$DB" init
 NOPASS="(no usable password: set one with portcullis user passwd)"
 run -d "$DB" import policy --dry-run "$T/e1.sql"
-expect "import policy --dry-run into a fresh database" 0 "set realm Staff only
+expect "import policy --dry-run into a fresh database" 0 "set credential_cache_seconds 60
+set realm Staff only
 add role editor
 add role viewer
 add user alice $NOPASS
@@ -146,7 +152,8 @@ sql "... changes nothing" \
      (SELECT count(*) FROM rules), (SELECT value FROM settings
      WHERE name = 'realm')" "0|Portcullis"
 run -d "$DB" import policy "$T/e1.sql"
-expect "import policy" 0 "set realm Staff only
+expect "import policy" 0 "set credential_cache_seconds 60
+set realm Staff only
 added role editor
 added role viewer
 added user alice $NOPASS
@@ -249,6 +256,8 @@ a bad pattern (the schema)|INSERT INTO rules (id, pattern, host, methods, princi
 disabled not 0 or 1|INSERT INTO users (name, disabled, expires) VALUES ('x', 2, NULL);|:3|users.disabled must be 0 or 1
 a bad expiry (the schema)|INSERT INTO users (name, disabled, expires) VALUES ('x', 0, 'soon');|:3|user x: CHECK constraint failed: expires must be NULL or a date, YYYY-MM-DD[ HH:MM:SS] (UTC)
 a rule id of 0|INSERT INTO rules (id, pattern, host, methods, principal, comment) VALUES (0, '/x', NULL, 'GET', 'all', '');|:3|rules.id must be 1 or more
+a cache age out of range (the schema)|INSERT INTO settings (name, value) VALUES ('credential_cache_seconds', '86401');|:3|setting credential_cache_seconds: CHECK constraint failed: credential_cache_seconds must be a whole number of seconds from 0 (off) to 86400
+a cache size of 0 (the schema)|INSERT INTO settings (name, value) VALUES ('credential_cache_entries', '0');|:3|setting credential_cache_entries: CHECK constraint failed: credential_cache_entries must be a whole number from 1 to 1000000
 EOT
 printf 'INSERT INTO roles (name, comment) VALUES (%s, %s);\n' "'x'" "''" \
     >"$T/nohead"
