@@ -442,7 +442,6 @@ main(int argc, char *argv[])
 	if (argc > 0)
 		usage();
 
-
 	if (c.root != NULL && *c.root == '\0')
 		c.root = NULL;
 	if (c.logto == LOG_TO_SYSLOG)
