@@ -353,7 +353,16 @@ send_proxy()
 as_srv "$SQLITE3" -batch "$work/auth.db" \
     "UPDATE settings SET value = 'on' WHERE name = 'proxy_auth'"
 mkconf apache-proxy.conf "$work/apache/proxy.conf"
-if start_apache "$work/apache/proxy.conf" "http://127.0.0.1:$oport/"; then
+# A port of the Apache just stopped can still be held for a moment by
+# one of its exiting children (a distcheck run once failed to bind
+# the origin port): try again for a few seconds before giving up.
+_try=0
+until start_apache "$work/apache/proxy.conf" "http://127.0.0.1:$oport/" ||
+    [ $_try -ge 10 ] || ! grep -q 'Address already in use' "$work/apache.err"; do
+	sleep 0.5
+	_try=$((_try + 1))
+done
+if [ -n "$apid" ] && kill -0 "$apid" 2>/dev/null; then
 	ok "proxy: Apache on 127.0.0.1:$pport, origin :$oport"
 	send_proxy /docs/guide.txt "$work/px1"
 	split_response "$work/px1"
