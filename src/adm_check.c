@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "extern.h"
+#include "admin.h"
 
 #define WR_BUF_MAX	16384	/* response headers of `check` */
 
@@ -136,11 +137,12 @@ cmd_check(const char *db, int argc, char *argv[])
 	memset(pass, 0, sizeof(pass));
 	memset(up, 0, sizeof(up));
 	memset(authz, 0, sizeof(authz));
-	k = adm_opts(argc, argv, names, vals, nitems(names));
+	if ((k = adm_opts(argc, argv, names, vals, nitems(names))) == -1)
+		return -1;
 	argc -= k;
 	argv += k;
 	if (argc != 2 && argc != 3)
-		adm_usage();
+		return -1;
 	/*
 	 * The mode as the web server would signal it: the FastCGI role,
 	 * or PORTCULLIS_MODE; forward_auth finds the original method and
@@ -161,7 +163,7 @@ cmd_check(const char *db, int argc, char *argv[])
 		params[np++] = (struct param){ "PORTCULLIS_METHOD", argv[0] };
 		params[np++] = (struct param){ "PORTCULLIS_URI", argv[1] };
 	} else
-		adm_usage();
+		return -1;
 	params[np++] = (struct param){ "REMOTE_ADDR", "cli" };
 	if (vals[0] != NULL)
 		params[np++] = (struct param){ "HTTP_HOST", vals[0] };

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "extern.h"
+#include "admin.h"
 
 #define EXPORT_HEADER	"-- portcullis policy, format 1"
 

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "admin.h"
 
 #define IMPORT_FILE_MAX	(64 * 1024 * 1024)	/* bytes of FILE */
 

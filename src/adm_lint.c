@@ -68,6 +68,7 @@
 #include <string.h>
 
 #include "extern.h"
+#include "admin.h"
 
 #define LINT_PATHS_MAX	100000	/* sample paths tried per resource */
 #define LINT_SEGS_MAX	64	/* segments of a sample path */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "admin.h"
 
 /*
  * Read one line from fd into buf[0..bufsz), bufsz >= 2: the bytes up

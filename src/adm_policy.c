@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "admin.h"
 
 #define IMPORT_HEADER	"-- portcullis policy, format 1"
 

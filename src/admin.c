@@ -23,13 +23,16 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "admin.h"
 
 struct cmd {
 	const char	*name;
 	int		(*fn)(const char *, int, char *[]);
 };
 
-void
+static void	 adm_usage(void) __attribute__((noreturn));
+
+static void
 adm_usage(void)
 {
 	fputs("usage: portcullis [-d DB] init [--group GROUP]\n"
@@ -53,17 +56,6 @@ adm_usage(void)
 	    "       portcullis [-d DB] lint\n",
 	    stderr);
 	exit(2);
-}
-
-/*
- * Report an error as one line "portcullis: what: why".  Return 1, the
- * exit status of an error.
- */
-int
-adm_fail(const char *what, const char *why)
-{
-	fprintf(stderr, "portcullis: %s: %s\n", what, why);
-	return 1;
 }
 
 /*
@@ -330,42 +322,6 @@ static int
 cmd_revoke(const char *db, int argc, char *argv[])
 {
 	return membership(db, argc, argv, 0);
-}
-
-/*
- * Take the options of a subcommand from argv: each "--name VALUE" or
- * "--name=VALUE" with name in names[0..n) stores VALUE in vals[i];
- * "--" ends them.  Return how many arguments they took; call adm_usage()
- * on an unknown option or a missing value.
- */
-int
-adm_opts(int argc, char *argv[], const char *const *names,
-    const char **vals, size_t n)
-{
-	size_t	 i, len;
-	int	 k = 0;
-
-	while (k < argc && strncmp(argv[k], "--", 2) == 0) {
-		if (argv[k][2] == '\0')
-			return k + 1;
-		for (i = 0; i < n; i++) {
-			len = strlen(names[i]);
-			if (strncmp(argv[k] + 2, names[i], len) != 0)
-				continue;
-			if (argv[k][2 + len] == '=') {
-				vals[i] = argv[k] + 3 + len;
-				break;
-			}
-			if (argv[k][2 + len] == '\0' && k + 1 < argc) {
-				vals[i] = argv[++k];
-				break;
-			}
-		}
-		if (i == n)
-			adm_usage();
-		k++;
-	}
-	return k;
 }
 
 static int

@@ -30,6 +30,7 @@
 #include <sqlite3.h>
 
 #include "extern.h"
+#include "admin.h"
 
 #define ADM_BUSY_MS	5000
 #define ADM_TEXT_MAX	65536	/* longest text we bind: a sanity cap */

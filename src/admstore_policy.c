@@ -28,6 +28,7 @@
 #include <sqlite3.h>
 
 #include "extern.h"
+#include "admin.h"
 
 #define ADMP_TEXT_MAX	65536	/* longest text we bind: a sanity cap */
 

@@ -1,0 +1,59 @@
+/*
+ * adm_util.c: what every command of the portcullis program shares:
+ * reporting an error and taking a subcommand's options.  Here rather
+ * than beside main() so that the commands link into Check programs.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "extern.h"
+#include "admin.h"
+
+/*
+ * Report an error as one line "portcullis: what: why".  Return 1, the
+ * exit status of an error.
+ */
+int
+adm_fail(const char *what, const char *why)
+{
+	fprintf(stderr, "portcullis: %s: %s\n", what, why);
+	return 1;
+}
+
+/*
+ * Take the options of a subcommand from argv: each "--name VALUE" or
+ * "--name=VALUE" with name in names[0..n) stores VALUE in vals[i];
+ * "--" ends them.  Return how many arguments they took, or -1 on an
+ * unknown option or a missing value (a usage error).
+ */
+int
+adm_opts(int argc, char *argv[], const char *const *names,
+    const char **vals, size_t n)
+{
+	size_t	 i, len;
+	int	 k = 0;
+
+	while (k < argc && strncmp(argv[k], "--", 2) == 0) {
+		if (argv[k][2] == '\0')
+			return k + 1;
+		for (i = 0; i < n; i++) {
+			len = strlen(names[i]);
+			if (strncmp(argv[k] + 2, names[i], len) != 0)
+				continue;
+			if (argv[k][2 + len] == '=') {
+				vals[i] = argv[k] + 3 + len;
+				break;
+			}
+			if (argv[k][2 + len] == '\0' && k + 1 < argc) {
+				vals[i] = argv[++k];
+				break;
+			}
+		}
+		if (i == n)
+			return -1;
+		k++;
+	}
+	return k;
+}
