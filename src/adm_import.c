@@ -215,15 +215,13 @@ fail:
 }
 
 /*
- * Check that s[0..n), of line line, may be a user name: 1-255 bytes of
- * UTF-8 without ':' (RFC 7617 §2) or control bytes, as `portcullis
- * user add` and the schema hold.  Return 0, or -1 with the message.
+ * Check that s[0..n), of line line, may be a user name (name_valid()).
+ * Return 0, or -1 with the message.
  */
 int
 imp_check_user(struct imp *im, size_t line, const char *s, size_t n)
 {
-	if (n > 0 && n <= NAME_MAX_LEN && utf8_valid(s, n) &&
-	    !has_ctl(s, n) && memchr(s, ':', n) == NULL)
+	if (name_valid(s, n))
 		return 0;
 	return imp_err(im, line, "user name must be 1-255 bytes of UTF-8 "
 	    "without ':' or control characters");

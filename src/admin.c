@@ -59,9 +59,8 @@ adm_usage(void)
 }
 
 /*
- * Return NULL if name may be a user name (users: 1-255 bytes of UTF-8
- * without ':' (RFC 7617 §2) or control bytes), else why not.  Role
- * names are held to the same rule but may hold ':', so that the
+ * Return NULL if name may be a user name (name_valid()), else why not.
+ * Role names are held to the same rule but may hold ':', so that the
  * schema's stricter CHECK words the refusal; either way nothing
  * unprintable reaches a message.
  */
@@ -70,11 +69,13 @@ name_bad(const char *name, int user)
 {
 	size_t	 n = strlen(name);
 
+	if (user)
+		return name_valid(name, n) ? NULL : "must be 1-255 bytes of "
+		    "UTF-8 without ':' or control characters";
 	if (n == 0 || n > NAME_MAX_LEN || !utf8_valid(name, n) ||
-	    has_ctl(name, n) || (user && strchr(name, ':') != NULL))
-		return user ? "must be 1-255 bytes of UTF-8 without ':' or "
-		    "control characters" : "must be 1-255 bytes of UTF-8 "
-		    "without control characters";
+	    has_ctl(name, n))
+		return "must be 1-255 bytes of UTF-8 without control "
+		    "characters";
 	return NULL;
 }
 

@@ -55,6 +55,7 @@ int	 timingsafe_bcmp(const void *, const void *, size_t);
 int	 utf8_valid(const char *, size_t);
 int	 http_token(const char *, size_t);
 int	 has_ctl(const char *, size_t);
+int	 name_valid(const char *, size_t);
 
 /* path.c */
 enum pathres {

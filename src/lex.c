@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "extern.h"
 
@@ -103,4 +104,19 @@ has_ctl(const char *s, size_t n)
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * Return 1 if s[0..n) may be a user name, 0 otherwise: 1-255 bytes
+ * of UTF-8 without ':' (RFC 7617 §2: the user-id of Basic cannot hold
+ * one) or control bytes.  The schema's CHECK on users.name agrees;
+ * `portcullis user add`, `import htpasswd` and the request parser all
+ * ask here.
+ */
+int
+name_valid(const char *s, size_t n)
+{
+
+	return n > 0 && n <= NAME_MAX_LEN && utf8_valid(s, n) &&
+	    !has_ctl(s, n) && memchr(s, ':', n) == NULL;
 }
