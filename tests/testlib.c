@@ -5,6 +5,10 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +120,151 @@ env_get(void *arg, const char *name)
 		if (strcmp(env[0], name) == 0)
 			return env[1];
 	return NULL;
+}
+
+/* Open path with flags for cap_start(), or fail the test. */
+static int
+cap_open(const char *path, int flags)
+{
+	int	 fd;
+
+	fd = open(path, flags | O_CLOEXEC, 0600);
+	ck_assert_msg(fd != -1, "%s: %s", path, strerror(errno));
+	return fd;
+}
+
+void
+cap_start(struct cap *c, const char *dir, const char *in)
+{
+	int	 fds[3], fd;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->path[0], sizeof(c->path[0]), "%s/cap.stdout", dir);
+	snprintf(c->path[1], sizeof(c->path[1]), "%s/cap.stderr", dir);
+	/* Every assertion before the first descriptor moves. */
+	fds[0] = in == NULL ? -1 : cap_open(in, O_RDONLY);
+	fds[1] = cap_open(c->path[0], O_WRONLY | O_CREAT | O_TRUNC);
+	fds[2] = cap_open(c->path[1], O_WRONLY | O_CREAT | O_TRUNC);
+	fflush(stdout);
+	fflush(stderr);
+	for (fd = 0; fd < 3; fd++) {
+		c->saved[fd] = -1;
+		if (fds[fd] == -1)
+			continue;
+		c->saved[fd] = dup(fd);
+		(void)dup2(fds[fd], fd);
+		close(fds[fd]);
+	}
+}
+
+void
+cap_stop(struct cap *c)
+{
+	int	 fd;
+
+	fflush(stdout);
+	fflush(stderr);
+	for (fd = 2; fd >= 0; fd--) {
+		if (c->saved[fd] == -1)
+			continue;
+		(void)dup2(c->saved[fd], fd);
+		close(c->saved[fd]);
+		c->saved[fd] = -1;
+	}
+	clearerr(stdin);
+	c->out = file_get(c->path[0], NULL);
+	c->err = file_get(c->path[1], NULL);
+	(void)unlink(c->path[0]);
+	(void)unlink(c->path[1]);
+}
+
+void
+cap_free(struct cap *c)
+{
+	free(c->out);
+	free(c->err);
+	c->out = c->err = NULL;
+}
+
+/* Append n bytes of s to the growing string *buf (*len, *cap). */
+static void
+str_add(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		*cap = (*len + n + 1) * 2;
+		ck_assert_ptr_nonnull(*buf = realloc(*buf, *cap));
+	}
+	memcpy(*buf + *len, s, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+}
+
+char *
+db_rows(const char *path, const char *sql)
+{
+	sqlite3		*h;
+	sqlite3_stmt	*st;
+	const char	*tail = sql, *v;
+	char		*buf = NULL;
+	size_t		 len = 0, cap = 0;
+	int		 i, rc;
+
+	str_add(&buf, &len, &cap, "", 0);
+	ck_assert_int_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	while (*tail != '\0') {
+		rc = sqlite3_prepare_v2(h, tail, -1, &st, &tail);
+		ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql,
+		    sqlite3_errmsg(h));
+		if (st == NULL)		/* blanks or a comment */
+			continue;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			for (i = 0; i < sqlite3_column_count(st); i++) {
+				v = (const char *)sqlite3_column_text(st, i);
+				if (v == NULL)
+					v = "NULL";
+				str_add(&buf, &len, &cap, v, strlen(v));
+				str_add(&buf, &len, &cap,
+				    i + 1 < sqlite3_column_count(st) ?
+				    "|" : "\n", 1);
+			}
+		ck_assert_msg(rc == SQLITE_DONE, "%s: %s", sql,
+		    sqlite3_errmsg(h));
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(h);
+	return buf;
+}
+
+void
+file_put(const char *path, const void *buf, size_t n)
+{
+	int	 fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ck_assert_msg(fd != -1, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(write(fd, buf, n), (ssize_t)n);
+	close(fd);
+}
+
+char *
+file_get(const char *path, size_t *n)
+{
+	char	*buf = NULL, chunk[4096];
+	size_t	 len = 0, cap = 0;
+	ssize_t	 r;
+	int	 fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_msg(fd != -1, "%s: %s", path, strerror(errno));
+	str_add(&buf, &len, &cap, "", 0);
+	while ((r = read(fd, chunk, sizeof(chunk))) > 0)
+		str_add(&buf, &len, &cap, chunk, (size_t)r);
+	ck_assert_int_eq(r, 0);
+	close(fd);
+	if (n != NULL)
+		*n = len;
+	return buf;
 }
 
 int

@@ -48,6 +48,37 @@ const char	*sink_str(const struct sink *);
  */
 const char	*env_get(void *, const char *);
 
+/*
+ * For the Check suites of commands (cmd_import() and the like), which
+ * print: descriptors 1 and 2 (and 0 if in is not NULL) pointed at files
+ * of dir while the command runs in this process, then put back, and
+ * what was printed read into out and err (NUL-terminated, owned:
+ * cap_free()).  Assert nothing between cap_start() and cap_stop(): a
+ * failed assertion under CK_FORK=no would leave them redirected.
+ */
+struct cap {
+	int	 saved[3];		/* the original 0, 1, 2; -1 none */
+	char	 path[2][192];		/* the files of 1 and 2 */
+	char	*out;
+	char	*err;
+};
+
+void	 cap_start(struct cap *, const char *, const char *);
+void	 cap_stop(struct cap *);
+void	 cap_free(struct cap *);
+
+/*
+ * The rows of one or more ";"-separated SELECTs on the database at
+ * path, as the sqlite3 shell prints them ("a|b\n" per row, NULL as
+ * "NULL"), in one NUL-terminated string the caller frees.
+ */
+char	*db_rows(const char *, const char *);
+
+/* Write n bytes of buf to path (made 0600, truncated). */
+void	 file_put(const char *, const void *, size_t);
+/* All of path, NUL-terminated, its length in *n (may be NULL); free. */
+char	*file_get(const char *, size_t *);
+
 /* Run the suite: main()'s exit status, 0 if every test passed. */
 int		 run_suite(Suite *);
 
