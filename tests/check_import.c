@@ -994,6 +994,60 @@ START_TEST(test_policy_bad)
 }
 END_TEST
 
+/*
+ * A text bound to the database is capped at 64 KiB: a role comment of
+ * that size is added, one byte more refuses the file at its line.
+ */
+static const struct {
+	size_t		 len;
+	int		 status;
+	const char	*out;
+	const char	*err;		/* after "portcullis: FILE" */
+	const char	*rows;
+} cap_rows[] = {
+	{ 65536, 0, "added role big\n", "", "big|65536\n" },
+	{ 65537, 1, "", ":2: role big: text longer than 65536 bytes", "" },
+};
+
+START_TEST(test_policy_textcap)
+{
+	static const char *const imp[] = { "policy", "@", NULL };
+	static const char head[] = P_HEAD
+	    "INSERT INTO roles (name, comment) VALUES ('big', '";
+	static const char tail[] = "');\n";
+	struct fx	 f;
+	struct cap	 c;
+	char		 file[192], want[512];
+	char		*buf, *rows;
+	size_t		 n = cap_rows[_i].len;
+
+	imp_setup(&f);
+	snprintf(file, sizeof(file), "%s/in", f.dir);
+	ck_assert_ptr_nonnull(buf = malloc(sizeof(head) + n + sizeof(tail)));
+	memcpy(buf, head, sizeof(head) - 1);
+	memset(buf + sizeof(head) - 1, 'c', n);
+	memcpy(buf + sizeof(head) - 1 + n, tail, sizeof(tail));
+	file_put(file, buf, strlen(buf));
+	free(buf);
+
+	ck_assert_int_eq(run_cmd(cmd_import, f.db, f.dir, imp, file, &c),
+	    cap_rows[_i].status);
+	ck_assert_str_eq(c.out, cap_rows[_i].out);
+	if (*cap_rows[_i].err == '\0')
+		want[0] = '\0';
+	else
+		snprintf(want, sizeof(want), "portcullis: %s%s\n", file,
+		    cap_rows[_i].err);
+	ck_assert_str_eq(c.err, want);
+	cap_free(&c);
+	rows = db_rows(f.db, "SELECT name, length(comment) FROM roles");
+	ck_assert_str_eq(rows, cap_rows[_i].rows);
+	free(rows);
+	(void)unlink(file);
+	fx_teardown(&f);
+}
+END_TEST
+
 /* --- usage ------------------------------------------------------------------ */
 
 static const struct irow usage_rows[] = {
@@ -1237,6 +1291,7 @@ main(void)
 	tc = tcase_create("policy");
 	tcase_add_loop_test(tc, test_policy, 0, nitems(policy_rows));
 	tcase_add_loop_test(tc, test_policy_bad, 0, nitems(policy_bad_rows));
+	tcase_add_loop_test(tc, test_policy_textcap, 0, nitems(cap_rows));
 	tcase_add_test(tc, test_roundtrip);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
