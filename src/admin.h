@@ -154,6 +154,47 @@ int		 admp_resource_del(struct admp *, const char *, const char *);
 int		 admp_rule_put(struct admp *, const struct pol_rule *, int);
 int		 admp_rule_del(struct admp *, int64_t);
 
+/* lint.c */
+/*
+ * `portcullis lint`'s analysis of a loaded policy (with the users'
+ * hashes).  lint_run() calls back once per finding, in the order of
+ * lint.c's checks; a finding and its strings live during the call
+ * only.  `portcullis lint` prints each as "SUBJECT: MESSAGE", a note
+ * as "note: SUBJECT: MESSAGE".  lint_kind_str[] names the kinds.
+ */
+enum lint_kind {
+	LINT_METHOD_CASE,	/* 1. "get": methods are case-sensitive */
+	LINT_METHOD_UNKNOWN,	/* 1. not in RFC 9110, 5789 or 4918 */
+	LINT_HEAD_NO_GET,	/* 2. HEAD granted without GET */
+	LINT_SHADOWED,		/* 3. other rules grant all it does */
+	LINT_ROLE_UNHELD,	/* 4. granted to a role nobody holds */
+	LINT_NO_RULES,		/* 5. a resource without rules: 405 */
+	LINT_NEVER_CHOSEN,	/* 6. more specific ones hide it */
+	LINT_HOST_NOTE,		/* 7. a note: counts as no finding */
+	LINT_HOST_FALLBACK,	/* 7. lost on the host, not elsewhere */
+	LINT_CATCHALL,		/* 8. a subtree overrides an "all" one */
+	LINT_SLASH_DIFFERS,	/* 9. PATTERN and PATTERN/ differ */
+	LINT_SLASH_ESCAPES,	/* 9. PATTERN/ decided elsewhere, or 403 */
+	LINT_INDEX_FILE,	/* 9. index file stricter than its dir */
+	LINT_HASH_UNSUPPORTED,	/* 10. never verifies */
+	LINT_HASH_COSTLY,	/* 10. over the cost caps: 401 */
+	LINT_HASH_UNREADABLE,	/* 10. unreadable parameters */
+	LINT_HASH_LEGACY,	/* 10. crypt_checksalt(): legacy */
+	LINT__MAX
+};
+extern const char *const lint_kind_str[LINT__MAX];
+struct lint_finding {
+	enum lint_kind	 kind;
+	int		 note;		/* a note: counts as no finding */
+	const int64_t	*ids;		/* the rules involved, ascending */
+	size_t		 nids;		/* 0: it is about subject */
+	const char	*subject;	/* "rule 4", "rules 2,5", "resource
+					   /x host h", "user bob", "host h" */
+	const char	*message;
+};
+int		 lint_run(const struct policy *,
+		    void (*)(void *, const struct lint_finding *), void *);
+
 /*
  * adm_import.c, adm_export.c, adm_lint.c, adm_check.c: the commands of
  * the same names, called by admin.c's table with the database and the

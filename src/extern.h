@@ -206,9 +206,11 @@ enum pwhres	 pw_hash_scheme(char *, size_t, const char *, size_t,
 
 /* policy.c */
 /*
- * Decision semantics, without I/O.  The store feeds resources and
- * rules in; the policy picks the most specific resource and collects
- * what its rules grant for one method.
+ * Decision semantics, without I/O, for the request path and for lint:
+ * which resource decides a path, which patterns, methods and
+ * principals cover which (policy.c's header comment gives the order).
+ * The store feeds resources and rules in; the policy picks the most
+ * specific resource and collects what its rules grant for one method.
  */
 #define POLICY_METHODS_MAX 32	/* distinct methods named on one resource */
 
@@ -217,6 +219,15 @@ int		 policy_match(const char *, const char *);
 int		 policy_cmp(const char *, int, const char *, int);
 int		 policy_methods_valid(const char *);
 int		 policy_methods_has(const char *, const char *);
+int		 policy_methods_covers(const char *, const char *);
+int		 policy_principal_covers(const char *, const char *);
+int		 policy_better(const char *, int, const char *, int,
+		    const char *);
+int		 policy_host_applies(const char *, const char *);
+int		 policy_pattern_covers(const char *, const char *);
+size_t		 policy_pattern_nseg(const char *);
+int		 policy_pattern_seg(const char *, size_t, const char **,
+		    size_t *);
 /* What a pattern segment is, for an index of patterns (snapshot.c). */
 enum polseg {
 	POLSEG_LITERAL,

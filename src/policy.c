@@ -1,5 +1,7 @@
 /*
- * policy.c: what a rule set means, without any I/O.
+ * policy.c: what a rule set means, without any I/O.  Every question
+ * of rule semantics is answered here, once: the request path
+ * (snapshot.c, decide.c) and `portcullis lint` (lint.c) both ask.
  *
  * Patterns (README, "Decision semantics"; STAR is '*', STARSTAR '**'):
  *   /status		exactly that path
@@ -8,6 +10,25 @@
  * Paths are canonical (path.c): absolute, decoded, no dot-segments,
  * no "//".  A trailing '/' is an empty last segment, so the exact
  * pattern /status does not match /status/ (portcullis lint says so).
+ *
+ * Precedence, every rule of it:
+ *  1. Host.  A resource bound to a host decides only requests for that
+ *     host; an any-host one decides for every host
+ *     (policy_host_applies()).
+ *  2. Resource.  Of the resources that apply and match the path
+ *     (policy_match()), the most specific decides (policy_cmp()): a
+ *     host-bound one beats an any-host one; then segment by segment
+ *     (policy_seg()) a literal beats STAR beats STARSTAR, and a
+ *     pattern that has ended beats STARSTAR.  Of two equal ones the
+ *     first offered stays (policy_better()).  Pattern c covers pattern
+ *     s when c matches every path s matches (policy_pattern_covers()).
+ *  3. Method.  Only the deciding resource's rules count.  "*" covers
+ *     every method, GET covers HEAD, and names are case-sensitive
+ *     (policy_methods_has()); only "*" covers "*"
+ *     (policy_methods_covers()).
+ *  4. Principal.  "all" covers "valid-user", which covers every role
+ *     (policy_principal_covers()); of the rules that grant the
+ *     method, the first by id is the one reported (policy_grants_add()).
  */
 #include "config.h"
 
@@ -169,6 +190,103 @@ policy_cmp(const char *a, int ahost, const char *b, int bhost)
 }
 
 /*
+ * Whether resource pattern pat (bound to a host if bound) decides the
+ * canonical path rather than best (bound to a host if bestbound; NULL:
+ * none yet): it must match the path and be more specific, so of two
+ * equal ones the first offered stays.  The caller offers only
+ * resources that apply to the request's host.  Returns 1 or 0.
+ */
+int
+policy_better(const char *pat, int bound, const char *best, int bestbound,
+    const char *path)
+{
+	if (!policy_match(pat, path))
+		return 0;
+	return best == NULL || policy_cmp(pat, bound, best, bestbound) > 0;
+}
+
+/*
+ * Whether a resource bound to rhost (NULL or "": any host) applies to
+ * a request for host (NULL or "": one that named none).  Hosts are
+ * compared as stored: lower case, without port or trailing dot.
+ * Returns 1 or 0.
+ */
+int
+policy_host_applies(const char *rhost, const char *host)
+{
+	if (rhost == NULL || *rhost == '\0')
+		return 1;
+	return host != NULL && strcmp(rhost, host) == 0;
+}
+
+/*
+ * Whether pattern c matches every path pattern s matches (both well
+ * formed).  Returns 1 or 0.
+ */
+int
+policy_pattern_covers(const char *c, const char *s)
+{
+	enum segkind	 kc, ks;
+	size_t		 cn, sn;
+
+	for (c++, s++; ; c += cn + 1, s += sn + 1) {
+		cn = seglen(c);
+		sn = seglen(s);
+		kc = segkind(c, cn);
+		ks = segkind(s, sn);
+		if (kc == SEG_GLOBSTAR)
+			return 1;		/* any rest */
+		if (ks == SEG_GLOBSTAR)
+			return 0;		/* s: any rest, c not */
+		if (kc == SEG_STAR) {
+			if (sn == 0)
+				return 0;	/* STAR is non-empty */
+		} else if (ks != SEG_LITERAL || cn != sn ||
+		    memcmp(c, s, cn) != 0)
+			return 0;
+		if (c[cn] == '\0' && s[sn] == '\0')
+			return 1;
+		if (s[sn] == '\0')
+			return strcmp(c + cn, "/**") == 0;
+		if (c[cn] == '\0')
+			return 0;
+	}
+}
+
+/*
+ * How many segments pattern (or canonical path) pat has: "/" one (an
+ * empty one), "/a/" two.
+ */
+size_t
+policy_pattern_nseg(const char *pat)
+{
+	size_t	 n = 1;
+
+	for (pat++; *pat != '\0'; pat++)
+		n += *pat == '/';
+	return n;
+}
+
+/*
+ * Segment k (from 0) of pattern pat into *seg and *n (its length).
+ * Returns 1, or 0 if pat has fewer segments.
+ */
+int
+policy_pattern_seg(const char *pat, size_t k, const char **seg, size_t *n)
+{
+	const char	*p = pat + 1;
+
+	for (; k > 0; k--) {
+		if ((p = strchr(p, '/')) == NULL)
+			return 0;
+		p++;
+	}
+	*seg = p;
+	*n = seglen(p);
+	return 1;
+}
+
+/*
  * Whether a rules.methods value is "*" or a comma list of method
  * tokens of at most REQ_METHOD_MAX bytes.  Returns 1 or 0.
  */
@@ -211,6 +329,31 @@ policy_methods_has(const char *m, const char *method)
 		if (m[n] == '\0')
 			return 0;
 	}
+}
+
+/*
+ * Whether a rules.methods value covers m, a method or "*" (a grant of
+ * every method): only "*" covers "*".  Returns 1 or 0.
+ */
+int
+policy_methods_covers(const char *methods, const char *m)
+{
+	if (strcmp(m, "*") == 0)
+		return strcmp(methods, "*") == 0;
+	return policy_methods_has(methods, m);
+}
+
+/*
+ * Whether principal a is granted whatever principal b is: "all" covers
+ * "valid-user", which covers every role; a role covers itself.
+ * Returns 1 or 0.
+ */
+int
+policy_principal_covers(const char *a, const char *b)
+{
+	if (strcmp(a, "all") == 0 || strcmp(a, b) == 0)
+		return 1;
+	return strcmp(a, "valid-user") == 0 && strcmp(b, "all") != 0;
 }
 
 void

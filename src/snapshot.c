@@ -9,7 +9,7 @@
  * Resource choice costs what the request's path costs, not what the
  * number of resources does: a segment trie per virtual host (and one
  * for the any-host resources) gives the patterns that may match, and
- * policy_match() and policy_cmp() pick among them exactly as they
+ * policy_better() (policy_match(), policy_cmp()) picks among them as it
  * picked among all rows before (policy.c stays the one place where
  * matching and precedence are defined; the trie is only an index).
  *
@@ -92,7 +92,7 @@ struct snapshot {
 	int		 done;
 };
 
-/* The candidates of one lookup: the best by policy_cmp() so far. */
+/* The candidates of one lookup: the best by policy_better() so far. */
 struct pick {
 	const struct snapshot	*sn;
 	const char		*path;
@@ -570,11 +570,9 @@ offer(struct pick *pk, uint32_t i)
 
 	for (; i != NONE; i = pk->sn->next[i]) {
 		r = &pk->sn->res[i];
-		if (!policy_match(r->pattern, pk->path))
-			continue;
-		if (pk->best == NULL || policy_cmp(r->pattern,
-		    *r->host != '\0', pk->best->pattern,
-		    *pk->best->host != '\0') > 0)
+		if (policy_better(r->pattern, *r->host != '\0',
+		    pk->best == NULL ? NULL : pk->best->pattern,
+		    pk->best != NULL && *pk->best->host != '\0', pk->path))
 			pk->best = r;
 	}
 }

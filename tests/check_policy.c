@@ -1,5 +1,5 @@
 /*
- * check_policy.c: patterns, precedence, methods and grants.
+ * check_policy.c: patterns, precedence, coverage, methods and grants.
  */
 #include "config.h"
 
@@ -127,6 +127,155 @@ START_TEST(test_cmp_equal)
 }
 END_TEST
 
+/*
+ * Which resource decides: pat (bound if bound) against the best so
+ * far (NULL: none), for path.
+ */
+static const struct {
+	const char	*pat;
+	int		 bound;
+	const char	*best;
+	int		 bestbound;
+	const char	*path;
+	int		 want;
+} better[] = {
+	{ "/docs/**",	0, NULL,	0, "/docs/a",	1 },	/* first */
+	{ "/docs/**",	0, NULL,	0, "/other",	0 },	/* no match */
+	{ "/docs/a",	0, "/docs/**",	0, "/docs/a",	1 },
+	{ "/docs/**",	0, "/docs/a",	0, "/docs/a",	0 },
+	{ "/docs/**",	0, "/docs/**",	0, "/docs/a",	0 },	/* equal */
+	{ "/**",	1, "/docs/a",	0, "/docs/a",	1 },	/* host */
+	{ "/docs/a",	0, "/**",	1, "/docs/a",	0 },
+	{ "/x",		0, "/**",	0, "/y",	0 },
+};
+
+START_TEST(test_better)
+{
+	ck_assert_msg(policy_better(better[_i].pat, better[_i].bound,
+	    better[_i].best, better[_i].bestbound, better[_i].path) ==
+	    better[_i].want, "%s over %s for %s", better[_i].pat,
+	    better[_i].best == NULL ? "none" : better[_i].best,
+	    better[_i].path);
+}
+END_TEST
+
+static const struct {
+	const char	*rhost;
+	const char	*host;
+	int		 want;
+} hosts[] = {
+	{ NULL,		NULL,		1 },
+	{ NULL,		"ex.org",	1 },
+	{ "",		"ex.org",	1 },	/* snapshot.c's any host */
+	{ "ex.org",	"ex.org",	1 },
+	{ "ex.org",	NULL,		0 },
+	{ "ex.org",	"",		0 },
+	{ "ex.org",	"ex.com",	0 },
+	{ "ex.org",	"www.ex.org",	0 },
+};
+
+START_TEST(test_host_applies)
+{
+	ck_assert_int_eq(policy_host_applies(hosts[_i].rhost, hosts[_i].host),
+	    hosts[_i].want);
+}
+END_TEST
+
+/* Whether c matches every path s matches. */
+static const struct {
+	const char	*c;
+	const char	*s;
+	int		 want;
+} covers[] = {
+	{ "/**",		"/anything/**",		1 },
+	{ "/**",		"/",			1 },
+	{ "/docs/**",		"/docs",		1 },
+	{ "/docs/**",		"/docs/a/*",		1 },
+	{ "/docs/**",		"/docs/**",		1 },
+	{ "/docs/**",		"/doc",			0 },
+	{ "/docs/**",		"/**",			0 },
+	{ "/docs/a/**",		"/docs/**",		0 },
+	{ "/*",			"/a",			1 },
+	{ "/*",			"/*",			1 },
+	{ "/*",			"/",			0 },	/* empty */
+	{ "/*",			"/a/b",			0 },
+	{ "/*",			"/**",			0 },
+	{ "/a",			"/*",			0 },
+	{ "/a",			"/a",			1 },
+	{ "/a",			"/a/",			0 },
+	{ "/a/",		"/a",			0 },
+	{ "/users/*/x",		"/users/bob/x",		1 },
+	{ "/users/*/**",	"/users/bob",		1 },
+	{ "/users/*/**",	"/users",		0 },
+};
+
+START_TEST(test_pattern_covers)
+{
+	ck_assert_msg(policy_pattern_covers(covers[_i].c, covers[_i].s) ==
+	    covers[_i].want, "%s covers %s", covers[_i].c, covers[_i].s);
+}
+END_TEST
+
+/* Segment k of pat, and how many pat has. */
+static const struct {
+	const char	*pat;
+	size_t		 nseg;
+	size_t		 k;
+	const char	*seg;		/* NULL: none */
+	enum polseg	 kind;
+} segs[] = {
+	{ "/",			1, 0, "",	POLSEG_LITERAL },
+	{ "/",			1, 1, NULL,	POLSEG_LITERAL },
+	{ "/a/b",		2, 1, "b",	POLSEG_LITERAL },
+	{ "/a/",		2, 1, "",	POLSEG_LITERAL },
+	{ "/users/*/avatar",	3, 1, "*",	POLSEG_STAR },
+	{ "/docs/**",		2, 1, "**",	POLSEG_GLOBSTAR },
+	{ "/docs/**",		2, 2, NULL,	POLSEG_LITERAL },
+	{ "/a*/b",		2, 0, "a*",	POLSEG_LITERAL },
+};
+
+START_TEST(test_pattern_seg)
+{
+	const char	*seg = NULL;
+	size_t		 n = 0;
+	int		 ok;
+
+	ck_assert_uint_eq(policy_pattern_nseg(segs[_i].pat), segs[_i].nseg);
+	ok = policy_pattern_seg(segs[_i].pat, segs[_i].k, &seg, &n);
+	ck_assert_int_eq(ok, segs[_i].seg != NULL);
+	if (!ok)
+		return;
+	ck_assert_uint_eq(n, strlen(segs[_i].seg));
+	ck_assert_int_eq(memcmp(seg, segs[_i].seg, n), 0);
+	ck_assert_int_eq(policy_seg(seg, n), segs[_i].kind);
+}
+END_TEST
+
+/* "all" covers "valid-user" covers every role. */
+static const struct {
+	const char	*a;
+	const char	*b;
+	int		 want;
+} princs[] = {
+	{ "all",		"all",		1 },
+	{ "all",		"valid-user",	1 },
+	{ "all",		"editor",	1 },
+	{ "valid-user",		"all",		0 },
+	{ "valid-user",		"valid-user",	1 },
+	{ "valid-user",		"editor",	1 },
+	{ "editor",		"all",		0 },
+	{ "editor",		"valid-user",	0 },
+	{ "editor",		"editor",	1 },
+	{ "editor",		"viewer",	0 },
+};
+
+START_TEST(test_principal_covers)
+{
+	ck_assert_msg(policy_principal_covers(princs[_i].a, princs[_i].b) ==
+	    princs[_i].want, "%s covers %s", princs[_i].a, princs[_i].b);
+}
+END_TEST
+
 static const struct {
 	const char	*methods;
 	const char	*method;
@@ -159,6 +308,29 @@ START_TEST(test_methods)
 	    methods[_i].valid);
 	ck_assert_int_eq(policy_methods_has(methods[_i].methods,
 	    methods[_i].method), methods[_i].has);
+}
+END_TEST
+
+/* A method, or "*" for a grant of every method: only "*" covers "*". */
+static const struct {
+	const char	*methods;
+	const char	*m;
+	int		 want;
+} mcovers[] = {
+	{ "*",		"*",		1 },
+	{ "*",		"DELETE",	1 },
+	{ "GET,PUT",	"*",		0 },
+	{ "GET,PUT",	"PUT",		1 },
+	{ "GET",	"HEAD",		1 },
+	{ "HEAD",	"GET",		0 },
+	{ "GET",	"get",		0 },
+};
+
+START_TEST(test_methods_covers)
+{
+	ck_assert_msg(policy_methods_covers(mcovers[_i].methods,
+	    mcovers[_i].m) == mcovers[_i].want, "%s covers %s",
+	    mcovers[_i].methods, mcovers[_i].m);
 }
 END_TEST
 
@@ -264,7 +436,13 @@ policy_suite(void)
 	tcase_add_loop_test(tc, test_match, 0, nitems(matches));
 	tcase_add_loop_test(tc, test_cmp, 0, nitems(beats));
 	tcase_add_test(tc, test_cmp_equal);
+	tcase_add_loop_test(tc, test_better, 0, nitems(better));
+	tcase_add_loop_test(tc, test_host_applies, 0, nitems(hosts));
+	tcase_add_loop_test(tc, test_pattern_covers, 0, nitems(covers));
+	tcase_add_loop_test(tc, test_pattern_seg, 0, nitems(segs));
+	tcase_add_loop_test(tc, test_principal_covers, 0, nitems(princs));
 	tcase_add_loop_test(tc, test_methods, 0, nitems(methods));
+	tcase_add_loop_test(tc, test_methods_covers, 0, nitems(mcovers));
 	tcase_add_loop_test(tc, test_grants, 0, nitems(grants));
 	tcase_add_test(tc, test_grants_overflow);
 	suite_add_tcase(s, tc);
