@@ -1213,7 +1213,6 @@ cmd_lint(const char *db, int argc, char *argv[])
 {
 	struct lint	 l;
 	struct adm	*a;
-	struct admp	*p = NULL;
 	char		 err[512];
 	size_t		 i;
 	int		 ret = 2;
@@ -1226,14 +1225,11 @@ cmd_lint(const char *db, int argc, char *argv[])
 		adm_fail(db, err);
 		return 2;
 	}
-	if ((p = admp_open(a, err, sizeof(err))) == NULL) {
-		adm_fail(db, err);
+	if (adm_begin(a, 0) == -1 || adm_load(a, &l.pol, 1) == -1) {
+		adm_fail("lint", adm_errmsg(a));
 		goto out;
 	}
-	if (admp_load(p, &l.pol, 1) == -1) {
-		adm_fail("lint", admp_errmsg(p));
-		goto out;
-	}
+	adm_rollback(a);	/* a read: nothing to keep */
 	if (lint_index(&l) == -1) {
 		adm_fail("lint", "out of memory");
 		goto out;
@@ -1261,7 +1257,6 @@ out:
 	free(l.res);
 	free(l.ruleres);
 	pol_free(&l.pol);
-	admp_close(p);
 	adm_close(a);
 	return ret;
 }
