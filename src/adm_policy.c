@@ -30,91 +30,39 @@ nstrcmp(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-/* The orders of the export (and of admstore.c's SELECTs). */
-static int
-setting_cmp(const void *a, const void *b)
-{
-	const struct pol_setting	*x = a, *y = b;
-
-	return strcmp(x->name, y->name);
-}
-
-static int
-user_cmp(const void *a, const void *b)
-{
-	const struct pol_user	*x = a, *y = b;
-
-	return strcmp(x->name, y->name);
-}
-
-static int
-role_cmp(const void *a, const void *b)
-{
-	const struct pol_role	*x = a, *y = b;
-
-	return strcmp(x->name, y->name);
-}
-
-static int
-member_cmp(const void *a, const void *b)
-{
-	const struct pol_member	*x = a, *y = b;
-	int			 c;
-
-	if ((c = strcmp(x->user, y->user)) != 0)
-		return c;
-	return strcmp(x->role, y->role);
-}
-
-static int
-resource_cmp(const void *a, const void *b)
-{
-	const struct pol_resource	*x = a, *y = b;
-	int				 c;
-
-	if ((c = strcmp(x->pattern, y->pattern)) != 0)
-		return c;
-	return nstrcmp(x->host, y->host);
-}
-
-static int
-rule_cmp(const void *a, const void *b)
-{
-	const struct pol_rule	*x = a, *y = b;
-
-	return x->id < y->id ? -1 : x->id > y->id;
-}
+/* The noun of a table's row in the message about a repeated one. */
+static const char *const dup_what[POL__MAX] = {
+	"setting",	/* POL_SETTINGS */
+	"user",		/* POL_USERS */
+	"role",		/* POL_ROLES */
+	"member",	/* POL_MEMBERS */
+	"resource",	/* POL_RESOURCES */
+	"rule id",	/* POL_RULES */
+};
 
 /*
- * Sort the n elements of size sz at base by cmp and refuse two equal
- * ones.  lineoff is the offset of their size_t line.  Return 0, or -1
- * naming the later line of an equal pair.
+ * Sort the rows of table t of f by key and refuse two with one key.
+ * Return 0, or -1 naming the later line of an equal pair.
  */
 static int
-sort_unique(struct imp *im, void *base, size_t n, size_t sz,
-    int (*cmp)(const void *, const void *), size_t lineoff,
-    const char *what)
+sort_unique(struct imp *im, struct policy *f, enum pol_tab t)
 {
-	char	*p = base;
-	size_t	 i, a, b;
+	const char	*p, *q;
+	size_t		 i, a, b, off = pol_tables[t].lineoff;
 
-	if (n == 0)
-		return 0;
-	qsort(base, n, sz, cmp);
-	for (i = 1; i < n; i++) {
-		if (cmp(p + (i - 1) * sz, p + i * sz) != 0)
+	pol_sort(f, t);
+	for (i = 1; i < pol_nrows(f, t); i++) {
+		p = pol_row(f, t, i - 1);
+		q = pol_row(f, t, i);
+		if (pol_cmp(t, p, q) != 0)
 			continue;
-		memcpy(&a, p + (i - 1) * sz + lineoff, sizeof(a));
-		memcpy(&b, p + i * sz + lineoff, sizeof(b));
+		memcpy(&a, p + off, sizeof(a));
+		memcpy(&b, q + off, sizeof(b));
 		return imp_err(im, a > b ? a : b, "%s again (line %zu)",
-		    what, a > b ? b : a);
+		    dup_what[t], a > b ? b : a);
 	}
 	return 0;
 }
-
-/* The row of pol's sorted array equal to key by cmp, or NULL. */
-#define FIND(arr, n, key, cmp)	((n) == 0 ? NULL : bsearch((key), (arr), \
-				    (n), sizeof(*(arr)), (cmp)))
 
 /*
  * Order the file's rows as the export does, refuse duplicates and
@@ -128,34 +76,22 @@ policy_check(struct imp *im, struct policy *f, const struct policy *db)
 {
 	struct pol_user		 ukey;
 	struct pol_role		 rkey;
-	size_t			 i;
+	size_t			 i, t;
 
-	if (sort_unique(im, f->settings, f->nsettings, sizeof(*f->settings),
-	    setting_cmp, offsetof(struct pol_setting, line), "setting") ==
-	    -1 ||
-	    sort_unique(im, f->users, f->nusers, sizeof(*f->users),
-	    user_cmp, offsetof(struct pol_user, line), "user") == -1 ||
-	    sort_unique(im, f->roles, f->nroles, sizeof(*f->roles),
-	    role_cmp, offsetof(struct pol_role, line), "role") == -1 ||
-	    sort_unique(im, f->members, f->nmembers, sizeof(*f->members),
-	    member_cmp, offsetof(struct pol_member, line), "member") == -1 ||
-	    sort_unique(im, f->resources, f->nresources,
-	    sizeof(*f->resources), resource_cmp,
-	    offsetof(struct pol_resource, line), "resource") == -1 ||
-	    sort_unique(im, f->rules, f->nrules, sizeof(*f->rules),
-	    rule_cmp, offsetof(struct pol_rule, line), "rule id") == -1)
-		return -1;
+	for (t = 0; t < POL__MAX; t++)
+		if (sort_unique(im, f, (enum pol_tab)t) == -1)
+			return -1;
 	memset(&ukey, 0, sizeof(ukey));
 	memset(&rkey, 0, sizeof(rkey));
 	for (i = 0; i < f->nmembers; i++) {
 		ukey.name = f->members[i].user;
 		rkey.name = f->members[i].role;
-		if (FIND(f->roles, f->nroles, &rkey, role_cmp) == NULL)
+		if (pol_find(f, POL_ROLES, &rkey) == NULL)
 			return imp_err(im, f->members[i].line, "member %s %s: "
 			    "no role %s in the file", ukey.name, rkey.name,
 			    rkey.name);
-		if (FIND(f->users, f->nusers, &ukey, user_cmp) == NULL &&
-		    FIND(db->users, db->nusers, &ukey, user_cmp) == NULL)
+		if (pol_find(f, POL_USERS, &ukey) == NULL &&
+		    pol_find(db, POL_USERS, &ukey) == NULL)
 			return imp_err(im, f->members[i].line, "member %s %s: "
 			    "no user %s in the file or the database",
 			    ukey.name, rkey.name, ukey.name);
@@ -164,7 +100,7 @@ policy_check(struct imp *im, struct policy *f, const struct policy *db)
 		rkey.name = f->rules[i].principal;
 		if (strcmp(rkey.name, "all") != 0 &&
 		    strcmp(rkey.name, "valid-user") != 0 &&
-		    FIND(f->roles, f->nroles, &rkey, role_cmp) == NULL)
+		    pol_find(f, POL_ROLES, &rkey) == NULL)
 			return imp_err(im, f->rules[i].line, "rule %" PRId64
 			    ": no role %s in the file", f->rules[i].id,
 			    rkey.name);
@@ -217,112 +153,107 @@ hash_random(char *out, size_t outsz)
 	return ret;
 }
 
-/* Settings, roles, users and resources that the file adds or changes. */
+/*
+ * Add user u, which the database lacks, with a random hash (see
+ * import_policy()).  Return 0, or -1 with the message.
+ */
 static int
-apply_adds(struct imp *im, const struct policy *f, const struct policy *db)
+user_add(struct imp *im, const struct pol_user *u, const char *what)
 {
-	const struct pol_setting	*ds;
-	const struct pol_role		*dr;
-	const struct pol_user		*du;
-	const struct pol_resource	*dres;
-	char				 hash[PW_HASH_MAX], res[PATTERN_MAX +
-					    REQ_HOST_MAX + 8];
-	size_t				 i;
+	char	 hash[PW_HASH_MAX];
+	int	 ret = -1;
 
-	for (i = 0; i < f->nsettings; i++) {
-		ds = FIND(db->settings, db->nsettings, &f->settings[i],
-		    setting_cmp);
-		if (ds != NULL && strcmp(ds->value, f->settings[i].value) == 0)
-			continue;
-		if (adm_setting_set(im->adm, f->settings[i].name,
-		    f->settings[i].value) == -1)
-			return imp_err(im, f->settings[i].line, "setting %s: "
-			    "%s", f->settings[i].name, adm_errmsg(im->adm));
-		imp_change(im, "set", "set", "%s %s", f->settings[i].name,
-		    f->settings[i].value);
-	}
-	for (i = 0; i < f->nroles; i++) {
-		dr = FIND(db->roles, db->nroles, &f->roles[i], role_cmp);
-		if (dr == NULL) {
-			if (adm_role_add(im->adm, f->roles[i].name,
-			    f->roles[i].comment) != 1)
-				return imp_err(im, f->roles[i].line, "role %s: "
-				    "%s", f->roles[i].name,
-				    adm_errmsg(im->adm));
-			imp_change(im, "add", "added", "role %s",
-			    f->roles[i].name);
-		} else if (strcmp(dr->comment, f->roles[i].comment) != 0) {
-			if (adm_role_comment(im->adm, f->roles[i].name,
-			    f->roles[i].comment) != 1)
-				return imp_err(im, f->roles[i].line, "role %s: "
-				    "%s", f->roles[i].name,
-				    adm_errmsg(im->adm));
-			imp_change(im, "update", "updated", "role %s",
-			    f->roles[i].name);
-		}
-	}
-	for (i = 0; i < f->nusers; i++) {
-		du = FIND(db->users, db->nusers, &f->users[i], user_cmp);
-		if (du == NULL) {
-			if (hash_random(hash, sizeof(hash)) == -1)
-				return imp_err(im, f->users[i].line, "user %s: "
-				    "cannot make a hash", f->users[i].name);
-			if (adm_user_add(im->adm, f->users[i].name, hash,
-			    f->users[i].disabled, f->users[i].expires) != 1)
-				return imp_err(im, f->users[i].line, "user %s: "
-				    "%s", f->users[i].name,
-				    adm_errmsg(im->adm));
-			imp_change(im, "add", "added", "user %s (no usable "
-			    "password: set one with portcullis user passwd)",
-			    f->users[i].name);
-		} else if (du->disabled != f->users[i].disabled ||
-		    nstrcmp(du->expires, f->users[i].expires) != 0) {
-			if (adm_user_set(im->adm, f->users[i].name,
-			    f->users[i].disabled, f->users[i].expires) != 1)
-				return imp_err(im, f->users[i].line, "user %s: "
-				    "%s", f->users[i].name,
-				    adm_errmsg(im->adm));
-			imp_change(im, "update", "updated", "user %s",
-			    f->users[i].name);
-		}
+	if (hash_random(hash, sizeof(hash)) == -1)
+		imp_err(im, u->line, "%s: cannot make a hash", what);
+	else if (adm_user_add(im->adm, u->name, hash, u->disabled,
+	    u->expires) != 1)
+		imp_err(im, u->line, "%s: %s", what, adm_errmsg(im->adm));
+	else {
+		imp_change(im, "add", "added", "%s (no usable password: set "
+		    "one with portcullis user passwd)", what);
+		ret = 0;
 	}
 	explicit_bzero(hash, sizeof(hash));
-	for (i = 0; i < f->nresources; i++) {
-		dres = FIND(db->resources, db->nresources, &f->resources[i],
-		    resource_cmp);
-		res_name(res, sizeof(res), f->resources[i].pattern,
-		    f->resources[i].host);
-		if (dres == NULL) {
-			if (adm_resource_add(im->adm, f->resources[i].pattern,
-			    f->resources[i].host,
-			    f->resources[i].comment) == -1)
-				return imp_err(im, f->resources[i].line,
-				    "resource %s: %s", res,
-				    adm_errmsg(im->adm));
-			imp_change(im, "add", "added", "resource %s", res);
-		} else if (strcmp(dres->comment,
-		    f->resources[i].comment) != 0) {
-			if (adm_resource_comment(im->adm,
-			    f->resources[i].pattern, f->resources[i].host,
-			    f->resources[i].comment) != 1)
-				return imp_err(im, f->resources[i].line,
-				    "resource %s: %s", res,
-				    adm_errmsg(im->adm));
-			imp_change(im, "update", "updated", "resource %s", res);
-		}
+	return ret;
+}
+
+/*
+ * Write row of table t of the file, which the database lacks (add)
+ * or holds otherwise, and note the change.  Return 0, or -1 with the
+ * message.
+ */
+static int
+apply_row(struct imp *im, enum pol_tab t, const void *row, int add)
+{
+	const struct pol_setting	*s = row;
+	const struct pol_role		*r = row;
+	const struct pol_user		*u = row;
+	const struct pol_resource	*x = row;
+	char				 what[PATTERN_MAX + REQ_HOST_MAX + 16];
+	size_t				 line;
+	int				 ok = 0;
+
+	memcpy(&line, (const char *)row + pol_tables[t].lineoff, sizeof(line));
+	switch (t) {
+	case POL_SETTINGS:
+		(void)snprintf(what, sizeof(what), "setting %s", s->name);
+		ok = adm_setting_set(im->adm, s->name, s->value) == 0;
+		break;
+	case POL_ROLES:
+		(void)snprintf(what, sizeof(what), "role %s", r->name);
+		ok = (add ? adm_role_add(im->adm, r->name, r->comment) :
+		    adm_role_comment(im->adm, r->name, r->comment)) == 1;
+		break;
+	case POL_USERS:
+		(void)snprintf(what, sizeof(what), "user %s", u->name);
+		if (add)
+			return user_add(im, u, what);
+		ok = adm_user_set(im->adm, u->name, u->disabled,
+		    u->expires) == 1;
+		break;
+	case POL_RESOURCES:
+		memcpy(what, "resource ", 9);
+		res_name(what + 9, sizeof(what) - 9, x->pattern, x->host);
+		ok = add ? adm_resource_add(im->adm, x->pattern, x->host,
+		    x->comment) == 0 : adm_resource_comment(im->adm,
+		    x->pattern, x->host, x->comment) == 1;
+		break;
+	default:
+		(void)snprintf(what, sizeof(what), "%s", pol_tables[t].name);
+		break;
 	}
+	if (!ok)
+		return imp_err(im, line, "%s: %s", what, adm_errmsg(im->adm));
+	if (t == POL_SETTINGS)
+		imp_change(im, "set", "set", "%s %s", s->name, s->value);
+	else
+		imp_change(im, add ? "add" : "update",
+		    add ? "added" : "updated", "%s", what);
 	return 0;
 }
 
-/* Whether two rules say the same (ids aside). */
+/*
+ * Settings, roles, users and resources (in that order) that the file
+ * adds or says otherwise than the database.
+ */
 static int
-rule_same(const struct pol_rule *a, const struct pol_rule *b)
+apply_adds(struct imp *im, const struct policy *f, const struct policy *db)
 {
-	return strcmp(a->pattern, b->pattern) == 0 &&
-	    nstrcmp(a->host, b->host) == 0 &&
-	    strcmp(a->methods, b->methods) == 0 &&
-	    strcmp(a->principal, b->principal) == 0 &&
-	    strcmp(a->comment, b->comment) == 0;
+	static const enum pol_tab	 order[] = { POL_SETTINGS, POL_ROLES,
+					    POL_USERS, POL_RESOURCES };
+	const void			*row, *drow;
+	size_t				 k, i;
+
+	for (k = 0; k < nitems(order); k++)
+		for (i = 0; i < pol_nrows(f, order[k]); i++) {
+			row = pol_row(f, order[k], i);
+			drow = pol_find(db, order[k], row);
+			if (drow != NULL && pol_same(order[k], drow, row))
+				continue;
+			if (apply_row(im, order[k], row, drow == NULL) == -1)
+				return -1;
+		}
+	return 0;
 }
 
 /* Rules: added, updated and deleted by id. */
@@ -334,7 +265,7 @@ apply_rules(struct imp *im, const struct policy *f, const struct policy *db)
 	size_t			 i;
 
 	for (i = 0; i < db->nrules; i++) {
-		if (FIND(f->rules, f->nrules, &db->rules[i], rule_cmp) != NULL)
+		if (pol_find(f, POL_RULES, &db->rules[i]) != NULL)
 			continue;
 		if (adm_rule_del(im->adm, db->rules[i].id) == -1)
 			return imp_err(im, 0, "rule %" PRId64 ": %s",
@@ -343,8 +274,8 @@ apply_rules(struct imp *im, const struct policy *f, const struct policy *db)
 		    rule_name(name, sizeof(name), &db->rules[i]));
 	}
 	for (i = 0; i < f->nrules; i++) {
-		dr = FIND(db->rules, db->nrules, &f->rules[i], rule_cmp);
-		if (dr != NULL && rule_same(dr, &f->rules[i]))
+		dr = pol_find(db, POL_RULES, &f->rules[i]);
+		if (dr != NULL && pol_same(POL_RULES, dr, &f->rules[i]))
 			continue;
 		if ((dr == NULL ? adm_rule_add(im->adm, &f->rules[i], NULL) :
 		    adm_rule_set(im->adm, &f->rules[i])) == -1)
@@ -387,7 +318,7 @@ apply_rest(struct imp *im, const struct policy *f, const struct policy *db)
 
 	for (i = 0; i < db->nmembers; i++) {
 		m = &db->members[i];
-		if (FIND(f->members, f->nmembers, m, member_cmp) != NULL)
+		if (pol_find(f, POL_MEMBERS, m) != NULL)
 			continue;
 		if (adm_revoke(im->adm, m->user, m->role) == -1)
 			return imp_err(im, 0, "revoke %s %s: %s", m->user,
@@ -396,7 +327,7 @@ apply_rest(struct imp *im, const struct policy *f, const struct policy *db)
 	}
 	for (i = 0; i < f->nmembers; i++) {
 		m = &f->members[i];
-		if (FIND(db->members, db->nmembers, m, member_cmp) != NULL)
+		if (pol_find(db, POL_MEMBERS, m) != NULL)
 			continue;
 		if (adm_grant(im->adm, m->user, m->role) == -1)
 			return imp_err(im, m->line, "grant %s %s: %s",
@@ -405,8 +336,8 @@ apply_rest(struct imp *im, const struct policy *f, const struct policy *db)
 	}
 	for (i = 0; i < db->nresources; i++) {
 		r = &db->resources[i];
-		if (FIND(f->resources, f->nresources, r,
-		    resource_cmp) != NULL || resource_used(f, r))
+		if (pol_find(f, POL_RESOURCES, r) != NULL ||
+		    resource_used(f, r))
 			continue;
 		res_name(res, sizeof(res), r->pattern, r->host);
 		if (adm_resource_del(im->adm, r->pattern, r->host) == -1)
@@ -415,8 +346,7 @@ apply_rest(struct imp *im, const struct policy *f, const struct policy *db)
 		imp_change(im, "delete", "deleted", "resource %s", res);
 	}
 	for (i = 0; i < db->nroles; i++) {
-		if (FIND(f->roles, f->nroles, &db->roles[i],
-		    role_cmp) != NULL)
+		if (pol_find(f, POL_ROLES, &db->roles[i]) != NULL)
 			continue;
 		if (adm_role_del(im->adm, db->roles[i].name) == -1)
 			return imp_err(im, 0, "role %s: %s",

@@ -1,7 +1,8 @@
 /*
  * portcullis: the administrator's program.  Parses the command line,
  * creates and migrates the database, manages users, roles and rules
- * through admstore.c, one transaction per command, and opens `shell`.  The other commands live in
+ * through admstore.c, one transaction per command, and opens `shell`.
+ * The other commands live in
  * adm_check.c, adm_import.c, adm_export.c and adm_lint.c; passwords
  * are read by adm_pass.c.
  *
@@ -124,6 +125,21 @@ tx_end(struct adm *a, int rc)
 }
 
 /*
+ * The exit status of a one-row command whose statement returned rc:
+ * 0 for 1 (done), else 1 after reporting "what: why", why the error's
+ * (-1) or none (0: unless NULL, when 0 is no error).
+ */
+static int
+row_status(struct adm *a, int rc, const char *what, const char *none)
+{
+	if (rc == -1)
+		return adm_fail(what, adm_errmsg(a));
+	if (rc == 0 && none != NULL)
+		return adm_fail(what, none);
+	return 0;
+}
+
+/*
  * init [--group GROUP]: create or migrate the database; the database,
  * -wal and -shm are 0640 whatever the umask, in group GROUP (a name or
  * a number) if given: README, "Deploying".
@@ -207,12 +223,8 @@ user_setpass(struct adm *a, const char *name, int add)
 	if ((rc = adm_begin(a, 1)) == 0)
 		rc = tx_end(a, add ? adm_user_add(a, name, hash, 0, NULL) :
 		    adm_user_passwd(a, name, hash));
-	if (rc == -1)
-		adm_fail(what, adm_errmsg(a));
-	else if (rc == 0)
-		adm_fail(what, add ? "already exists" : "no such user");
-	else
-		ret = 0;
+	ret = row_status(a, rc, what, add ? "already exists" :
+	    "no such user");
 out:
 	explicit_bzero(hash, sizeof(hash));
 	return ret;
@@ -236,10 +248,7 @@ cmd_user(const char *db, int argc, char *argv[])
 			return 1;
 		if ((rc = adm_begin(a, 0)) == 0)
 			rc = tx_end(a, adm_user_list(a, user_print, NULL));
-		if (rc == -1)
-			adm_fail("user list", adm_errmsg(a));
-		else
-			ret = 0;
+		ret = rc == -1 ? adm_fail("user list", adm_errmsg(a)) : 0;
 		adm_close(a);
 		return ret;
 	}
@@ -260,12 +269,7 @@ cmd_user(const char *db, int argc, char *argv[])
 	if ((rc = adm_begin(a, 1)) == 0)
 		rc = tx_end(a, strcmp(sub, "del") == 0 ? adm_user_del(a, name) :
 		    adm_user_disable(a, name, strcmp(sub, "disable") == 0));
-	if (rc == -1)
-		adm_fail(what, adm_errmsg(a));
-	else if (rc == 0)
-		adm_fail(what, "no such user");
-	else
-		ret = 0;
+	ret = row_status(a, rc, what, "no such user");
 out:
 	adm_close(a);
 	return ret;
@@ -294,12 +298,8 @@ cmd_role(const char *db, int argc, char *argv[])
 	if ((rc = adm_begin(a, 1)) == 0)
 		rc = tx_end(a, add ? adm_role_add(a, argv[1], NULL) :
 		    adm_role_del(a, argv[1]));
-	if (rc == -1)
-		adm_fail(what, adm_errmsg(a));
-	else if (rc == 0)
-		adm_fail(what, add ? "already exists" : "no such role");
-	else
-		ret = 0;
+	ret = row_status(a, rc, what, add ? "already exists" :
+	    "no such role");
 	adm_close(a);
 	return ret;
 }
@@ -326,12 +326,7 @@ membership(const char *db, int argc, char *argv[], int grant)
 	if ((rc = adm_begin(a, 1)) == 0)
 		rc = tx_end(a, grant ? adm_grant(a, argv[0], argv[1]) :
 		    adm_revoke(a, argv[0], argv[1]));
-	if (rc == -1)
-		adm_fail(what, adm_errmsg(a));
-	else if (rc == 0 && !grant)
-		adm_fail(what, "no such membership");
-	else
-		ret = 0;
+	ret = row_status(a, rc, what, grant ? NULL : "no such membership");
 	adm_close(a);
 	return ret;
 }
@@ -411,11 +406,7 @@ rule_del(struct adm *a, const char *arg)
 	(void)snprintf(what, sizeof(what), "rule %lld", id);
 	if ((rc = adm_begin(a, 1)) == 0)
 		rc = tx_end(a, adm_rule_del(a, (int64_t)id));
-	if (rc == -1)
-		return adm_fail(what, adm_errmsg(a));
-	if (rc == 0)
-		return adm_fail(what, "no such rule");
-	return 0;
+	return row_status(a, rc, what, "no such rule");
 }
 
 static int
@@ -443,10 +434,7 @@ cmd_rule(const char *db, int argc, char *argv[])
 	else {
 		if ((rc = adm_begin(a, 0)) == 0)
 			rc = tx_end(a, adm_rule_list(a, rule_print, NULL));
-		if (rc == -1)
-			adm_fail("rule list", adm_errmsg(a));
-		else
-			ret = 0;
+		ret = rc == -1 ? adm_fail("rule list", adm_errmsg(a)) : 0;
 	}
 	adm_close(a);
 	return ret;

@@ -70,7 +70,8 @@ struct policy {
 /*
  * Each table of a policy, described once: its columns in the order of
  * the policy file, of the database's SELECTs (admstore.c) and of the
- * JSON export, each with its kind and where it lives in the row.  The
+ * JSON export, each with its kind and where it lives in the row; the
+ * first nkey columns are a row's key, which orders and names it.  The
  * policy file's reader and writers (policyfile.c) and the database's
  * row reader (adm_load()) loop over these.
  */
@@ -101,6 +102,7 @@ struct pol_table {
 	struct pol_col	 cols[POL_COLS_MAX];
 	size_t		 ncols;		/* in the database */
 	size_t		 nfile;		/* the first nfile are in the file */
+	size_t		 nkey;		/* the first nkey: a row's key */
 	int		 jsonmap;	/* JSON: an object of col 0: col 1 */
 	size_t		 rowsz;
 	size_t		 lineoff;	/* offsetof() of the row's line */
@@ -111,6 +113,10 @@ extern const struct pol_table pol_tables[POL__MAX];
 void		*pol_add(struct policy *, enum pol_tab);
 size_t		 pol_nrows(const struct policy *, enum pol_tab);
 const void	*pol_row(const struct policy *, enum pol_tab, size_t);
+int		 pol_cmp(enum pol_tab, const void *, const void *);
+int		 pol_same(enum pol_tab, const void *, const void *);
+void		 pol_sort(struct policy *, enum pol_tab);
+const void	*pol_find(const struct policy *, enum pol_tab, const void *);
 struct pol_setting	*pol_add_setting(struct policy *);
 struct pol_user		*pol_add_user(struct policy *);
 struct pol_role		*pol_add_role(struct policy *);
