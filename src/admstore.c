@@ -4,7 +4,9 @@
  * for every change and read `portcullis` makes (users, roles,
  * members, settings, resources, rules, a whole policy), one binder,
  * and the transactions.  With admdb.c and store.c the only includers
- * of sqlite3.h.
+ * of sqlite3.h.  Past the usual size on purpose: the statement table
+ * is one enum, and each row function sits beside the statements it
+ * binds (whole policies are read through polmodel.c's column table).
  *
  * Statements are fixed at build time, prepared once per connection by
  * adm_open(), and every use ends in sqlite3_reset() and
