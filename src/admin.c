@@ -2,9 +2,8 @@
  * portcullis: the administrator's program.  Parses the command line,
  * creates and migrates the database, manages users, roles and rules
  * through admstore.c, one transaction per command, and opens `shell`.
- * The other commands live in
- * adm_check.c, adm_import.c, adm_export.c and adm_lint.c; passwords
- * are read by adm_pass.c.
+ * The other commands live in adm_check.c, adm_import.c, adm_export.c
+ * and adm_lint.c; passwords are read by adm_pass.c.
  *
  * Exit status: 0 success; 1 an error, reported on one line
  * "portcullis: what: why" on stderr; 2 a usage error.  `check`
