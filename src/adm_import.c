@@ -223,8 +223,7 @@ imp_check_user(struct imp *im, size_t line, const char *s, size_t n)
 {
 	if (name_valid(s, n))
 		return 0;
-	return imp_err(im, line, "user name must be 1-255 bytes of UTF-8 "
-	    "without ':' or control characters");
+	return imp_err(im, line, "%s", USER_NAME_MSG);
 }
 
 #define ROLE_NAME_MSG	"role name must be 1-255 of A-Z a-z 0-9 . _ - " \
@@ -367,10 +366,10 @@ htpasswd_apply(struct imp *im, const struct pwent *ents, size_t n)
 	int		 rc;
 
 	for (i = 0; i < n; i++) {
-		if ((rc = admp_user_hash(im->p, ents[i].user, old,
+		if ((rc = adm_user_hash(im->adm, ents[i].user, old,
 		    sizeof(old))) == -1)
 			return imp_err(im, ents[i].line, "%s",
-			    admp_errmsg(im->p));
+			    adm_errmsg(im->adm));
 		/* The server would refuse it unhashed: not a skip. */
 		if (pw_cost(ents[i].hash, why, sizeof(why)) == PW_TOOCOSTLY)
 			return imp_err(im, ents[i].line, "user %s: hash cost "
@@ -385,16 +384,16 @@ htpasswd_apply(struct imp *im, const struct pwent *ents, size_t n)
 			continue;
 		}
 		if (rc == 0) {
-			if (admp_user_add(im->p, ents[i].user, ents[i].hash,
-			    0, NULL) == -1)
+			if (adm_user_add(im->adm, ents[i].user, ents[i].hash,
+			    0, NULL) != 1)
 				return imp_err(im, ents[i].line, "user %s: %s",
-				    ents[i].user, admp_errmsg(im->p));
+				    ents[i].user, adm_errmsg(im->adm));
 			imp_change(im, "add", "added", "user %s", ents[i].user);
 		} else if (strcmp(old, ents[i].hash) != 0) {
-			if (admp_user_passwd(im->p, ents[i].user,
+			if (adm_user_passwd(im->adm, ents[i].user,
 			    ents[i].hash) != 1)
 				return imp_err(im, ents[i].line, "user %s: %s",
-				    ents[i].user, admp_errmsg(im->p));
+				    ents[i].user, adm_errmsg(im->adm));
 			imp_change(im, "update", "updated", "hash %s",
 			    ents[i].user);
 		}
@@ -454,9 +453,9 @@ import_htgroup(struct imp *im)
 			if (imp_check_user(im, line, u, un) == -1)
 				return -1;
 		}
-		if ((rc = admp_role_add(im->p, s, NULL)) == -1)
+		if ((rc = adm_role_add(im->adm, s, NULL)) == -1)
 			return imp_err(im, line, "role %s: %s", s,
-			    admp_errmsg(im->p));
+			    adm_errmsg(im->adm));
 		if (rc == 1)
 			imp_change(im, "add", "added", "role %s", s);
 		for (u = colon + 1; *u != '\0'; u = end) {
@@ -466,16 +465,16 @@ import_htgroup(struct imp *im)
 			end = u + un;
 			if (*end != '\0')
 				*end++ = '\0';
-			if ((rc = admp_user_hash(im->p, u, hash,
+			if ((rc = adm_user_hash(im->adm, u, hash,
 			    sizeof(hash))) == -1)
 				return imp_err(im, line, "%s",
-				    admp_errmsg(im->p));
+				    adm_errmsg(im->adm));
 			if (rc == 0)
 				return imp_err(im, line, "no such user %s "
 				    "(import the htpasswd file first)", u);
-			if ((rc = admp_member_add(im->p, u, s)) == -1)
+			if ((rc = adm_grant(im->adm, u, s)) == -1)
 				return imp_err(im, line, "grant %s %s: %s", u,
-				    s, admp_errmsg(im->p));
+				    s, adm_errmsg(im->adm));
 			if (rc == 1)
 				imp_change(im, "grant", "granted", "%s %s",
 				    u, s);
@@ -528,12 +527,8 @@ cmd_import(const char *db, int argc, char *argv[])
 		adm_fail(db, err);
 		goto out;
 	}
-	if ((im.p = admp_open(im.adm, err, sizeof(err))) == NULL) {
-		adm_fail(db, err);
-		goto out;
-	}
-	if (admp_begin(im.p, 1) == -1) {
-		adm_fail(db, admp_errmsg(im.p));
+	if (adm_begin(im.adm, 1) == -1) {
+		adm_fail(db, adm_errmsg(im.adm));
 		goto out;
 	}
 	if (strcmp(kind, "htpasswd") == 0)
@@ -543,19 +538,19 @@ cmd_import(const char *db, int argc, char *argv[])
 	else
 		rc = import_policy(&im);
 	if (rc == -1) {
-		admp_rollback(im.p);
+		adm_rollback(im.adm);
 		adm_fail(im.what, im.why);
 		goto out;
 	}
 	if (im.out.oom) {
-		admp_rollback(im.p);
+		adm_rollback(im.adm);
 		adm_fail("import", strerror(ENOMEM));
 		goto out;
 	}
 	if (im.out.dry)
-		admp_rollback(im.p);
-	else if (admp_commit(im.p) == -1) {
-		adm_fail(db, admp_errmsg(im.p));
+		adm_rollback(im.adm);
+	else if (adm_commit(im.adm) == -1) {
+		adm_fail(db, adm_errmsg(im.adm));
 		goto out;
 	}
 	if (im.out.buf != NULL)
@@ -564,8 +559,7 @@ cmd_import(const char *db, int argc, char *argv[])
 		puts("no changes");
 	ret = 0;
 out:
-	admp_close(im.p);
-	adm_close(im.adm);
+	adm_close(im.adm);	/* rolls back what is still open */
 	if (im.buf != NULL)
 		explicit_bzero(im.buf, im.len);
 	free(im.buf);

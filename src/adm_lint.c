@@ -32,7 +32,6 @@ cmd_lint(const char *db, int argc, char *argv[])
 {
 	struct policy	 pol;
 	struct adm	*a;
-	struct admp	*p = NULL;
 	char		 err[512];
 	int		 n, ret = 2;
 
@@ -44,14 +43,11 @@ cmd_lint(const char *db, int argc, char *argv[])
 		adm_fail(db, err);
 		return 2;
 	}
-	if ((p = admp_open(a, err, sizeof(err))) == NULL) {
-		adm_fail(db, err);
+	if (adm_begin(a, 0) == -1 || adm_load(a, &pol, 1) == -1) {
+		adm_fail("lint", adm_errmsg(a));
 		goto out;
 	}
-	if (admp_load(p, &pol, 1) == -1) {
-		adm_fail("lint", admp_errmsg(p));
-		goto out;
-	}
+	adm_rollback(a);	/* a read: nothing to keep */
 	if ((n = lint_run(&pol, print_finding, NULL)) == -1) {
 		adm_fail("lint", "out of memory");
 		goto out;
@@ -59,7 +55,6 @@ cmd_lint(const char *db, int argc, char *argv[])
 	ret = n > 0 ? 1 : 0;
 out:
 	pol_free(&pol);
-	admp_close(p);
 	adm_close(a);
 	return ret;
 }

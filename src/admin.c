@@ -1,9 +1,9 @@
 /*
  * portcullis: the administrator's program.  Parses the command line,
  * creates and migrates the database, manages users, roles and rules
- * through admstore.c, and opens `shell`.  The other commands live in
- * adm_check.c, adm_import.c, adm_export.c and adm_lint.c; passwords
- * are read by adm_pass.c.
+ * through admstore.c, one transaction per command, and opens `shell`.
+ * The other commands live in adm_check.c, adm_import.c, adm_export.c
+ * and adm_lint.c; passwords are read by adm_pass.c.
  *
  * Exit status: 0 success; 1 an error, reported on one line
  * "portcullis: what: why" on stderr; 2 a usage error.  `check`
@@ -108,6 +108,37 @@ db_open(const char *db)
 }
 
 /*
+ * End the transaction of a one-statement command whose statement
+ * returned rc: commit unless it failed (-1), else roll back.  Return
+ * rc, or -1 if the commit failed (adm_errmsg() says why).  Each
+ * command brackets its statement: adm_begin(), the statement, tx_end().
+ */
+static int
+tx_end(struct adm *a, int rc)
+{
+	if (rc == -1)
+		adm_rollback(a);
+	else if (adm_commit(a) == -1)
+		rc = -1;
+	return rc;
+}
+
+/*
+ * The exit status of a one-row command whose statement returned rc:
+ * 0 for 1 (done), else 1 after reporting "what: why", why the error's
+ * (-1) or none (0: unless NULL, when 0 is no error).
+ */
+static int
+row_status(struct adm *a, int rc, const char *what, const char *none)
+{
+	if (rc == -1)
+		return adm_fail(what, adm_errmsg(a));
+	if (rc == 0 && none != NULL)
+		return adm_fail(what, none);
+	return 0;
+}
+
+/*
  * init [--group GROUP]: create or migrate the database; the database,
  * -wal and -shm are 0640 whatever the umask, in group GROUP (a name or
  * a number) if given: README, "Deploying".
@@ -178,7 +209,9 @@ user_setpass(struct adm *a, const char *name, int add)
 	int	 rc, ret = 1;
 
 	(void)snprintf(what, sizeof(what), "user %s", name);
-	if ((rc = adm_user_exists(a, name)) == -1)
+	if ((rc = adm_begin(a, 0)) == 0)
+		rc = tx_end(a, adm_user_hash(a, name, NULL, 0));
+	if (rc == -1)
 		return adm_fail(what, adm_errmsg(a));
 	if (add && rc == 1)
 		return adm_fail(what, "already exists");
@@ -186,14 +219,11 @@ user_setpass(struct adm *a, const char *name, int add)
 		return adm_fail(what, "no such user");
 	if (adm_pass_new(what, hash, sizeof(hash)) != 0)
 		goto out;
-	rc = add ? adm_user_add(a, name, hash) :
-	    adm_user_passwd(a, name, hash);
-	if (rc == -1)
-		adm_fail(what, adm_errmsg(a));
-	else if (rc == 0)
-		adm_fail(what, add ? "already exists" : "no such user");
-	else
-		ret = 0;
+	if ((rc = adm_begin(a, 1)) == 0)
+		rc = tx_end(a, add ? adm_user_add(a, name, hash, 0, NULL) :
+		    adm_user_passwd(a, name, hash));
+	ret = row_status(a, rc, what, add ? "already exists" :
+	    "no such user");
 out:
 	explicit_bzero(hash, sizeof(hash));
 	return ret;
@@ -215,10 +245,9 @@ cmd_user(const char *db, int argc, char *argv[])
 			adm_usage();
 		if ((a = db_open(db)) == NULL)
 			return 1;
-		if (adm_user_list(a, user_print, NULL) == -1)
-			adm_fail("user list", adm_errmsg(a));
-		else
-			ret = 0;
+		if ((rc = adm_begin(a, 0)) == 0)
+			rc = tx_end(a, adm_user_list(a, user_print, NULL));
+		ret = rc == -1 ? adm_fail("user list", adm_errmsg(a)) : 0;
 		adm_close(a);
 		return ret;
 	}
@@ -236,16 +265,10 @@ cmd_user(const char *db, int argc, char *argv[])
 		ret = user_setpass(a, name, strcmp(sub, "add") == 0);
 		goto out;
 	}
-	if (strcmp(sub, "del") == 0)
-		rc = adm_user_del(a, name);
-	else
-		rc = adm_user_disable(a, name, strcmp(sub, "disable") == 0);
-	if (rc == -1)
-		adm_fail(what, adm_errmsg(a));
-	else if (rc == 0)
-		adm_fail(what, "no such user");
-	else
-		ret = 0;
+	if ((rc = adm_begin(a, 1)) == 0)
+		rc = tx_end(a, strcmp(sub, "del") == 0 ? adm_user_del(a, name) :
+		    adm_user_disable(a, name, strcmp(sub, "disable") == 0));
+	ret = row_status(a, rc, what, "no such user");
 out:
 	adm_close(a);
 	return ret;
@@ -271,13 +294,11 @@ cmd_role(const char *db, int argc, char *argv[])
 	if ((a = db_open(db)) == NULL)
 		return 1;
 	(void)snprintf(what, sizeof(what), "role %s", argv[1]);
-	rc = add ? adm_role_add(a, argv[1]) : adm_role_del(a, argv[1]);
-	if (rc == -1)
-		adm_fail(what, adm_errmsg(a));
-	else if (rc == 0)
-		adm_fail(what, add ? "already exists" : "no such role");
-	else
-		ret = 0;
+	if ((rc = adm_begin(a, 1)) == 0)
+		rc = tx_end(a, add ? adm_role_add(a, argv[1], NULL) :
+		    adm_role_del(a, argv[1]));
+	ret = row_status(a, rc, what, add ? "already exists" :
+	    "no such role");
 	adm_close(a);
 	return ret;
 }
@@ -301,14 +322,10 @@ membership(const char *db, int argc, char *argv[], int grant)
 		return 1;
 	(void)snprintf(what, sizeof(what), "%s %s %s",
 	    grant ? "grant" : "revoke", argv[0], argv[1]);
-	rc = grant ? adm_grant(a, argv[0], argv[1]) :
-	    adm_revoke(a, argv[0], argv[1]);
-	if (rc == -1)
-		adm_fail(what, adm_errmsg(a));
-	else if (rc == 0 && !grant)
-		adm_fail(what, "no such membership");
-	else
-		ret = 0;
+	if ((rc = adm_begin(a, 1)) == 0)
+		rc = tx_end(a, grant ? adm_grant(a, argv[0], argv[1]) :
+		    adm_revoke(a, argv[0], argv[1]));
+	ret = row_status(a, rc, what, grant ? NULL : "no such membership");
 	adm_close(a);
 	return ret;
 }
@@ -326,7 +343,7 @@ cmd_revoke(const char *db, int argc, char *argv[])
 }
 
 static int
-rule_print(void *arg, const struct adm_ruleent *r)
+rule_print(void *arg, const struct pol_rule *r)
 {
 	if (printf("%" PRId64 "\t%s\t%s\t%s\t%s\n", r->id,
 	    r->host == NULL ? "*" : r->host, r->pattern, r->methods,
@@ -343,9 +360,10 @@ rule_add(struct adm *a, int argc, char *argv[])
 {
 	static const char *const names[] = { "host" };
 	const char	*vals[1] = { NULL };
+	struct pol_rule	 r;
 	char		 host[REQ_HOST_MAX + 1];
 	int64_t		 id;
-	int		 k;
+	int		 k, rc;
 
 	k = adm_opts(argc, argv, names, vals, nitems(names));
 	argc -= k;
@@ -355,8 +373,14 @@ rule_add(struct adm *a, int argc, char *argv[])
 	if (vals[0] != NULL && host_canon(host, sizeof(host), vals[0],
 	    strlen(vals[0])) != 1)
 		return adm_fail("rule add", "--host: not a valid host name");
-	if (adm_rule_add(a, vals[0] == NULL ? NULL : host, argv[0],
-	    argv[1], argv[2], &id) == -1)
+	memset(&r, 0, sizeof(r));	/* id 0: a new one */
+	r.host = vals[0] == NULL ? NULL : host;
+	r.pattern = argv[0];
+	r.methods = argv[1];
+	r.principal = argv[2];
+	if ((rc = adm_begin(a, 1)) == 0)
+		rc = tx_end(a, adm_rule_add(a, &r, &id));
+	if (rc == -1)
 		return adm_fail("rule add", adm_errmsg(a));
 	if (printf("%" PRId64 "\n", id) < 0)
 		return 1;
@@ -379,18 +403,16 @@ rule_del(struct adm *a, const char *arg)
 	    id < 1)
 		return adm_fail("rule del", "not a rule id");
 	(void)snprintf(what, sizeof(what), "rule %lld", id);
-	if ((rc = adm_rule_del(a, (int64_t)id)) == -1)
-		return adm_fail(what, adm_errmsg(a));
-	if (rc == 0)
-		return adm_fail(what, "no such rule");
-	return 0;
+	if ((rc = adm_begin(a, 1)) == 0)
+		rc = tx_end(a, adm_rule_del(a, (int64_t)id));
+	return row_status(a, rc, what, "no such rule");
 }
 
 static int
 cmd_rule(const char *db, int argc, char *argv[])
 {
 	struct adm	*a;
-	int		 ret = 1;
+	int		 rc, ret = 1;
 
 	if (argc < 1)
 		adm_usage();
@@ -408,10 +430,11 @@ cmd_rule(const char *db, int argc, char *argv[])
 		ret = rule_add(a, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "del") == 0)
 		ret = rule_del(a, argv[1]);
-	else if (adm_rule_list(a, rule_print, NULL) == -1)
-		adm_fail("rule list", adm_errmsg(a));
-	else
-		ret = 0;
+	else {
+		if ((rc = adm_begin(a, 0)) == 0)
+			rc = tx_end(a, adm_rule_list(a, rule_print, NULL));
+		ret = rc == -1 ? adm_fail("rule list", adm_errmsg(a)) : 0;
+	}
 	adm_close(a);
 	return ret;
 }

@@ -7,61 +7,7 @@
 #ifndef ADMIN_H
 #define ADMIN_H
 
-/* admstore.c */
-/*
- * The administrator's read-write side of the database, for
- * `portcullis` and test fixtures.  adm_init() creates or migrates a
- * database; adm_open() opens one whose schema is current.  Functions
- * on a named row return 1 (done or found), 0 (no such row, or already
- * there: see each) or -1 (error: adm_errmsg() says why, for a refused
- * row the schema's CHECK constraint name or trigger text).
- */
-struct adm;
-enum adm_ustate {
-	ADM_ENABLED,
-	ADM_DISABLED,		/* users.disabled = 1 */
-	ADM_EXPIRED,		/* users.expires <= now (UTC) */
-	ADM_USTATE__MAX
-};
-extern const char *const adm_ustate_str[ADM_USTATE__MAX];
-struct adm_userent {
-	const char	*name;
-	enum adm_ustate	 state;
-	const char	*roles;		/* sorted, ","-joined, "" if none */
-};
-struct adm_ruleent {
-	int64_t		 id;
-	const char	*host;		/* NULL: any host */
-	const char	*pattern;
-	const char	*methods;
-	const char	*principal;
-};
-int		 adm_init(const char *, gid_t, char *, size_t);
-int		 adm_replace(const char *, const char *, char *, size_t);
-struct adm	*adm_open(const char *, char *, size_t);
-void		 adm_close(struct adm *);
-const char	*adm_errmsg(const struct adm *);
-int		 adm_user_exists(struct adm *, const char *);
-int		 adm_user_add(struct adm *, const char *, const char *);
-int		 adm_user_passwd(struct adm *, const char *, const char *);
-int		 adm_user_del(struct adm *, const char *);
-int		 adm_user_disable(struct adm *, const char *, int);
-int		 adm_user_list(struct adm *,
-		    int (*)(void *, const struct adm_userent *), void *);
-int		 adm_role_add(struct adm *, const char *);
-int		 adm_role_del(struct adm *, const char *);
-int		 adm_grant(struct adm *, const char *, const char *);
-int		 adm_revoke(struct adm *, const char *, const char *);
-int		 adm_rule_add(struct adm *, const char *, const char *,
-		    const char *, const char *, int64_t *);
-int		 adm_rule_del(struct adm *, int64_t);
-int		 adm_rule_list(struct adm *,
-		    int (*)(void *, const struct adm_ruleent *), void *);
-
-/* For admstore_policy.c only: the connection (sqlite3.h's sqlite3). */
-struct sqlite3	*adm_sqlite(struct adm *);
-
-/* admstore_policy.c */
+/* polmodel.c */
 /*
  * A whole policy in memory: what `portcullis export` writes, `import
  * policy` reads and `lint` checks, rows in the export's order.  The
@@ -120,7 +66,57 @@ struct policy {
 	struct pol_rule		*rules;
 	size_t			 nrules;
 };
-struct admp;
+
+/*
+ * Each table of a policy, described once: its columns in the order of
+ * the policy file, of the database's SELECTs (admstore.c) and of the
+ * JSON export, each with its kind and where it lives in the row; the
+ * first nkey columns are a row's key, which orders and names it.  The
+ * policy file's reader and writers (policyfile.c) and the database's
+ * row reader (adm_load()) loop over these.
+ */
+enum pol_tab {
+	POL_SETTINGS,
+	POL_USERS,
+	POL_ROLES,
+	POL_MEMBERS,
+	POL_RESOURCES,
+	POL_RULES,
+	POL__MAX
+};
+enum pol_kind {
+	POLK_TEXT,		/* char *, never NULL */
+	POLK_NTEXT,		/* char *, NULL for SQL NULL */
+	POLK_ID,		/* int64_t, 1 or more */
+	POLK_BOOL,		/* int, 0 or 1 */
+	POLK__MAX
+};
+#define POL_COLS_MAX	6
+struct pol_col {
+	const char	*name;		/* SQL column, JSON key */
+	enum pol_kind	 kind;
+	size_t		 off;		/* offsetof() in the row */
+};
+struct pol_table {
+	const char	*name;		/* SQL table, JSON key */
+	struct pol_col	 cols[POL_COLS_MAX];
+	size_t		 ncols;		/* in the database */
+	size_t		 nfile;		/* the first nfile are in the file */
+	size_t		 nkey;		/* the first nkey: a row's key */
+	int		 jsonmap;	/* JSON: an object of col 0: col 1 */
+	size_t		 rowsz;
+	size_t		 lineoff;	/* offsetof() of the row's line */
+	size_t		 arroff;	/* offsetof() of the array in a policy */
+	size_t		 noff;		/* ... and of its count */
+};
+extern const struct pol_table pol_tables[POL__MAX];
+void		*pol_add(struct policy *, enum pol_tab);
+size_t		 pol_nrows(const struct policy *, enum pol_tab);
+const void	*pol_row(const struct policy *, enum pol_tab, size_t);
+int		 pol_cmp(enum pol_tab, const void *, const void *);
+int		 pol_same(enum pol_tab, const void *, const void *);
+void		 pol_sort(struct policy *, enum pol_tab);
+const void	*pol_find(const struct policy *, enum pol_tab, const void *);
 struct pol_setting	*pol_add_setting(struct policy *);
 struct pol_user		*pol_add_user(struct policy *);
 struct pol_role		*pol_add_role(struct policy *);
@@ -128,31 +124,93 @@ struct pol_member	*pol_add_member(struct policy *);
 struct pol_resource	*pol_add_resource(struct policy *);
 struct pol_rule		*pol_add_rule(struct policy *);
 void		 pol_free(struct policy *);
-struct admp	*admp_open(struct adm *, char *, size_t);
-void		 admp_close(struct admp *);
-const char	*admp_errmsg(const struct admp *);
-int		 admp_begin(struct admp *, int);
-int		 admp_commit(struct admp *);
-void		 admp_rollback(struct admp *);
-int		 admp_load(struct admp *, struct policy *, int);
-int		 admp_user_hash(struct admp *, const char *, char *, size_t);
-int		 admp_user_add(struct admp *, const char *, const char *, int,
+
+/* The field of column c in row r, as a T (a const T for a const row). */
+#define POL_FIELD(T, r, c)	((T *)(void *)((char *)(r) + (c)->off))
+#define POL_CFIELD(T, r, c)	((T const *)(const void *)\
+				    ((const char *)(r) + (c)->off))
+
+/* policyfile.c */
+/*
+ * The policy file: `portcullis export` writes it as sql (read back by
+ * `import policy`) or json (not read back); polfile_read() reads the
+ * sql form from (buf, len) into a policy, each row with its line.
+ */
+enum polfmt {
+	POLFMT_SQL,
+	POLFMT_JSON,
+	POLFMT__MAX
+};
+extern const char *const polfmt_str[POLFMT__MAX];
+#define POLFILE_HEADER	"-- portcullis policy, format 1"
+#define USER_NAME_MSG	"user name must be 1-255 bytes of UTF-8 " \
+			"without ':' or control characters"
+void		 polfile_write(FILE *, const struct policy *, enum polfmt);
+int		 polfile_read(const char *, size_t, struct policy *,
+		    size_t *, char *, size_t);
+
+/* admdb.c, admstore.c */
+/*
+ * The administrator's read-write side of the database, for
+ * `portcullis` and test fixtures: the one admin data layer (admdb.c
+ * the file, admstore.c the statements).
+ * adm_init() creates or migrates a database; adm_open() opens one
+ * whose schema is current.  The caller owns the transaction: every
+ * function below but adm_init(), adm_replace() and adm_open() runs
+ * inside adm_begin() ... adm_commit() or adm_rollback().  Functions
+ * on a named row return 1 (done or found), 0 (no such row, or already
+ * there: see each) or -1 (error: adm_errmsg() says why, for a refused
+ * row the schema's CHECK constraint name or trigger text).
+ */
+struct adm;
+enum adm_ustate {
+	ADM_ENABLED,
+	ADM_DISABLED,		/* users.disabled = 1 */
+	ADM_EXPIRED,		/* users.expires <= now (UTC) */
+	ADM_USTATE__MAX
+};
+extern const char *const adm_ustate_str[ADM_USTATE__MAX];
+struct adm_userent {
+	const char	*name;
+	enum adm_ustate	 state;
+	const char	*roles;		/* sorted, ","-joined, "" if none */
+};
+int		 adm_init(const char *, gid_t, char *, size_t);
+int		 adm_replace(const char *, const char *, char *, size_t);
+struct adm	*adm_open(const char *, char *, size_t);
+void		 adm_close(struct adm *);
+const char	*adm_errmsg(const struct adm *);
+int		 adm_begin(struct adm *, int);
+int		 adm_commit(struct adm *);
+void		 adm_rollback(struct adm *);
+int		 adm_load(struct adm *, struct policy *, int);
+int		 adm_user_hash(struct adm *, const char *, char *, size_t);
+int		 adm_user_add(struct adm *, const char *, const char *, int,
 		    const char *);
-int		 admp_user_set(struct admp *, const char *, int, const char *);
-int		 admp_user_passwd(struct admp *, const char *, const char *);
-int		 admp_role_add(struct admp *, const char *, const char *);
-int		 admp_role_comment(struct admp *, const char *, const char *);
-int		 admp_role_del(struct admp *, const char *);
-int		 admp_member_add(struct admp *, const char *, const char *);
-int		 admp_member_del(struct admp *, const char *, const char *);
-int		 admp_setting_set(struct admp *, const char *, const char *);
-int		 admp_resource_add(struct admp *, const char *, const char *,
+int		 adm_user_set(struct adm *, const char *, int, const char *);
+int		 adm_user_passwd(struct adm *, const char *, const char *);
+int		 adm_user_disable(struct adm *, const char *, int);
+int		 adm_user_del(struct adm *, const char *);
+int		 adm_user_list(struct adm *,
+		    int (*)(void *, const struct adm_userent *), void *);
+int		 adm_role_add(struct adm *, const char *, const char *);
+int		 adm_role_comment(struct adm *, const char *, const char *);
+int		 adm_role_del(struct adm *, const char *);
+int		 adm_grant(struct adm *, const char *, const char *);
+int		 adm_revoke(struct adm *, const char *, const char *);
+int		 adm_setting_set(struct adm *, const char *, const char *);
+int		 adm_resource_add(struct adm *, const char *, const char *,
 		    const char *);
-int		 admp_resource_comment(struct admp *, const char *,
+int		 adm_resource_comment(struct adm *, const char *,
 		    const char *, const char *);
-int		 admp_resource_del(struct admp *, const char *, const char *);
-int		 admp_rule_put(struct admp *, const struct pol_rule *, int);
-int		 admp_rule_del(struct admp *, int64_t);
+int		 adm_resource_del(struct adm *, const char *, const char *);
+int		 adm_rule_add(struct adm *, const struct pol_rule *, int64_t *);
+int		 adm_rule_set(struct adm *, const struct pol_rule *);
+int		 adm_rule_del(struct adm *, int64_t);
+int		 adm_rule_list(struct adm *,
+		    int (*)(void *, const struct pol_rule *), void *);
+/* For adm_open() only: the connection (sqlite3.h's sqlite3). */
+struct sqlite3	*admdb_open(const char *, char *, size_t);
 
 /* lint.c */
 /*
@@ -221,7 +279,7 @@ int		 adm_pass_new(const char *, char *, size_t);
  * An import, for cmd_import() and the kinds it runs: the whole file
  * read, the store in a transaction, and what the import prints, kept
  * until it is committed or rolled back.  A kind applies im->buf through
- * im->p, notes each change with imp_change() and an error with
+ * im->adm, notes each change with imp_change() and an error with
  * imp_err() (which returns -1), then returns 0 or -1.
  */
 struct imp_out {
@@ -236,8 +294,7 @@ struct imp {
 	const char	*fname;		/* "stdin" for "-" */
 	char		*buf;		/* the whole file, NUL-terminated */
 	size_t		 len;
-	struct adm	*adm;
-	struct admp	*p;
+	struct adm	*adm;		/* in a BEGIN IMMEDIATE */
 	struct imp_out	 out;
 	char		 what[1024];	/* "FILE:LINE" of an error */
 	char		 why[1024];
