@@ -16,12 +16,15 @@
  *     if it is denied, else the index's allow if it needs credentials
  *     where the directory's did not, else the directory's allow.
  *     Credentials are verified once for both.
- * Everything is read in one snapshot: the compiled policy
- * (snapshot.c: settings, resources, rules), current as of the read
- * transaction store_begin() opens, and the users, looked up in that
- * same transaction only when credentials are needed.  Every path that does not end
- * in a grant ends in a denial or an error: the verdict starts as
- * VERDICT_ERROR and only a matched rule makes it VERDICT_ALLOW.
+ * An allow for a user in a deciding mode (not responder) then carries
+ * the user's roles, for the server.  Everything is read in one
+ * snapshot: the compiled policy (snapshot.c: settings, resources,
+ * rules), current as of the read transaction store_begin() opens, and
+ * the users, looked up in that same transaction only when credentials
+ * are needed.  Every path that does not end in a grant ends in a
+ * denial or an error: the verdict starts as VERDICT_ERROR and only a
+ * matched rule makes it VERDICT_ALLOW; a store error on the way is
+ * 500 (503 when locked), naming no user.
  */
 #include "config.h"
 
@@ -308,26 +311,67 @@ decide_at(struct store *s, const struct snapshot *sn,
 }
 
 /*
+ * Steps 1-6 in the snapshot store_begin() opened, into d (which holds
+ * the mode), then the user's roles for the deciding modes, which hand
+ * them to the server.  Returns 0, or -1 on a store error.
+ */
+static int
+decide_snap(struct store *s, const struct request *req, struct decision *d)
+{
+	const struct snapshot	*sn = store_snapshot(s);
+	const struct settings	*set = snap_settings(sn);
+	struct decision		 idx;
+	struct auth		 a;
+	char			 ipath[REQ_PATH_MAX + sizeof(FILE_INDEX)];
+	size_t			 len = strlen(req->path);
+
+	memcpy(d->realm, set->realm, sizeof(d->realm));
+	memset(&a, 0, sizeof(a));
+	idx = *d;
+	if (decide_at(s, sn, req, req->path, set, &a, d) == -1)
+		return -1;
+	/* Step 6: a directory is its index too; the stricter answer. */
+	if (d->verdict == VERDICT_ALLOW && len > 0 &&
+	    req->path[len - 1] == '/') {
+		(void)snprintf(ipath, sizeof(ipath), "%s%s", req->path,
+		    FILE_INDEX);
+		if (decide_at(s, sn, req, ipath, set, &a, &idx) == -1)
+			return -1;
+		if (idx.verdict != VERDICT_ALLOW ||
+		    (d->anonymous && !idx.anonymous))
+			*d = idx;
+	}
+	if (d->verdict != VERDICT_ALLOW || d->user[0] == '\0' ||
+	    req->mode == MODE_RESPONDER)
+		return 0;
+	return store_roles(s, d->user, d->roles, sizeof(d->roles));
+}
+
+/* An empty decision for a request in mode m, with the default realm. */
+static void
+decision_init(struct decision *d, enum mode m)
+{
+
+	memset(d, 0, sizeof(*d));
+	d->mode = m;
+	snprintf(d->realm, sizeof(d->realm), "%s", REALM_DEFAULT);
+}
+
+/*
  * Decide one parsed request (req_parse() returned REQ_OK) in the mode
  * the request was made in.  s may be NULL (the database could not be
- * opened): the answer is then 500.  Fills *d; never fails to fill it.
+ * opened): the answer is then 500.  A store error on the way is a 500
+ * (503 when locked) that names no user.  Fills *d; never fails to
+ * fill it.
  */
 void
 decide(struct store *s, const struct request *req, struct decision *d)
 {
-	struct decision		 idx;
-	struct auth		 a;
-	char			 ipath[REQ_PATH_MAX + sizeof(FILE_INDEX)];
-	enum storeres		 res;
-	const struct snapshot	*sn;
-	const struct settings	*set;
-	size_t			 len;
+	enum storeres	 res;
 
-	memset(d, 0, sizeof(*d));
-	d->mode = req->mode;
+	decision_init(d, req->mode);
 	d->verdict = VERDICT_ERROR;
 	d->why = WHY_STORE;
-	snprintf(d->realm, sizeof(d->realm), "Portcullis");
 	if (s == NULL) {
 		snprintf(d->detail, sizeof(d->detail), "no database");
 		return;
@@ -336,37 +380,11 @@ decide(struct store *s, const struct request *req, struct decision *d)
 		fail(d, s, res);
 		return;
 	}
-	sn = store_snapshot(s);
-	set = snap_settings(sn);
-	memcpy(d->realm, set->realm, sizeof(d->realm));
-
-	memset(&a, 0, sizeof(a));
-	idx = *d;
-	if (decide_at(s, sn, req, req->path, set, &a, d) == -1)
-		goto err;
-	/* Step 6: a directory is its index too; the stricter answer. */
-	len = strlen(req->path);
-	if (d->verdict == VERDICT_ALLOW && len > 0 &&
-	    req->path[len - 1] == '/') {
-		(void)snprintf(ipath, sizeof(ipath), "%s%s", req->path,
-		    FILE_INDEX);
-		if (decide_at(s, sn, req, ipath, set, &a, &idx) == -1)
-			goto err;
-		if (idx.verdict != VERDICT_ALLOW ||
-		    (d->anonymous && !idx.anonymous))
-			*d = idx;
+	if (decide_snap(s, req, d) == -1) {
+		fail(d, s, store_busy(s) ? STORE_BUSY : STORE_ERROR);
+		d->anonymous = 0;
+		d->user[0] = d->roles[0] = '\0';
 	}
-	/* The deciding modes hand the user's roles to the server. */
-	if (d->verdict != VERDICT_ALLOW || d->user[0] == '\0' ||
-	    req->mode == MODE_RESPONDER ||
-	    store_roles(s, d->user, d->roles, sizeof(d->roles)) == 0)
-		goto out;
-err:
-	d->verdict = VERDICT_ERROR;
-	fail(d, s, store_busy(s) ? STORE_BUSY : STORE_ERROR);
-	d->anonymous = 0;
-	d->user[0] = d->roles[0] = '\0';
-out:
 	store_end(s);
 }
 
@@ -384,11 +402,9 @@ decide_path(struct store *s, const struct request *req, const char *path,
 	size_t		 n = strlen(path);
 
 	if (n >= sizeof(r.path)) {
-		memset(d, 0, sizeof(*d));
-		d->mode = req->mode;
+		decision_init(d, req->mode);
 		d->verdict = VERDICT_ERROR;
 		d->why = WHY_LIMIT;
-		snprintf(d->realm, sizeof(d->realm), "Portcullis");
 		snprintf(d->detail, sizeof(d->detail), "path too long");
 		return;
 	}
@@ -406,9 +422,8 @@ void
 decide_nostore(const struct request *req, enum storeres res,
     const char *detail, struct decision *d)
 {
-	memset(d, 0, sizeof(*d));
-	d->mode = req->mode;
-	snprintf(d->realm, sizeof(d->realm), "Portcullis");
+
+	decision_init(d, req->mode);
 	fail(d, NULL, res == STORE_OK ? STORE_ERROR : res);
 	snprintf(d->detail, sizeof(d->detail), "%s",
 	    detail == NULL ? "" : detail);
@@ -422,10 +437,8 @@ decide_nostore(const struct request *req, enum storeres res,
 void
 decide_badreq(const struct request *req, struct decision *d)
 {
-	memset(d, 0, sizeof(*d));
-	d->mode = req->mode;
+	decision_init(d, req->mode);
 	d->verdict = VERDICT_BADREQ;
-	snprintf(d->realm, sizeof(d->realm), "Portcullis");
 	if (req->bad != NULL && strcmp(req->bad, "bad-method") == 0)
 		d->why = WHY_BAD_METHOD;
 	else if (req->bad != NULL && strcmp(req->bad, "bad-host") == 0)

@@ -28,6 +28,7 @@
 #define NAME_MAX_LEN	255	/* user and role names (schema agrees) */
 #define PW_HASH_MAX	512	/* stored hash string */
 #define REALM_MAX	255	/* settings.realm (schema agrees) */
+#define REALM_DEFAULT	"Portcullis"	/* ... when unset or unusable */
 #define PATTERN_MAX	REQ_PATH_MAX	/* resources.pattern */
 #define ALLOW_MAX	1024	/* Allow header value */
 #define POLICY_ROLES_MAX 64
@@ -339,7 +340,7 @@ struct snapshot;
 #define CREDCACHE_SECONDS_MAX		86400	/* the schema agrees */
 #define CREDCACHE_ENTRIES_MAX		1000000	/* ditto; at least 1 */
 struct settings {
-	char		 realm[REALM_MAX + 1];	/* "Portcullis" */
+	char		 realm[REALM_MAX + 1];	/* REALM_DEFAULT */
 	int		 proxy_auth;		/* 0 (off) */
 	unsigned int	 cache_seconds;		/* credential_cache_seconds */
 	unsigned int	 cache_entries;		/* credential_cache_entries */

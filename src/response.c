@@ -80,7 +80,7 @@ wr_printf(struct writer *w, const char *fmt, ...)
  * Copy realm into dst (dstsz >= 2 * REALM_MAX + 1) as the inside of a
  * quoted-string (RFC 9110 §5.6.4): '"' and '\' become quoted-pairs.
  * An empty realm, one too long, or one holding a control byte other
- * than HTAB (which would split the header) becomes "Portcullis".
+ * than HTAB (which would split the header) becomes REALM_DEFAULT.
  */
 static void
 realm_quote(char *dst, size_t dstsz, const char *realm)
@@ -102,7 +102,7 @@ realm_quote(char *dst, size_t dstsz, const char *realm)
 	dst[i] = '\0';
 	return;
 fallback:
-	(void)snprintf(dst, dstsz, "%s", "Portcullis");
+	(void)snprintf(dst, dstsz, "%s", REALM_DEFAULT);
 }
 
 /*
