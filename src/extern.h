@@ -88,6 +88,9 @@ enum mode {
 	MODE_FORWARD_AUTH,	/* Caddy forward_auth, Traefik via a bridge */
 	MODE__MAX
 };
+/* Mode names, for PORTCULLIS_MODE and `portcullis check --mode`. */
+extern const char *const mode_str[MODE__MAX];
+int		 mode_parse(const char *, enum mode *);
 
 /*
  * Everything a decision reads from the request, copied out of the
@@ -145,8 +148,6 @@ int		 b64_decode(char *, size_t, const char *, size_t, size_t *);
 size_t		 b64_encode(char *, size_t, const void *, size_t);
 enum credres	 cred_parse_basic(struct cred *, const char *, size_t);
 void		 cred_wipe(struct cred *);
-
-extern const char *const mode_str[MODE__MAX];
 
 /* passwd.c */
 enum pwres {

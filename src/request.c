@@ -19,6 +19,33 @@
  */
 #define HOST_RAW_MAX	(REQ_HOST_MAX + 1 + 6)
 
+/* Names for enum mode, in its order (README, "Deploying behind..."). */
+const char *const mode_str[MODE__MAX] = {
+	[MODE_RESPONDER] = "responder",
+	[MODE_AUTHORIZER] = "authorizer",
+	[MODE_AUTH_REQUEST] = "auth_request",
+	[MODE_FORWARD_AUTH] = "forward_auth",
+};
+
+/*
+ * The mode named s (exactly, as in mode_str[]) into *m.  Returns 0,
+ * or -1 for NULL or a name that is not there.
+ */
+int
+mode_parse(const char *s, enum mode *m)
+{
+	size_t	 i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < MODE__MAX; i++)
+		if (strcmp(s, mode_str[i]) == 0) {
+			*m = (enum mode)i;
+			return 0;
+		}
+	return -1;
+}
+
 /*
  * Copy a header value whole into buf (bufsz bytes with the NUL) or
  * not at all: *toolong is set when it does not fit.  NULL and ""
@@ -42,30 +69,31 @@ req_copy(char *buf, size_t bufsz, const char *v, int *toolong)
 
 /*
  * The mode the web server asks in (see extern.h, enum mode): the
- * FastCGI AUTHORIZER role (libfcgi sets FCGI_ROLE from the record,
- * servers.md §2.2), else the PORTCULLIS_MODE parameter the server's
- * configuration sets (a client cannot: it is not an HTTP_ variable).
- * Returns -1 for an unknown PORTCULLIS_MODE.
+ * FastCGI Authorizer role (FastCGI §6.3; libfcgi sets FCGI_ROLE from
+ * the FCGI_BEGIN_REQUEST record, §5.1), else the PORTCULLIS_MODE
+ * parameter the server's configuration sets (a client cannot: it is
+ * not an HTTP_ variable), absent or empty for responder.  Only the
+ * record makes the Authorizer role: PORTCULLIS_MODE=authorizer is
+ * refused like any unknown name.  Returns 0, or -1 for an unknown
+ * PORTCULLIS_MODE (r->mode is left MODE_RESPONDER).
  */
 static int
 req_mode(struct request *r, req_getter get, void *arg)
 {
 	const char	*v;
+	enum mode	 m;
 
 	if ((v = get(arg, "FCGI_ROLE")) != NULL &&
 	    strcmp(v, "AUTHORIZER") == 0) {
 		r->mode = MODE_AUTHORIZER;
 		return 0;
 	}
-	if ((v = get(arg, "PORTCULLIS_MODE")) == NULL || *v == '\0' ||
-	    strcmp(v, "responder") == 0)
-		r->mode = MODE_RESPONDER;
-	else if (strcmp(v, "auth_request") == 0)
-		r->mode = MODE_AUTH_REQUEST;
-	else if (strcmp(v, "forward_auth") == 0)
-		r->mode = MODE_FORWARD_AUTH;
-	else
+	r->mode = MODE_RESPONDER;
+	if ((v = get(arg, "PORTCULLIS_MODE")) == NULL || *v == '\0')
+		return 0;
+	if (mode_parse(v, &m) == -1 || m == MODE_AUTHORIZER)
 		return -1;
+	r->mode = m;
 	return 0;
 }
 

@@ -65,6 +65,7 @@ static const char policy_sql[] =
 #define A	MODE_AUTHORIZER
 #define R	MODE_RESPONDER
 
+
 static const struct {
 	const char	*method;
 	const char	*target;
@@ -510,6 +511,13 @@ static const struct {
 	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/docs/a",
 	    "REMOTE_USER", "bob", "HTTP_AUTHORIZATION", "Basic !!" },
 	    REQ_OK, VERDICT_NOAUTH, WHY_BAD_HEADER, MODE_AUTHORIZER, "", "" },
+	/* the Authorizer role is the FastCGI record's, never a parameter */
+	{ { "PORTCULLIS_MODE", "authorizer", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/public/x" },
+	    REQ_BAD, VERDICT_ERROR, WHY_BAD_MODE, MODE_RESPONDER, "", "" },
+	{ { "PORTCULLIS_MODE", "Auth_Request", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/public/x" },
+	    REQ_BAD, VERDICT_ERROR, WHY_BAD_MODE, MODE_RESPONDER, "", "" },
 };
 
 START_TEST(test_modes)

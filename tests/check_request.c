@@ -21,6 +21,7 @@
 #define RA(v)	"REMOTE_ADDR", (v)
 #define INM(v)	"HTTP_IF_NONE_MATCH", (v)
 #define IMS(v)	"HTTP_IF_MODIFIED_SINCE", (v)
+#define PM(v)	"PORTCULLIS_MODE", (v)
 
 #define S16	"0123456789abcdef"
 #define S32	S16 S16
@@ -189,6 +190,21 @@ static const struct {
 	{ { M("GET"), U("/x"), H("a b"), AU("Basic x"), INM("*") },
 	  REQ_BAD, "bad-host", PATH_OK, "GET", "/x", "", "-", "",
 	  NULL, NULL },
+
+	/* The mode: checked first; only FCGI_ROLE makes an authorizer. */
+	{ { PM("auth_request"), M("GET"), U("/x") },
+	  REQ_OK, NULL, PATH_OK, "GET", "/x", "", "-", "", NULL, NULL },
+	{ { PM(""), M("GET"), U("/x") },
+	  REQ_OK, NULL, PATH_OK, "GET", "/x", "", "-", "", NULL, NULL },
+	{ { PM("authorizer"), M("GET"), U("/x") },
+	  REQ_BAD, "bad-mode", PATH_OK, "", "", "", "-", "", NULL, NULL },
+	{ { PM("bogus"), M("G T"), U("/..") },
+	  REQ_BAD, "bad-mode", PATH_OK, "", "", "", "-", "", NULL, NULL },
+	{ { PM("forward_auth"), M("GET"), U("/x") },
+	  REQ_BAD, "no-forwarded", PATH_OK, "", "", "", "-", "", NULL, NULL },
+	{ { PM("forward_auth"), "PORTCULLIS_METHOD", "PUT",
+	    "PORTCULLIS_URI", "/y", M("GET"), U("/x") },
+	  REQ_OK, NULL, PATH_OK, "PUT", "/y", "", "-", "", NULL, NULL },
 };
 
 /*
@@ -393,6 +409,36 @@ START_TEST(test_req_wipe)
 }
 END_TEST
 
+/* mode_parse(): the one parser of mode names, exactly mode_str[]. */
+static const struct {
+	const char	*name;
+	int		 rc;
+	enum mode	 mode;		/* MODE__MAX: left alone */
+} modes[] = {
+	{ "responder",		0,	MODE_RESPONDER },
+	{ "authorizer",		0,	MODE_AUTHORIZER },
+	{ "auth_request",	0,	MODE_AUTH_REQUEST },
+	{ "forward_auth",	0,	MODE_FORWARD_AUTH },
+	{ NULL,			-1,	MODE__MAX },
+	{ "",			-1,	MODE__MAX },
+	{ "Responder",		-1,	MODE__MAX },
+	{ "AUTHORIZER",		-1,	MODE__MAX },
+	{ "auth_request ",	-1,	MODE__MAX },
+	{ "auth",		-1,	MODE__MAX },
+	{ "forward-auth",	-1,	MODE__MAX },
+};
+
+START_TEST(test_mode_parse)
+{
+	enum mode	 m = MODE__MAX;
+
+	ck_assert_int_eq(mode_parse(modes[_i].name, &m), modes[_i].rc);
+	ck_assert_int_eq(m, modes[_i].mode);
+	if (modes[_i].rc == 0)
+		ck_assert_str_eq(mode_str[m], modes[_i].name);
+}
+END_TEST
+
 static Suite *
 request_suite(void)
 {
@@ -404,6 +450,7 @@ request_suite(void)
 	tcase_add_loop_test(tc, test_req_parse, 0, nitems(cases));
 	tcase_add_loop_test(tc, test_req_parse_long, 0, nitems(longs));
 	tcase_add_test(tc, test_req_parse_nothing);
+	tcase_add_loop_test(tc, test_mode_parse, 0, nitems(modes));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("req_wipe");
 	tcase_add_test(tc, test_req_wipe);
