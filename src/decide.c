@@ -430,27 +430,33 @@ decide_nostore(const struct request *req, enum storeres res,
 }
 
 /*
- * The decision for a request req_parse() refused: 400, with why it
- * was refused for the log; 500 for an unknown PORTCULLIS_MODE, the
- * server's configuration error.
+ * What decide_badreq() answers for each enum reqbad: 400 with this
+ * why, but 500 for WHY_BAD_MODE, the server's configuration error.
+ * REQBAD_NONE, a request req_parse() did not refuse, is refused all
+ * the same: a badreq decision is never an allow.
+ */
+static const enum why reqbad_why[REQBAD__MAX] = {
+	[REQBAD_NONE] = WHY_BAD_TARGET,
+	[REQBAD_MODE] = WHY_BAD_MODE,
+	[REQBAD_FORWARDED] = WHY_NO_FORWARDED,
+	[REQBAD_METHOD] = WHY_BAD_METHOD,
+	[REQBAD_TARGET] = WHY_BAD_TARGET,
+	[REQBAD_HOST] = WHY_BAD_HOST,
+};
+
+/*
+ * The decision for a request req_parse() refused: 400 (500 for an
+ * unknown PORTCULLIS_MODE) with why it was refused, and its name
+ * (req_bad_str()) as the detail for the log.
  */
 void
 decide_badreq(const struct request *req, struct decision *d)
 {
+	const char	*bad = req_bad_str(req);
+
 	decision_init(d, req->mode);
-	d->verdict = VERDICT_BADREQ;
-	if (req->bad != NULL && strcmp(req->bad, "bad-method") == 0)
-		d->why = WHY_BAD_METHOD;
-	else if (req->bad != NULL && strcmp(req->bad, "bad-host") == 0)
-		d->why = WHY_BAD_HOST;
-	else if (req->bad != NULL && strcmp(req->bad, "no-forwarded") == 0)
-		d->why = WHY_NO_FORWARDED;
-	else if (req->bad != NULL && strcmp(req->bad, "bad-mode") == 0) {
-		d->verdict = VERDICT_ERROR;
-		d->why = WHY_BAD_MODE;
-	}
-	else
-		d->why = WHY_BAD_TARGET;
-	snprintf(d->detail, sizeof(d->detail), "%s",
-	    req->bad == NULL ? "" : req->bad);
+	d->why = (size_t)req->bad < REQBAD__MAX ? reqbad_why[req->bad] :
+	    WHY_BAD_TARGET;
+	d->verdict = d->why == WHY_BAD_MODE ? VERDICT_ERROR : VERDICT_BADREQ;
+	snprintf(d->detail, sizeof(d->detail), "%s", bad == NULL ? "" : bad);
 }

@@ -93,6 +93,23 @@ extern const char *const mode_str[MODE__MAX];
 int		 mode_parse(const char *, enum mode *);
 
 /*
+ * Why req_parse() refused a request (REQ_BAD); reqbad_str[] names
+ * them.  decide_badreq() answers 400, or 500 for REQBAD_MODE.
+ */
+enum reqbad {
+	REQBAD_NONE,		/* not refused */
+	REQBAD_MODE,		/* unknown PORTCULLIS_MODE: the server's
+				   configuration */
+	REQBAD_FORWARDED,	/* forward_auth without PORTCULLIS_METHOD
+				   or PORTCULLIS_URI */
+	REQBAD_METHOD,		/* not a token of at most REQ_METHOD_MAX */
+	REQBAD_TARGET,		/* request->pathres says why */
+	REQBAD_HOST,		/* a malformed host (req_host()) */
+	REQBAD__MAX
+};
+extern const char *const reqbad_str[REQBAD__MAX];
+
+/*
  * Everything a decision reads from the request, copied out of the
  * CGI environment or the FastCGI parameters (which libfcgi frees at
  * the next accept).  Fixed buffers; no allocation per request.
@@ -116,7 +133,7 @@ struct request {
 	const char	*query;				/* "?..." of the target,
 							   raw, borrowed, or NULL */
 	enum pathres	 pathres;			/* why path is unusable */
-	const char	*bad;				/* why the request is 400 */
+	enum reqbad	 bad;				/* why it was refused */
 };
 
 enum reqres {
@@ -125,6 +142,7 @@ enum reqres {
 };
 typedef const char *(*req_getter)(void *, const char *);
 enum reqres	 req_parse(struct request *, req_getter, void *);
+const char	*req_bad_str(const struct request *);
 void		 req_wipe(struct request *);
 
 /* creds.c */

@@ -27,6 +27,16 @@ const char *const mode_str[MODE__MAX] = {
 	[MODE_FORWARD_AUTH] = "forward_auth",
 };
 
+/* Names for enum reqbad, in its order (req_bad_str() uses them). */
+const char *const reqbad_str[REQBAD__MAX] = {
+	[REQBAD_NONE] = "none",
+	[REQBAD_MODE] = "bad-mode",
+	[REQBAD_FORWARDED] = "no-forwarded",
+	[REQBAD_METHOD] = "bad-method",
+	[REQBAD_TARGET] = "bad-target",
+	[REQBAD_HOST] = "bad-host",
+};
+
 /*
  * The mode named s (exactly, as in mode_str[]) into *m.  Returns 0,
  * or -1 for NULL or a name that is not there.
@@ -194,14 +204,14 @@ req_host(struct request *r, req_getter get, void *arg, const char *target)
 /*
  * Fill r from the variables get() returns (NULL for an absent one).
  * r is zeroed first.  Checked in order: the mode (an unknown
- * PORTCULLIS_MODE is "bad-mode", a configuration error), the method
+ * PORTCULLIS_MODE is REQBAD_MODE, a configuration error), the method
  * (an RFC 9110 §9.1 token of at most REQ_METHOD_MAX bytes), the
  * target (through path_canon()), the host (req_host(); absent is
  * fine).  In forward_auth mode the method and target come from
  * PORTCULLIS_METHOD and PORTCULLIS_URI, parameters the proxy's
  * configuration sets from the original request (Caddy: env
  * PORTCULLIS_URI {http.request.uri}); a missing or empty one is
- * "no-forwarded", never a default.  X-Forwarded-* headers are never
+ * REQBAD_FORWARDED, never a default.  X-Forwarded-* headers are never
  * read, in any mode: a client sends them under spellings
  * (X_Forwarded_Uri) that reach us as the same HTTP_X_FORWARDED_URI,
  * and the proxy replaces only its own.
@@ -227,14 +237,14 @@ req_parse(struct request *r, req_getter get, void *arg)
 	r->addr[n] = '\0';
 
 	if (req_mode(r, get, arg) == -1) {
-		r->bad = "bad-mode";
+		r->bad = REQBAD_MODE;
 		return REQ_BAD;
 	}
 	if (r->mode == MODE_FORWARD_AUTH) {
 		vm = get(arg, "PORTCULLIS_METHOD");
 		vu = get(arg, "PORTCULLIS_URI");
 		if (vm == NULL || *vm == '\0' || vu == NULL || *vu == '\0') {
-			r->bad = "no-forwarded";
+			r->bad = REQBAD_FORWARDED;
 			return REQ_BAD;
 		}
 	} else {
@@ -244,7 +254,7 @@ req_parse(struct request *r, req_getter get, void *arg)
 
 	n = vm == NULL ? 0 : strnlen(vm, REQ_METHOD_MAX + 1);
 	if (n > REQ_METHOD_MAX || !http_token(vm, n)) {
-		r->bad = "bad-method";
+		r->bad = REQBAD_METHOD;
 		return REQ_BAD;
 	}
 	memcpy(r->method, vm, n);
@@ -254,12 +264,12 @@ req_parse(struct request *r, req_getter get, void *arg)
 	n = vu == NULL ? 0 : strnlen(vu, REQ_TARGET_MAX + 1);
 	r->pathres = path_canon(r->path, sizeof(r->path), vu, n);
 	if (r->pathres != PATH_OK) {
-		r->bad = pathres_str[r->pathres];
+		r->bad = REQBAD_TARGET;
 		return REQ_BAD;
 	}
 
 	if (req_host(r, get, arg, vu) == -1) {
-		r->bad = "bad-host";
+		r->bad = REQBAD_HOST;
 		return REQ_BAD;
 	}
 
@@ -273,6 +283,22 @@ req_parse(struct request *r, req_getter get, void *arg)
 	r->ims = get(arg, "HTTP_IF_MODIFIED_SINCE");
 	r->query = vu == NULL ? NULL : strchr(vu, '?');
 	return REQ_OK;
+}
+
+/*
+ * Why req_parse() refused r, by name: the enum pathres name of a bad
+ * target ("climbs-above-root"), reqbad_str[] for the rest; NULL when
+ * it was not refused.  decide_badreq() logs it as detail=.
+ */
+const char *
+req_bad_str(const struct request *r)
+{
+
+	if (r->bad == REQBAD_NONE || (size_t)r->bad >= REQBAD__MAX)
+		return NULL;
+	if (r->bad == REQBAD_TARGET && (size_t)r->pathres < PATH__MAX)
+		return pathres_str[r->pathres];
+	return reqbad_str[r->bad];
 }
 
 /*

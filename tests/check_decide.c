@@ -704,6 +704,50 @@ START_TEST(test_badreq)
 }
 END_TEST
 
+/*
+ * decide_badreq() for each enum reqbad: the why, the status, and the
+ * detail the log gets (the name req_bad_str() gives).
+ */
+static const struct {
+	enum reqbad	 bad;
+	enum pathres	 pathres;
+	enum verdict	 verdict;
+	enum why	 why;
+	const char	*detail;
+} reasons[] = {
+	{ REQBAD_MODE, PATH_OK, VERDICT_ERROR, WHY_BAD_MODE, "bad-mode" },
+	{ REQBAD_FORWARDED, PATH_OK, VERDICT_BADREQ, WHY_NO_FORWARDED,
+	    "no-forwarded" },
+	{ REQBAD_METHOD, PATH_OK, VERDICT_BADREQ, WHY_BAD_METHOD,
+	    "bad-method" },
+	{ REQBAD_TARGET, PATH_CLIMB, VERDICT_BADREQ, WHY_BAD_TARGET,
+	    "climbs-above-root" },
+	{ REQBAD_TARGET, PATH_EMPTY, VERDICT_BADREQ, WHY_BAD_TARGET, "empty" },
+	{ REQBAD_HOST, PATH_OK, VERDICT_BADREQ, WHY_BAD_HOST, "bad-host" },
+	/* a request that was not refused: still never a decision */
+	{ REQBAD_NONE, PATH_OK, VERDICT_BADREQ, WHY_BAD_TARGET, "" },
+};
+
+START_TEST(test_badreq_reason)
+{
+	struct request	 req;
+	struct decision	 d;
+
+	memset(&req, 0, sizeof(req));
+	req.mode = MODE_AUTH_REQUEST;
+	req.bad = reasons[_i].bad;
+	req.pathres = reasons[_i].pathres;
+	memset(&d, 0xa5, sizeof(d));
+	decide_badreq(&req, &d);
+	ck_assert_int_eq(d.verdict, reasons[_i].verdict);
+	ck_assert_int_eq(d.why, reasons[_i].why);
+	ck_assert_str_eq(d.detail, reasons[_i].detail);
+	ck_assert_int_eq(d.mode, MODE_AUTH_REQUEST);
+	ck_assert_str_eq(d.realm, REALM_DEFAULT);
+	ck_assert_str_eq(d.user, "");
+}
+END_TEST
+
 static Suite *
 decide_suite(void)
 {
@@ -719,6 +763,7 @@ decide_suite(void)
 	tcase_add_loop_test(tc, test_modes, 0, nitems(modes));
 	tcase_add_loop_test(tc, test_proxy_auth, 0, nitems(proxies));
 	tcase_add_loop_test(tc, test_badreq, 0, nitems(bad));
+	tcase_add_loop_test(tc, test_badreq_reason, 0, nitems(reasons));
 	suite_add_tcase(s, tc);
 	return s;
 }

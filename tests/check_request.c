@@ -301,7 +301,7 @@ START_TEST(test_req_parse)
 	memcpy(env, cases[_i].env, sizeof(env));
 	memset(&r, 0xa5, sizeof(r));
 	ck_assert_int_eq(req_parse(&r, env_get, env), cases[_i].want);
-	check_ptr_str(r.bad, cases[_i].bad, _i, "bad");
+	check_ptr_str(req_bad_str(&r), cases[_i].bad, _i, "bad");
 	ck_assert_int_eq(r.pathres, cases[_i].pathres);
 	ck_assert_str_eq(r.method, cases[_i].method);
 	ck_assert_str_eq(r.path, cases[_i].path);
@@ -345,7 +345,7 @@ START_TEST(test_req_parse_long)
 
 	memset(&r, 0xa5, sizeof(r));
 	ck_assert_int_eq(req_parse(&r, env_get, env), longs[_i].want);
-	check_ptr_str(r.bad, longs[_i].bad, _i, "bad");
+	check_ptr_str(req_bad_str(&r), longs[_i].bad, _i, "bad");
 	ck_assert_uint_eq(strlen(field(&r, longs[_i].var)),
 	    longs[_i].outlen);
 	ck_assert(memcmp(field(&r, longs[_i].var), v,
@@ -374,7 +374,8 @@ START_TEST(test_req_parse_nothing)
 
 	memset(&r, 0xa5, sizeof(r));
 	ck_assert_int_eq(req_parse(&r, get_none, NULL), REQ_BAD);
-	ck_assert_str_eq(r.bad, "bad-method");
+	ck_assert_int_eq(r.bad, REQBAD_METHOD);
+	ck_assert_str_eq(req_bad_str(&r), "bad-method");
 	ck_assert_str_eq(r.addr, "-");
 	ck_assert_str_eq(r.method, "");
 	ck_assert_str_eq(r.path, "");
@@ -439,6 +440,27 @@ START_TEST(test_mode_parse)
 }
 END_TEST
 
+/* Every enum reqbad has a name, and req_bad_str() gives it. */
+START_TEST(test_req_bad_str)
+{
+	struct request	 r;
+	size_t		 i, j;
+
+	memset(&r, 0, sizeof(r));
+	ck_assert_ptr_null(req_bad_str(&r));
+	for (i = 0; i < REQBAD__MAX; i++) {
+		ck_assert_ptr_nonnull(reqbad_str[i]);
+		for (j = 0; j < i; j++)
+			ck_assert_str_ne(reqbad_str[i], reqbad_str[j]);
+		r.bad = (enum reqbad)i;
+		r.pathres = PATH_UTF8;
+		ck_assert_str_eq(req_bad_str(&r) == NULL ? "-" :
+		    req_bad_str(&r), i == REQBAD_NONE ? "-" :
+		    i == REQBAD_TARGET ? "bad-utf8" : reqbad_str[i]);
+	}
+}
+END_TEST
+
 static Suite *
 request_suite(void)
 {
@@ -451,6 +473,7 @@ request_suite(void)
 	tcase_add_loop_test(tc, test_req_parse_long, 0, nitems(longs));
 	tcase_add_test(tc, test_req_parse_nothing);
 	tcase_add_loop_test(tc, test_mode_parse, 0, nitems(modes));
+	tcase_add_test(tc, test_req_bad_str);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("req_wipe");
 	tcase_add_test(tc, test_req_wipe);
