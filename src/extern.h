@@ -122,7 +122,9 @@ struct request {
 	enum mode	 mode;
 	char		 authz[CRED_B64_MAX + 64];	/* Authorization, or "" */
 	size_t		 authzsz;
-	int		 authz_toolong;			/* header over the cap */
+	int		 authz_toolong;			/* header over the cap,
+							   or a REMOTE_USER
+							   name_valid() refuses */
 	char		 pauthz[CRED_B64_MAX + 64];	/* Proxy-Authorization */
 	size_t		 pauthzsz;
 	int		 pauthz_toolong;

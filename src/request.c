@@ -108,51 +108,65 @@ req_mode(struct request *r, req_getter get, void *arg)
 }
 
 /*
+ * REMOTE_USER (usz bytes, name_valid()) and REMOTE_PASSWD made into
+ * the Basic header they came in (RFC 7617 §2), in r->authz; too long
+ * for it, r->authz_toolong: 401.
+ */
+static void
+req_basic(struct request *r, const char *user, size_t usz, const char *pass)
+{
+	char	 up[CRED_BUF_MAX];
+	size_t	 psz, n;
+
+	psz = strnlen(pass, sizeof(up));
+	if (psz >= sizeof(up) - usz - 1) {
+		r->authz_toolong = 1;
+		return;
+	}
+	memcpy(up, user, usz);
+	up[usz] = ':';
+	memcpy(up + usz + 1, pass, psz);
+	memcpy(r->authz, "Basic ", 6);
+	if ((n = b64_encode(r->authz + 6, sizeof(r->authz) - 6, up,
+	    usz + 1 + psz)) == 0)
+		r->authz_toolong = 1;
+	else
+		r->authzsz = 6 + n;
+	explicit_bzero(up, sizeof(up));
+}
+
+/*
  * Credentials Apache hands over instead of an Authorization header
- * (servers.md §3): in its AuthBasicProvider modes REMOTE_USER and the
- * cleartext REMOTE_PASSWD, made into the Basic header they came in
- * and checked as such; as a Require provider (FCGI_APACHE_ROLE
- * AUTHORIZER) REMOTE_USER alone, already authenticated by Apache.
- * Only in the AUTHORIZER role: nginx sets REMOTE_USER to the
- * unverified name from the client's header.
+ * (README, "Deploying behind a web server"; mod_authnz_fcgi): in its
+ * AuthBasicProvider modes REMOTE_USER and the cleartext REMOTE_PASSWD,
+ * checked as the Basic header they came in; as a Require provider
+ * (FCGI_APACHE_ROLE AUTHORIZER) REMOTE_USER alone, already
+ * authenticated by Apache.  Only in the AUTHORIZER role: nginx sets
+ * REMOTE_USER to the unverified name from the client's header.
+ * A REMOTE_USER that name_valid() refuses (empty is no REMOTE_USER)
+ * can name no user of ours, since the schema refuses such names: it
+ * is a bad credential, r->authz_toolong as for a header over the
+ * cap, answered 401 with reason=bad-header, in both modes.
  */
 static void
 req_apache(struct request *r, req_getter get, void *arg)
 {
 	const char	*user, *pass, *role;
-	char		 up[CRED_BUF_MAX];
-	size_t		 usz, psz;
-	int		 n;
+	size_t		 usz;
 
 	if (r->mode != MODE_AUTHORIZER || r->authzsz > 0 || r->authz_toolong ||
 	    (user = get(arg, "REMOTE_USER")) == NULL || *user == '\0')
 		return;
-	usz = strnlen(user, NAME_MAX_LEN + 1);
-	if ((pass = get(arg, "REMOTE_PASSWD")) != NULL) {
-		psz = strnlen(pass, sizeof(up));
-		if (memchr(user, ':', usz) != NULL) {
-			r->authz_toolong = 1;	/* cannot be Basic: 401 */
-			return;
-		}
-		n = snprintf(up, sizeof(up), "%s:%s", user, pass);
-		if (n < 0 || (size_t)n >= sizeof(up) || usz + 1 + psz !=
-		    (size_t)n)
-			r->authz_toolong = 1;
-		else {
-			memcpy(r->authz, "Basic ", 6);
-			if ((n = (int)b64_encode(r->authz + 6,
-			    sizeof(r->authz) - 6, up, (size_t)n)) == 0)
-				r->authz_toolong = 1;
-			else
-				r->authzsz = 6 + (size_t)n;
-		}
-		explicit_bzero(up, sizeof(up));
-		return;
-	}
+	pass = get(arg, "REMOTE_PASSWD");
 	role = get(arg, "FCGI_APACHE_ROLE");
-	if (role != NULL && strcmp(role, "AUTHORIZER") == 0 &&
-	    usz <= NAME_MAX_LEN && utf8_valid(user, usz) &&
-	    !has_ctl(user, usz) && memchr(user, ':', usz) == NULL) {
+	if (pass == NULL && (role == NULL || strcmp(role, "AUTHORIZER") != 0))
+		return;
+	usz = strnlen(user, NAME_MAX_LEN + 1);
+	if (!name_valid(user, usz))
+		r->authz_toolong = 1;
+	else if (pass != NULL)
+		req_basic(r, user, usz, pass);
+	else {
 		memcpy(r->ruser, user, usz);
 		r->ruser[usz] = '\0';
 	}

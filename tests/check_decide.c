@@ -65,6 +65,11 @@ static const char policy_sql[] =
 #define A	MODE_AUTHORIZER
 #define R	MODE_RESPONDER
 
+/* User names of 255 and 256 bytes, around NAME_MAX_LEN. */
+#define N16	"nnnnnnnnnnnnnnnn"
+#define N64	N16 N16 N16 N16
+#define N255	N64 N64 N64 N16 N16 N16 "nnnnnnnnnnnnnnn"
+#define N256	N255 "n"
 
 static const struct {
 	const char	*method;
@@ -510,6 +515,39 @@ static const struct {
 	{ { "FCGI_ROLE", "AUTHORIZER", "FCGI_APACHE_ROLE", "AUTHORIZER",
 	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/docs/a",
 	    "REMOTE_USER", "bob", "HTTP_AUTHORIZATION", "Basic !!" },
+	    REQ_OK, VERDICT_NOAUTH, WHY_BAD_HEADER, MODE_AUTHORIZER, "", "" },
+	/*
+	 * a REMOTE_USER name_valid() refuses names no user of ours: a
+	 * bad credential, 401, whichever way Apache hands it over
+	 */
+	{ { "FCGI_ROLE", "AUTHORIZER", "FCGI_APACHE_ROLE", "AUTHORIZER",
+	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/members/a",
+	    "REMOTE_USER", "b:ob" },
+	    REQ_OK, VERDICT_NOAUTH, WHY_BAD_HEADER, MODE_AUTHORIZER, "", "" },
+	{ { "FCGI_ROLE", "AUTHORIZER", "FCGI_APACHE_ROLE", "AUTHORIZER",
+	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/members/a",
+	    "REMOTE_USER", "bob\r\n" },
+	    REQ_OK, VERDICT_NOAUTH, WHY_BAD_HEADER, MODE_AUTHORIZER, "", "" },
+	{ { "FCGI_ROLE", "AUTHORIZER", "FCGI_APACHE_ROLE", "AUTHORIZER",
+	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/members/a",
+	    "REMOTE_USER", "j\xfcrgen" },
+	    REQ_OK, VERDICT_NOAUTH, WHY_BAD_HEADER, MODE_AUTHORIZER, "", "" },
+	{ { "FCGI_ROLE", "AUTHORIZER", "FCGI_APACHE_ROLE", "AUTHORIZER",
+	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/members/a",
+	    "REMOTE_USER", N256 },
+	    REQ_OK, VERDICT_NOAUTH, WHY_BAD_HEADER, MODE_AUTHORIZER, "", "" },
+	{ { "FCGI_ROLE", "AUTHORIZER", "FCGI_APACHE_ROLE", "AUTHORIZER",
+	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/members/a",
+	    "REMOTE_USER", N255 },
+	    REQ_OK, VERDICT_NOAUTH, WHY_UNKNOWN_USER, MODE_AUTHORIZER,
+	    "", "" },
+	{ { "FCGI_ROLE", "AUTHORIZER", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/members/a", "REMOTE_USER", "b\tob",
+	    "REMOTE_PASSWD", "s3cret" },
+	    REQ_OK, VERDICT_NOAUTH, WHY_BAD_HEADER, MODE_AUTHORIZER, "", "" },
+	{ { "FCGI_ROLE", "AUTHORIZER", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/members/a", "REMOTE_USER", N256,
+	    "REMOTE_PASSWD", "s3cret" },
 	    REQ_OK, VERDICT_NOAUTH, WHY_BAD_HEADER, MODE_AUTHORIZER, "", "" },
 	/* the Authorizer role is the FastCGI record's, never a parameter */
 	{ { "PORTCULLIS_MODE", "authorizer", "REQUEST_METHOD", "GET",

@@ -22,10 +22,15 @@
 #define INM(v)	"HTTP_IF_NONE_MATCH", (v)
 #define IMS(v)	"HTTP_IF_MODIFIED_SINCE", (v)
 #define PM(v)	"PORTCULLIS_MODE", (v)
+#define RU(v)	"REMOTE_USER", (v)
+#define RP(v)	"REMOTE_PASSWD", (v)
+#define AZ	"FCGI_ROLE", "AUTHORIZER"
+#define AREQ	"FCGI_APACHE_ROLE", "AUTHORIZER"	/* Require provider */
 
 #define S16	"0123456789abcdef"
 #define S32	S16 S16
 #define S64	S32 S32
+#define S255	S64 S64 S64 S32 S16 "0123456789abcde"
 
 static const struct {
 	const char	*env[2 * ENVMAX];
@@ -410,6 +415,61 @@ START_TEST(test_req_wipe)
 }
 END_TEST
 
+/*
+ * Apache's REMOTE_USER, only in the Authorizer role: with REMOTE_PASSWD
+ * the Basic header it stands for, alone (a Require provider) r->ruser.
+ * A name name_valid() refuses can be no user of ours: a bad
+ * credential (authz_toolong, 401), never a lookup.
+ */
+static const struct {
+	const char	*env[2 * ENVMAX];
+	const char	*ruser;
+	const char	*authz;
+	int		 toolong;
+} apache[] = {
+	{ { AZ, AREQ, M("GET"), U("/"), RU("bob") }, "bob", "", 0 },
+	{ { AZ, AREQ, M("GET"), U("/"), RU("j\xc3\xbcrgen") },
+	  "j\xc3\xbcrgen", "", 0 },
+	{ { AZ, AREQ, M("GET"), U("/"), RU(S255) }, S255, "", 0 },
+	{ { AZ, M("GET"), U("/"), RU("bob"), RP("s3cret") },
+	  "", "Basic Ym9iOnMzY3JldA==", 0 },
+	{ { AZ, AREQ, M("GET"), U("/"), RU("bob"), RP("s3cret") },
+	  "", "Basic Ym9iOnMzY3JldA==", 0 },
+	/* refused by name_valid() */
+	{ { AZ, AREQ, M("GET"), U("/"), RU("b:ob") }, "", "", 1 },
+	{ { AZ, AREQ, M("GET"), U("/"), RU("b\x01ob") }, "", "", 1 },
+	{ { AZ, AREQ, M("GET"), U("/"), RU("bob\x7f") }, "", "", 1 },
+	{ { AZ, AREQ, M("GET"), U("/"), RU("j\xfcrgen") }, "", "", 1 },
+	{ { AZ, AREQ, M("GET"), U("/"), RU("\xc3") }, "", "", 1 },
+	{ { AZ, AREQ, M("GET"), U("/"), RU(S255 "f") }, "", "", 1 },
+	{ { AZ, M("GET"), U("/"), RU("b:ob"), RP("s3cret") }, "", "", 1 },
+	{ { AZ, M("GET"), U("/"), RU("b\tob"), RP("s3cret") }, "", "", 1 },
+	{ { AZ, M("GET"), U("/"), RU(S255 "f"), RP("s3cret") }, "", "", 1 },
+	/* no REMOTE_USER, or one not read */
+	{ { AZ, AREQ, M("GET"), U("/"), RU("") }, "", "", 0 },
+	{ { AZ, M("GET"), U("/"), RU("b:ob") }, "", "", 0 },
+	{ { AREQ, M("GET"), U("/"), RU("b:ob"), RP("x") }, "", "", 0 },
+	{ { PM("auth_request"), AREQ, M("GET"), U("/"), RU("bob") },
+	  "", "", 0 },
+	{ { AZ, AREQ, M("GET"), U("/"), RU("b:ob"), AU("Basic x") },
+	  "", "Basic x", 0 },
+};
+
+START_TEST(test_req_apache)
+{
+	struct request	 r;
+	const char	*env[2 * ENVMAX];
+
+	memcpy(env, apache[_i].env, sizeof(env));
+	ck_assert_int_eq(req_parse(&r, env_get, env), REQ_OK);
+	ck_assert_str_eq(r.ruser, apache[_i].ruser);
+	ck_assert_str_eq(r.authz, apache[_i].authz);
+	ck_assert_uint_eq(r.authzsz, strlen(apache[_i].authz));
+	ck_assert_int_eq(r.authz_toolong, apache[_i].toolong);
+	req_wipe(&r);
+}
+END_TEST
+
 /* mode_parse(): the one parser of mode names, exactly mode_str[]. */
 static const struct {
 	const char	*name;
@@ -472,6 +532,7 @@ request_suite(void)
 	tcase_add_loop_test(tc, test_req_parse, 0, nitems(cases));
 	tcase_add_loop_test(tc, test_req_parse_long, 0, nitems(longs));
 	tcase_add_test(tc, test_req_parse_nothing);
+	tcase_add_loop_test(tc, test_req_apache, 0, nitems(apache));
 	tcase_add_loop_test(tc, test_mode_parse, 0, nitems(modes));
 	tcase_add_test(tc, test_req_bad_str);
 	suite_add_tcase(s, tc);
