@@ -1,7 +1,10 @@
 /*
  * decide.c: one request + the database -> one decision.
  *
- * The order (README, "Decision semantics"):
+ * decide_request() is the whole of it for main.c's serve() and for
+ * `portcullis check`: req_parse() (a refused request: 400,
+ * decide_badreq()), the store opened (or 500/503, decide_nostore()),
+ * then decide(), in this order (README, "Decision semantics"):
  *  1. the most specific resource for (host, canonical path); none: 403;
  *  2. the method must be one the resource supports, else 405 + Allow;
  *  3. a grant of the method to "all": allowed, no credentials read;
@@ -459,4 +462,49 @@ decide_badreq(const struct request *req, struct decision *d)
 	    WHY_BAD_TARGET;
 	d->verdict = d->why == WHY_BAD_MODE ? VERDICT_ERROR : VERDICT_BADREQ;
 	snprintf(d->detail, sizeof(d->detail), "%s", bad == NULL ? "" : bad);
+}
+
+/*
+ * One request from its CGI variables to its decision, for main.c's
+ * serve() and `portcullis check`: req_parse() into *req (get/arg read
+ * the variables), the store *sp made ready on db, decide().  *sp is
+ * the caller's, kept from one request to the next: opened when NULL,
+ * reopened when the file at db was replaced (`portcullis replace`),
+ * closed and set NULL after a WHY_SCHEMA (migrated: the next request
+ * reopens it).  Fills *d whatever happens, failing closed: a refused
+ * request is 400 (decide_badreq()), a database that cannot be opened
+ * 500 or 503 (decide_nostore()), and a verdict or reason out of range
+ * 500.  Returns STORE_OK, or what store_open_ro() said when it could
+ * not open db (d->detail has its message).  The caller calls
+ * req_wipe(req), and store_close(*sp) when done with it.
+ */
+enum storeres
+decide_request(struct request *req, req_getter get, void *arg,
+    const char *db, struct store **sp, struct decision *d)
+{
+	enum storeres	 res = STORE_OK;
+	char		 err[sizeof(d->detail)];
+
+	if (req_parse(req, get, arg) != REQ_OK)
+		decide_badreq(req, d);
+	else {
+		if (*sp != NULL && store_stale(*sp, db)) {
+			store_close(*sp);
+			*sp = NULL;
+		}
+		if (*sp == NULL &&
+		    (*sp = store_open_ro(db, &res, err, sizeof(err))) == NULL)
+			decide_nostore(req, res, err, d);
+		else
+			decide(*sp, req, d);
+		if (d->why == WHY_SCHEMA && *sp != NULL) {
+			store_close(*sp);
+			*sp = NULL;
+		}
+	}
+	if ((size_t)d->verdict >= VERDICT__MAX || (size_t)d->why >= WHY__MAX) {
+		d->verdict = VERDICT_ERROR;
+		d->why = WHY_NONE;
+	}
+	return res;
 }

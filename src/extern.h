@@ -434,6 +434,8 @@ void		 decide_path(struct store *, const struct request *,
 		    const char *, struct decision *);
 void		 decide_nostore(const struct request *, enum storeres,
 		    const char *, struct decision *);
+enum storeres	 decide_request(struct request *, req_getter, void *,
+		    const char *, struct store **, struct decision *);
 
 /* credcache.c */
 /*
