@@ -80,7 +80,8 @@ fcgx_write(void *arg, const void *buf, size_t sz)
 /*
  * One log line ("portcullis: ...\n") to syslog, without the prefix
  * and the newline syslog adds itself: errors at LOG_ERR, refusals at
- * LOG_NOTICE (ecosystem.md §5: fail2ban reads LOG_AUTHPRIV), allowed
+ * LOG_NOTICE (what fail2ban counts: README, "Decision semantics",
+ * "Logging"; portcullis.fcgi(8), LOGGING), allowed
  * requests (PORTCULLIS_LOG_ALLOWED) at LOG_INFO.
  */
 static int
