@@ -1,6 +1,6 @@
 /*
  * adm_check.c: `portcullis check`, one request run through the
- * server's own path (req_parse(), decide(), the response writers),
+ * server's own path (decide_request(), the response writers),
  * printed with the decision's reasons and the exact headers the
  * server would send.
  */
@@ -15,6 +15,9 @@
 #include "admin.h"
 
 #define WR_BUF_MAX	16384	/* response headers of `check` */
+#define CHECK_PARAMS_MAX 9	/* check_params() sets at most 8 */
+#define CHECK_UP_MAX	(NAME_MAX_LEN + PASS_MAX + 2)	/* "user:pass" */
+#define CHECK_AUTHZ_MAX	(6 + 4 * ((CHECK_UP_MAX + 2) / 3) + 1)
 
 /* A getter table for req_parse(): name/value pairs, NULL-terminated. */
 struct param {
@@ -110,104 +113,119 @@ check_print(const struct request *r, const struct decision *d)
 }
 
 /*
- * check [--host HOST] [--mode MODE] METHOD TARGET
- * [USER]: decide a request as the server would, USER's password on
- * stdin.  Exit 0 on allow, 2 on a 5xx, else 1.
+ * The CGI variables a web server would pass for method and target in
+ * mode m (README, "Deploying behind a web server"), into p (room for
+ * CHECK_PARAMS_MAX): the FastCGI role or PORTCULLIS_MODE; forward_auth
+ * finds the original method and URI in PORTCULLIS_METHOD and
+ * PORTCULLIS_URI (Caddy's env lines).  host (the Host header) and
+ * authz may be NULL; authz goes in both Authorization and
+ * Proxy-Authorization, since the decision reads the one the
+ * proxy_auth setting names.
+ */
+static void
+check_params(struct param *p, enum mode m, const char *method,
+    const char *target, const char *host, const char *authz)
+{
+	size_t	 n = 0;
+
+	if (m == MODE_AUTHORIZER)
+		p[n++] = (struct param){ "FCGI_ROLE", "AUTHORIZER" };
+	else
+		p[n++] = (struct param){ "PORTCULLIS_MODE", mode_str[m] };
+	if (m == MODE_FORWARD_AUTH) {
+		p[n++] = (struct param){ "PORTCULLIS_METHOD", method };
+		p[n++] = (struct param){ "PORTCULLIS_URI", target };
+	} else {
+		p[n++] = (struct param){ "REQUEST_METHOD", method };
+		p[n++] = (struct param){ "REQUEST_URI", target };
+	}
+	p[n++] = (struct param){ "REMOTE_ADDR", "cli" };
+	if (host != NULL)
+		p[n++] = (struct param){ "HTTP_HOST", host };
+	if (authz != NULL) {
+		p[n++] = (struct param){ "HTTP_AUTHORIZATION", authz };
+		p[n++] = (struct param){ "HTTP_PROXY_AUTHORIZATION", authz };
+	}
+	p[n] = (struct param){ NULL, NULL };
+}
+
+/*
+ * Read user's password from stdin and make the two the Basic header
+ * they would come in (RFC 7617 §2), into authz (authzsz bytes, at
+ * least CHECK_AUTHZ_MAX).  Returns 0, or -1 after saying why.
+ */
+static int
+check_authz(const char *user, char *authz, size_t authzsz)
+{
+	char		 pass[PASS_MAX + 2];
+	char		 up[CHECK_UP_MAX];
+	const char	*why = NULL;
+	size_t		 n = 0, ulen;
+	int		 ret = -1;
+
+	memset(pass, 0, sizeof(pass));
+	if (adm_pass_read(pass, sizeof(pass), &n, 0, &why) == -1) {
+		adm_fail("password", why);
+		goto out;
+	}
+	if ((ulen = strlen(user)) > NAME_MAX_LEN) {
+		adm_fail("check", "user name longer than 255 bytes");
+		goto out;
+	}
+	memcpy(up, user, ulen);
+	up[ulen] = ':';
+	memcpy(up + ulen + 1, pass, n);
+	memcpy(authz, "Basic ", 6);
+	if (b64_encode(authz + 6, authzsz - 6, up, ulen + 1 + n) == 0) {
+		adm_fail("check", "cannot encode the credentials");
+		goto out;
+	}
+	ret = 0;
+out:
+	explicit_bzero(pass, sizeof(pass));
+	explicit_bzero(up, sizeof(up));
+	return ret;
+}
+
+/*
+ * check [--host HOST] [--mode MODE] METHOD TARGET [USER]: decide a
+ * request as the server would (decide_request(), as main.c's
+ * serve()), USER's password on stdin.  Exit 0 on allow, 2 on a 5xx,
+ * else 1; -1 for a usage error (an unknown MODE among them).
  */
 int
 cmd_check(const char *db, int argc, char *argv[])
 {
 	static const char *const names[] = { "host", "mode" };
 	const char	*vals[2] = { NULL, NULL };
-	struct param	 params[9];
+	struct param	 params[CHECK_PARAMS_MAX];
 	struct request	 r;
 	struct decision	 d;
-	struct store	*s;
-	enum storeres	 sr = STORE_ERROR;
-	char		 pass[PASS_MAX + 2];
-	char		 up[NAME_MAX_LEN + PASS_MAX + 2];
-	char		 authz[6 + 4 * ((sizeof(up) + 2) / 3) + 1];
-	char		 err[512];
-	const char	*why = NULL;
-	size_t		 n = 0, ulen, np = 0;
+	struct store	*s = NULL;
+	enum storeres	 sr;
+	enum mode	 m = MODE_RESPONDER;
+	char		 authz[CHECK_AUTHZ_MAX];
 	int		 k, ret = 1;
 
 	memset(&r, 0, sizeof(r));
-	memset(&d, 0, sizeof(d));
-	memset(pass, 0, sizeof(pass));
-	memset(up, 0, sizeof(up));
 	memset(authz, 0, sizeof(authz));
 	if ((k = adm_opts(argc, argv, names, vals, nitems(names))) == -1)
 		return -1;
 	argc -= k;
 	argv += k;
-	if (argc != 2 && argc != 3)
+	if ((argc != 2 && argc != 3) ||
+	    (vals[1] != NULL && mode_parse(vals[1], &m) == -1))
 		return -1;
-	/*
-	 * The mode as the web server would signal it: the FastCGI role,
-	 * or PORTCULLIS_MODE; forward_auth finds the original method and
-	 * URI in PORTCULLIS_METHOD and PORTCULLIS_URI (Caddy's env lines).
-	 */
-	if (vals[1] == NULL || strcmp(vals[1], "responder") == 0 ||
-	    strcmp(vals[1], "auth_request") == 0) {
-		params[np++] = (struct param){ "PORTCULLIS_MODE",
-		    vals[1] == NULL ? "responder" : vals[1] };
-		params[np++] = (struct param){ "REQUEST_METHOD", argv[0] };
-		params[np++] = (struct param){ "REQUEST_URI", argv[1] };
-	} else if (strcmp(vals[1], "authorizer") == 0) {
-		params[np++] = (struct param){ "FCGI_ROLE", "AUTHORIZER" };
-		params[np++] = (struct param){ "REQUEST_METHOD", argv[0] };
-		params[np++] = (struct param){ "REQUEST_URI", argv[1] };
-	} else if (strcmp(vals[1], "forward_auth") == 0) {
-		params[np++] = (struct param){ "PORTCULLIS_MODE", vals[1] };
-		params[np++] = (struct param){ "PORTCULLIS_METHOD", argv[0] };
-		params[np++] = (struct param){ "PORTCULLIS_URI", argv[1] };
-	} else
-		return -1;
-	params[np++] = (struct param){ "REMOTE_ADDR", "cli" };
-	if (vals[0] != NULL)
-		params[np++] = (struct param){ "HTTP_HOST", vals[0] };
-	if (argc == 3) {
-		if (adm_pass_read(pass, sizeof(pass), &n, 0, &why) == -1) {
-			adm_fail("password", why);
-			goto out;
-		}
-		if ((ulen = strlen(argv[2])) > NAME_MAX_LEN) {
-			adm_fail("check", "user name longer than 255 bytes");
-			goto out;
-		}
-		memcpy(up, argv[2], ulen);
-		up[ulen] = ':';
-		memcpy(up + ulen + 1, pass, n);
-		memcpy(authz, "Basic ", 6);
-		if (b64_encode(authz + 6, sizeof(authz) - 6, up,
-		    ulen + 1 + n) == 0) {
-			adm_fail("check", "cannot encode the credentials");
-			goto out;
-		}
-		/* The decision reads the one the proxy_auth setting names. */
-		params[np++] = (struct param){ "HTTP_AUTHORIZATION", authz };
-		params[np++] = (struct param){ "HTTP_PROXY_AUTHORIZATION",
-		    authz };
-	}
-	params[np] = (struct param){ NULL, NULL };
+	if (argc == 3 && check_authz(argv[2], authz, sizeof(authz)) == -1)
+		goto out;
+	check_params(params, m, argv[0], argv[1], vals[0],
+	    argc == 3 ? authz : NULL);
 
-	/* As main.c's serve(): parse, open the store, decide. */
-	if (req_parse(&r, param_get, params) != REQ_OK)
-		decide_badreq(&r, &d);
-	else if ((s = store_open_ro(db, &sr, err, sizeof(err))) == NULL) {
-		decide_nostore(&r, sr, err, &d);
+	sr = decide_request(&r, param_get, params, db, &s, &d);
+	store_close(s);
+	if (sr != STORE_OK)
 		adm_fail("check", sr == STORE_SCHEMA ? "wrong schema version: "
-		    "run portcullis init" : err);
-	} else {
-		decide(s, &r, &d);
-		store_close(s);
-	}
-	if ((unsigned)d.verdict >= VERDICT__MAX ||
-	    (unsigned)d.why >= WHY__MAX) {
-		d.verdict = VERDICT_ERROR;	/* fail closed */
-		d.why = WHY_NONE;
-	}
+		    "run portcullis init" : d.detail);
 	if (check_print(&r, &d) == -1) {
 		adm_fail("check", "cannot make the response");
 		ret = 2;
@@ -218,8 +236,6 @@ cmd_check(const char *db, int argc, char *argv[])
 out:
 	req_wipe(&r);
 	explicit_bzero(&r, sizeof(r));
-	explicit_bzero(pass, sizeof(pass));
-	explicit_bzero(up, sizeof(up));
 	explicit_bzero(authz, sizeof(authz));
 	return ret;
 }

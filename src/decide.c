@@ -1,7 +1,10 @@
 /*
  * decide.c: one request + the database -> one decision.
  *
- * The order (README, "Decision semantics"):
+ * decide_request() is the whole of it for main.c's serve() and for
+ * `portcullis check`: req_parse() (a refused request: 400,
+ * decide_badreq()), the store opened (or 500/503, decide_nostore()),
+ * then decide(), in this order (README, "Decision semantics"):
  *  1. the most specific resource for (host, canonical path); none: 403;
  *  2. the method must be one the resource supports, else 405 + Allow;
  *  3. a grant of the method to "all": allowed, no credentials read;
@@ -16,12 +19,15 @@
  *     if it is denied, else the index's allow if it needs credentials
  *     where the directory's did not, else the directory's allow.
  *     Credentials are verified once for both.
- * Everything is read in one snapshot: the compiled policy
- * (snapshot.c: settings, resources, rules), current as of the read
- * transaction store_begin() opens, and the users, looked up in that
- * same transaction only when credentials are needed.  Every path that does not end
- * in a grant ends in a denial or an error: the verdict starts as
- * VERDICT_ERROR and only a matched rule makes it VERDICT_ALLOW.
+ * An allow for a user in a deciding mode (not responder) then carries
+ * the user's roles, for the server.  Everything is read in one
+ * snapshot: the compiled policy (snapshot.c: settings, resources,
+ * rules), current as of the read transaction store_begin() opens, and
+ * the users, looked up in that same transaction only when credentials
+ * are needed.  Every path that does not end in a grant ends in a
+ * denial or an error: the verdict starts as VERDICT_ERROR and only a
+ * matched rule makes it VERDICT_ALLOW; a store error on the way is
+ * 500 (503 when locked), naming no user.
  */
 #include "config.h"
 
@@ -308,26 +314,67 @@ decide_at(struct store *s, const struct snapshot *sn,
 }
 
 /*
+ * Steps 1-6 in the snapshot store_begin() opened, into d (which holds
+ * the mode), then the user's roles for the deciding modes, which hand
+ * them to the server.  Returns 0, or -1 on a store error.
+ */
+static int
+decide_snap(struct store *s, const struct request *req, struct decision *d)
+{
+	const struct snapshot	*sn = store_snapshot(s);
+	const struct settings	*set = snap_settings(sn);
+	struct decision		 idx;
+	struct auth		 a;
+	char			 ipath[REQ_PATH_MAX + sizeof(FILE_INDEX)];
+	size_t			 len = strlen(req->path);
+
+	memcpy(d->realm, set->realm, sizeof(d->realm));
+	memset(&a, 0, sizeof(a));
+	idx = *d;
+	if (decide_at(s, sn, req, req->path, set, &a, d) == -1)
+		return -1;
+	/* Step 6: a directory is its index too; the stricter answer. */
+	if (d->verdict == VERDICT_ALLOW && len > 0 &&
+	    req->path[len - 1] == '/') {
+		(void)snprintf(ipath, sizeof(ipath), "%s%s", req->path,
+		    FILE_INDEX);
+		if (decide_at(s, sn, req, ipath, set, &a, &idx) == -1)
+			return -1;
+		if (idx.verdict != VERDICT_ALLOW ||
+		    (d->anonymous && !idx.anonymous))
+			*d = idx;
+	}
+	if (d->verdict != VERDICT_ALLOW || d->user[0] == '\0' ||
+	    req->mode == MODE_RESPONDER)
+		return 0;
+	return store_roles(s, d->user, d->roles, sizeof(d->roles));
+}
+
+/* An empty decision for a request in mode m, with the default realm. */
+static void
+decision_init(struct decision *d, enum mode m)
+{
+
+	memset(d, 0, sizeof(*d));
+	d->mode = m;
+	snprintf(d->realm, sizeof(d->realm), "%s", REALM_DEFAULT);
+}
+
+/*
  * Decide one parsed request (req_parse() returned REQ_OK) in the mode
  * the request was made in.  s may be NULL (the database could not be
- * opened): the answer is then 500.  Fills *d; never fails to fill it.
+ * opened): the answer is then 500.  A store error on the way is a 500
+ * (503 when locked) that names no user.  Fills *d; never fails to
+ * fill it.
  */
 void
 decide(struct store *s, const struct request *req, struct decision *d)
 {
-	struct decision		 idx;
-	struct auth		 a;
-	char			 ipath[REQ_PATH_MAX + sizeof(FILE_INDEX)];
-	enum storeres		 res;
-	const struct snapshot	*sn;
-	const struct settings	*set;
-	size_t			 len;
+	enum storeres	 res;
 
-	memset(d, 0, sizeof(*d));
-	d->mode = req->mode;
+	decision_init(d, req->mode);
 	d->verdict = VERDICT_ERROR;
 	d->why = WHY_STORE;
-	snprintf(d->realm, sizeof(d->realm), "Portcullis");
 	if (s == NULL) {
 		snprintf(d->detail, sizeof(d->detail), "no database");
 		return;
@@ -336,37 +383,11 @@ decide(struct store *s, const struct request *req, struct decision *d)
 		fail(d, s, res);
 		return;
 	}
-	sn = store_snapshot(s);
-	set = snap_settings(sn);
-	memcpy(d->realm, set->realm, sizeof(d->realm));
-
-	memset(&a, 0, sizeof(a));
-	idx = *d;
-	if (decide_at(s, sn, req, req->path, set, &a, d) == -1)
-		goto err;
-	/* Step 6: a directory is its index too; the stricter answer. */
-	len = strlen(req->path);
-	if (d->verdict == VERDICT_ALLOW && len > 0 &&
-	    req->path[len - 1] == '/') {
-		(void)snprintf(ipath, sizeof(ipath), "%s%s", req->path,
-		    FILE_INDEX);
-		if (decide_at(s, sn, req, ipath, set, &a, &idx) == -1)
-			goto err;
-		if (idx.verdict != VERDICT_ALLOW ||
-		    (d->anonymous && !idx.anonymous))
-			*d = idx;
+	if (decide_snap(s, req, d) == -1) {
+		fail(d, s, store_busy(s) ? STORE_BUSY : STORE_ERROR);
+		d->anonymous = 0;
+		d->user[0] = d->roles[0] = '\0';
 	}
-	/* The deciding modes hand the user's roles to the server. */
-	if (d->verdict != VERDICT_ALLOW || d->user[0] == '\0' ||
-	    req->mode == MODE_RESPONDER ||
-	    store_roles(s, d->user, d->roles, sizeof(d->roles)) == 0)
-		goto out;
-err:
-	d->verdict = VERDICT_ERROR;
-	fail(d, s, store_busy(s) ? STORE_BUSY : STORE_ERROR);
-	d->anonymous = 0;
-	d->user[0] = d->roles[0] = '\0';
-out:
 	store_end(s);
 }
 
@@ -384,11 +405,9 @@ decide_path(struct store *s, const struct request *req, const char *path,
 	size_t		 n = strlen(path);
 
 	if (n >= sizeof(r.path)) {
-		memset(d, 0, sizeof(*d));
-		d->mode = req->mode;
+		decision_init(d, req->mode);
 		d->verdict = VERDICT_ERROR;
 		d->why = WHY_LIMIT;
-		snprintf(d->realm, sizeof(d->realm), "Portcullis");
 		snprintf(d->detail, sizeof(d->detail), "path too long");
 		return;
 	}
@@ -406,38 +425,86 @@ void
 decide_nostore(const struct request *req, enum storeres res,
     const char *detail, struct decision *d)
 {
-	memset(d, 0, sizeof(*d));
-	d->mode = req->mode;
-	snprintf(d->realm, sizeof(d->realm), "Portcullis");
+
+	decision_init(d, req->mode);
 	fail(d, NULL, res == STORE_OK ? STORE_ERROR : res);
 	snprintf(d->detail, sizeof(d->detail), "%s",
 	    detail == NULL ? "" : detail);
 }
 
 /*
- * The decision for a request req_parse() refused: 400, with why it
- * was refused for the log; 500 for an unknown PORTCULLIS_MODE, the
- * server's configuration error.
+ * What decide_badreq() answers for each enum reqbad: 400 with this
+ * why, but 500 for WHY_BAD_MODE, the server's configuration error.
+ * REQBAD_NONE, a request req_parse() did not refuse, is refused all
+ * the same: a badreq decision is never an allow.
+ */
+static const enum why reqbad_why[REQBAD__MAX] = {
+	[REQBAD_NONE] = WHY_BAD_TARGET,
+	[REQBAD_MODE] = WHY_BAD_MODE,
+	[REQBAD_FORWARDED] = WHY_NO_FORWARDED,
+	[REQBAD_METHOD] = WHY_BAD_METHOD,
+	[REQBAD_TARGET] = WHY_BAD_TARGET,
+	[REQBAD_HOST] = WHY_BAD_HOST,
+};
+
+/*
+ * The decision for a request req_parse() refused: 400 (500 for an
+ * unknown PORTCULLIS_MODE) with why it was refused, and its name
+ * (req_bad_str()) as the detail for the log.
  */
 void
 decide_badreq(const struct request *req, struct decision *d)
 {
-	memset(d, 0, sizeof(*d));
-	d->mode = req->mode;
-	d->verdict = VERDICT_BADREQ;
-	snprintf(d->realm, sizeof(d->realm), "Portcullis");
-	if (req->bad != NULL && strcmp(req->bad, "bad-method") == 0)
-		d->why = WHY_BAD_METHOD;
-	else if (req->bad != NULL && strcmp(req->bad, "bad-host") == 0)
-		d->why = WHY_BAD_HOST;
-	else if (req->bad != NULL && strcmp(req->bad, "no-forwarded") == 0)
-		d->why = WHY_NO_FORWARDED;
-	else if (req->bad != NULL && strcmp(req->bad, "bad-mode") == 0) {
-		d->verdict = VERDICT_ERROR;
-		d->why = WHY_BAD_MODE;
+	const char	*bad = req_bad_str(req);
+
+	decision_init(d, req->mode);
+	d->why = (size_t)req->bad < REQBAD__MAX ? reqbad_why[req->bad] :
+	    WHY_BAD_TARGET;
+	d->verdict = d->why == WHY_BAD_MODE ? VERDICT_ERROR : VERDICT_BADREQ;
+	snprintf(d->detail, sizeof(d->detail), "%s", bad == NULL ? "" : bad);
+}
+
+/*
+ * One request from its CGI variables to its decision, for main.c's
+ * serve() and `portcullis check`: req_parse() into *req (get/arg read
+ * the variables), the store *sp made ready on db, decide().  *sp is
+ * the caller's, kept from one request to the next: opened when NULL,
+ * reopened when the file at db was replaced (`portcullis replace`),
+ * closed and set NULL after a WHY_SCHEMA (migrated: the next request
+ * reopens it).  Fills *d whatever happens, failing closed: a refused
+ * request is 400 (decide_badreq()), a database that cannot be opened
+ * 500 or 503 (decide_nostore()), and a verdict or reason out of range
+ * 500.  Returns STORE_OK, or what store_open_ro() said when it could
+ * not open db (d->detail has its message).  The caller calls
+ * req_wipe(req), and store_close(*sp) when done with it.
+ */
+enum storeres
+decide_request(struct request *req, req_getter get, void *arg,
+    const char *db, struct store **sp, struct decision *d)
+{
+	enum storeres	 res = STORE_OK;
+	char		 err[sizeof(d->detail)];
+
+	if (req_parse(req, get, arg) != REQ_OK)
+		decide_badreq(req, d);
+	else {
+		if (*sp != NULL && store_stale(*sp, db)) {
+			store_close(*sp);
+			*sp = NULL;
+		}
+		if (*sp == NULL &&
+		    (*sp = store_open_ro(db, &res, err, sizeof(err))) == NULL)
+			decide_nostore(req, res, err, d);
+		else
+			decide(*sp, req, d);
+		if (d->why == WHY_SCHEMA && *sp != NULL) {
+			store_close(*sp);
+			*sp = NULL;
+		}
 	}
-	else
-		d->why = WHY_BAD_TARGET;
-	snprintf(d->detail, sizeof(d->detail), "%s",
-	    req->bad == NULL ? "" : req->bad);
+	if ((size_t)d->verdict >= VERDICT__MAX || (size_t)d->why >= WHY__MAX) {
+		d->verdict = VERDICT_ERROR;
+		d->why = WHY_NONE;
+	}
+	return res;
 }

@@ -28,6 +28,7 @@
 #define NAME_MAX_LEN	255	/* user and role names (schema agrees) */
 #define PW_HASH_MAX	512	/* stored hash string */
 #define REALM_MAX	255	/* settings.realm (schema agrees) */
+#define REALM_DEFAULT	"Portcullis"	/* ... when unset or unusable */
 #define PATTERN_MAX	REQ_PATH_MAX	/* resources.pattern */
 #define ALLOW_MAX	1024	/* Allow header value */
 #define POLICY_ROLES_MAX 64
@@ -87,6 +88,26 @@ enum mode {
 	MODE_FORWARD_AUTH,	/* Caddy forward_auth, Traefik via a bridge */
 	MODE__MAX
 };
+/* Mode names, for PORTCULLIS_MODE and `portcullis check --mode`. */
+extern const char *const mode_str[MODE__MAX];
+int		 mode_parse(const char *, enum mode *);
+
+/*
+ * Why req_parse() refused a request (REQ_BAD); reqbad_str[] names
+ * them.  decide_badreq() answers 400, or 500 for REQBAD_MODE.
+ */
+enum reqbad {
+	REQBAD_NONE,		/* not refused */
+	REQBAD_MODE,		/* unknown PORTCULLIS_MODE: the server's
+				   configuration */
+	REQBAD_FORWARDED,	/* forward_auth without PORTCULLIS_METHOD
+				   or PORTCULLIS_URI */
+	REQBAD_METHOD,		/* not a token of at most REQ_METHOD_MAX */
+	REQBAD_TARGET,		/* request->pathres says why */
+	REQBAD_HOST,		/* a malformed host (req_host()) */
+	REQBAD__MAX
+};
+extern const char *const reqbad_str[REQBAD__MAX];
 
 /*
  * Everything a decision reads from the request, copied out of the
@@ -101,7 +122,9 @@ struct request {
 	enum mode	 mode;
 	char		 authz[CRED_B64_MAX + 64];	/* Authorization, or "" */
 	size_t		 authzsz;
-	int		 authz_toolong;			/* header over the cap */
+	int		 authz_toolong;			/* header over the cap,
+							   or a REMOTE_USER
+							   name_valid() refuses */
 	char		 pauthz[CRED_B64_MAX + 64];	/* Proxy-Authorization */
 	size_t		 pauthzsz;
 	int		 pauthz_toolong;
@@ -112,7 +135,7 @@ struct request {
 	const char	*query;				/* "?..." of the target,
 							   raw, borrowed, or NULL */
 	enum pathres	 pathres;			/* why path is unusable */
-	const char	*bad;				/* why the request is 400 */
+	enum reqbad	 bad;				/* why it was refused */
 };
 
 enum reqres {
@@ -121,6 +144,7 @@ enum reqres {
 };
 typedef const char *(*req_getter)(void *, const char *);
 enum reqres	 req_parse(struct request *, req_getter, void *);
+const char	*req_bad_str(const struct request *);
 void		 req_wipe(struct request *);
 
 /* creds.c */
@@ -144,8 +168,6 @@ int		 b64_decode(char *, size_t, const char *, size_t, size_t *);
 size_t		 b64_encode(char *, size_t, const void *, size_t);
 enum credres	 cred_parse_basic(struct cred *, const char *, size_t);
 void		 cred_wipe(struct cred *);
-
-extern const char *const mode_str[MODE__MAX];
 
 /* passwd.c */
 enum pwres {
@@ -350,7 +372,7 @@ struct snapshot;
 #define CREDCACHE_SECONDS_MAX		86400	/* the schema agrees */
 #define CREDCACHE_ENTRIES_MAX		1000000	/* ditto; at least 1 */
 struct settings {
-	char		 realm[REALM_MAX + 1];	/* "Portcullis" */
+	char		 realm[REALM_MAX + 1];	/* REALM_DEFAULT */
 	int		 proxy_auth;		/* 0 (off) */
 	unsigned int	 cache_seconds;		/* credential_cache_seconds */
 	unsigned int	 cache_entries;		/* credential_cache_entries */
@@ -423,6 +445,8 @@ void		 decide_path(struct store *, const struct request *,
 		    const char *, struct decision *);
 void		 decide_nostore(const struct request *, enum storeres,
 		    const char *, struct decision *);
+enum storeres	 decide_request(struct request *, req_getter, void *,
+		    const char *, struct store **, struct decision *);
 
 /* credcache.c */
 /*

@@ -46,7 +46,8 @@ struct conf {
 	const char	*db;		/* -d or PORTCULLIS_DB */
 	const char	*root;		/* -r or PORTCULLIS_ROOT */
 	enum logto	 logto;
-	struct store	*store;		/* opened on first use */
+	struct store	*store;		/* decide_request()'s, NULL
+					   until the first request */
 };
 
 static void __attribute__((noreturn))
@@ -79,7 +80,8 @@ fcgx_write(void *arg, const void *buf, size_t sz)
 /*
  * One log line ("portcullis: ...\n") to syslog, without the prefix
  * and the newline syslog adds itself: errors at LOG_ERR, refusals at
- * LOG_NOTICE (ecosystem.md §5: fail2ban reads LOG_AUTHPRIV), allowed
+ * LOG_NOTICE (what fail2ban counts: README, "Decision semantics",
+ * "Logging"; portcullis.fcgi(8), LOGGING), allowed
  * requests (PORTCULLIS_LOG_ALLOWED) at LOG_INFO.
  */
 static int
@@ -133,27 +135,6 @@ fcgx_get(void *arg, const char *name)
 	return FCGX_GetParam(name, r->envp);
 }
 
-/*
- * Make sure c->store is open on the current database file: reopen it
- * when the file was replaced.  Returns the store, or NULL with d
- * filled in as the error to answer.
- */
-static struct store *
-conf_store(struct conf *c, const struct request *req, struct decision *d)
-{
-	enum storeres	 res;
-	char		 err[sizeof(d->detail)];
-
-	if (c->store != NULL && store_stale(c->store, c->db)) {
-		store_close(c->store);
-		c->store = NULL;
-	}
-	if (c->store == NULL &&
-	    (c->store = store_open_ro(c->db, &res, err, sizeof(err))) == NULL)
-		decide_nostore(req, res, err, d);
-	return c->store;
-}
-
 /* file_serve()'s second decision, for a name it would serve. */
 struct recheck {
 	struct store		*store;
@@ -197,8 +178,10 @@ serve_file(struct conf *c, struct writer *out, const struct request *req,
 }
 
 /*
- * Answer one request: parse, decide, respond, log.  get/arg read the
- * CGI variables; out gets the response, log the log line.
+ * Answer one request: parse and decide (decide_request(), which keeps
+ * c->store open on the current database file), respond, log, wipe.
+ * get/arg read the CGI variables; out gets the response, log the log
+ * line.
  */
 static void
 serve(struct conf *c, req_getter get, void *arg, struct writer *out,
@@ -206,20 +189,9 @@ serve(struct conf *c, req_getter get, void *arg, struct writer *out,
 {
 	struct request	 req;
 	struct decision	 d;
-	struct store	*s;
 	int		 head;
 
-	memset(&d, 0, sizeof(d));
-	if (req_parse(&req, get, arg) != REQ_OK)
-		decide_badreq(&req, &d);
-	else if ((s = conf_store(c, &req, &d)) != NULL) {
-		decide(s, &req, &d);
-		if (d.why == WHY_SCHEMA) {
-			store_close(c->store);	/* migrated: reopen */
-			c->store = NULL;
-		}
-	}
-
+	(void)decide_request(&req, get, arg, c->db, &c->store, &d);
 	head = strcmp(req.method, "HEAD") == 0;
 	if (d.verdict != VERDICT_ALLOW)
 		(void)resp_denial(out, &d, head);

@@ -19,6 +19,43 @@
  */
 #define HOST_RAW_MAX	(REQ_HOST_MAX + 1 + 6)
 
+/* Names for enum mode, in its order (README, "Deploying behind..."). */
+const char *const mode_str[MODE__MAX] = {
+	[MODE_RESPONDER] = "responder",
+	[MODE_AUTHORIZER] = "authorizer",
+	[MODE_AUTH_REQUEST] = "auth_request",
+	[MODE_FORWARD_AUTH] = "forward_auth",
+};
+
+/* Names for enum reqbad, in its order (req_bad_str() uses them). */
+const char *const reqbad_str[REQBAD__MAX] = {
+	[REQBAD_NONE] = "none",
+	[REQBAD_MODE] = "bad-mode",
+	[REQBAD_FORWARDED] = "no-forwarded",
+	[REQBAD_METHOD] = "bad-method",
+	[REQBAD_TARGET] = "bad-target",
+	[REQBAD_HOST] = "bad-host",
+};
+
+/*
+ * The mode named s (exactly, as in mode_str[]) into *m.  Returns 0,
+ * or -1 for NULL or a name that is not there.
+ */
+int
+mode_parse(const char *s, enum mode *m)
+{
+	size_t	 i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < MODE__MAX; i++)
+		if (strcmp(s, mode_str[i]) == 0) {
+			*m = (enum mode)i;
+			return 0;
+		}
+	return -1;
+}
+
 /*
  * Copy a header value whole into buf (bufsz bytes with the NUL) or
  * not at all: *toolong is set when it does not fit.  NULL and ""
@@ -42,79 +79,94 @@ req_copy(char *buf, size_t bufsz, const char *v, int *toolong)
 
 /*
  * The mode the web server asks in (see extern.h, enum mode): the
- * FastCGI AUTHORIZER role (libfcgi sets FCGI_ROLE from the record,
- * servers.md §2.2), else the PORTCULLIS_MODE parameter the server's
- * configuration sets (a client cannot: it is not an HTTP_ variable).
- * Returns -1 for an unknown PORTCULLIS_MODE.
+ * FastCGI Authorizer role (FastCGI §6.3; libfcgi sets FCGI_ROLE from
+ * the FCGI_BEGIN_REQUEST record, §5.1), else the PORTCULLIS_MODE
+ * parameter the server's configuration sets (a client cannot: it is
+ * not an HTTP_ variable), absent or empty for responder.  Only the
+ * record makes the Authorizer role: PORTCULLIS_MODE=authorizer is
+ * refused like any unknown name.  Returns 0, or -1 for an unknown
+ * PORTCULLIS_MODE (r->mode is left MODE_RESPONDER).
  */
 static int
 req_mode(struct request *r, req_getter get, void *arg)
 {
 	const char	*v;
+	enum mode	 m;
 
 	if ((v = get(arg, "FCGI_ROLE")) != NULL &&
 	    strcmp(v, "AUTHORIZER") == 0) {
 		r->mode = MODE_AUTHORIZER;
 		return 0;
 	}
-	if ((v = get(arg, "PORTCULLIS_MODE")) == NULL || *v == '\0' ||
-	    strcmp(v, "responder") == 0)
-		r->mode = MODE_RESPONDER;
-	else if (strcmp(v, "auth_request") == 0)
-		r->mode = MODE_AUTH_REQUEST;
-	else if (strcmp(v, "forward_auth") == 0)
-		r->mode = MODE_FORWARD_AUTH;
-	else
+	r->mode = MODE_RESPONDER;
+	if ((v = get(arg, "PORTCULLIS_MODE")) == NULL || *v == '\0')
+		return 0;
+	if (mode_parse(v, &m) == -1 || m == MODE_AUTHORIZER)
 		return -1;
+	r->mode = m;
 	return 0;
 }
 
 /*
+ * REMOTE_USER (usz bytes, name_valid()) and REMOTE_PASSWD made into
+ * the Basic header they came in (RFC 7617 §2), in r->authz; too long
+ * for it, r->authz_toolong: 401.
+ */
+static void
+req_basic(struct request *r, const char *user, size_t usz, const char *pass)
+{
+	char	 up[CRED_BUF_MAX];
+	size_t	 psz, n;
+
+	psz = strnlen(pass, sizeof(up));
+	if (psz >= sizeof(up) - usz - 1) {
+		r->authz_toolong = 1;
+		return;
+	}
+	memcpy(up, user, usz);
+	up[usz] = ':';
+	memcpy(up + usz + 1, pass, psz);
+	memcpy(r->authz, "Basic ", 6);
+	if ((n = b64_encode(r->authz + 6, sizeof(r->authz) - 6, up,
+	    usz + 1 + psz)) == 0)
+		r->authz_toolong = 1;
+	else
+		r->authzsz = 6 + n;
+	explicit_bzero(up, sizeof(up));
+}
+
+/*
  * Credentials Apache hands over instead of an Authorization header
- * (servers.md §3): in its AuthBasicProvider modes REMOTE_USER and the
- * cleartext REMOTE_PASSWD, made into the Basic header they came in
- * and checked as such; as a Require provider (FCGI_APACHE_ROLE
- * AUTHORIZER) REMOTE_USER alone, already authenticated by Apache.
- * Only in the AUTHORIZER role: nginx sets REMOTE_USER to the
- * unverified name from the client's header.
+ * (README, "Deploying behind a web server"; mod_authnz_fcgi): in its
+ * AuthBasicProvider modes REMOTE_USER and the cleartext REMOTE_PASSWD,
+ * checked as the Basic header they came in; as a Require provider
+ * (FCGI_APACHE_ROLE AUTHORIZER) REMOTE_USER alone, already
+ * authenticated by Apache.  Only in the AUTHORIZER role: nginx sets
+ * REMOTE_USER to the unverified name from the client's header.
+ * A REMOTE_USER that name_valid() refuses (empty is no REMOTE_USER)
+ * can name no user of ours, since the schema refuses such names: it
+ * is a bad credential, r->authz_toolong as for a header over the
+ * cap, answered 401 with reason=bad-header, in both modes.
  */
 static void
 req_apache(struct request *r, req_getter get, void *arg)
 {
 	const char	*user, *pass, *role;
-	char		 up[CRED_BUF_MAX];
-	size_t		 usz, psz;
-	int		 n;
+	size_t		 usz;
 
 	if (r->mode != MODE_AUTHORIZER || r->authzsz > 0 || r->authz_toolong ||
 	    (user = get(arg, "REMOTE_USER")) == NULL || *user == '\0')
 		return;
-	usz = strnlen(user, NAME_MAX_LEN + 1);
-	if ((pass = get(arg, "REMOTE_PASSWD")) != NULL) {
-		psz = strnlen(pass, sizeof(up));
-		if (memchr(user, ':', usz) != NULL) {
-			r->authz_toolong = 1;	/* cannot be Basic: 401 */
-			return;
-		}
-		n = snprintf(up, sizeof(up), "%s:%s", user, pass);
-		if (n < 0 || (size_t)n >= sizeof(up) || usz + 1 + psz !=
-		    (size_t)n)
-			r->authz_toolong = 1;
-		else {
-			memcpy(r->authz, "Basic ", 6);
-			if ((n = (int)b64_encode(r->authz + 6,
-			    sizeof(r->authz) - 6, up, (size_t)n)) == 0)
-				r->authz_toolong = 1;
-			else
-				r->authzsz = 6 + (size_t)n;
-		}
-		explicit_bzero(up, sizeof(up));
-		return;
-	}
+	pass = get(arg, "REMOTE_PASSWD");
 	role = get(arg, "FCGI_APACHE_ROLE");
-	if (role != NULL && strcmp(role, "AUTHORIZER") == 0 &&
-	    usz <= NAME_MAX_LEN && utf8_valid(user, usz) &&
-	    !has_ctl(user, usz) && memchr(user, ':', usz) == NULL) {
+	if (pass == NULL && (role == NULL || strcmp(role, "AUTHORIZER") != 0))
+		return;
+	usz = strnlen(user, NAME_MAX_LEN + 1);
+	if (!name_valid(user, usz))
+		r->authz_toolong = 1;
+	else if (pass != NULL)
+		req_basic(r, user, usz, pass);
+	else {
 		memcpy(r->ruser, user, usz);
 		r->ruser[usz] = '\0';
 	}
@@ -166,14 +218,14 @@ req_host(struct request *r, req_getter get, void *arg, const char *target)
 /*
  * Fill r from the variables get() returns (NULL for an absent one).
  * r is zeroed first.  Checked in order: the mode (an unknown
- * PORTCULLIS_MODE is "bad-mode", a configuration error), the method
+ * PORTCULLIS_MODE is REQBAD_MODE, a configuration error), the method
  * (an RFC 9110 §9.1 token of at most REQ_METHOD_MAX bytes), the
  * target (through path_canon()), the host (req_host(); absent is
  * fine).  In forward_auth mode the method and target come from
  * PORTCULLIS_METHOD and PORTCULLIS_URI, parameters the proxy's
  * configuration sets from the original request (Caddy: env
  * PORTCULLIS_URI {http.request.uri}); a missing or empty one is
- * "no-forwarded", never a default.  X-Forwarded-* headers are never
+ * REQBAD_FORWARDED, never a default.  X-Forwarded-* headers are never
  * read, in any mode: a client sends them under spellings
  * (X_Forwarded_Uri) that reach us as the same HTTP_X_FORWARDED_URI,
  * and the proxy replaces only its own.
@@ -199,14 +251,14 @@ req_parse(struct request *r, req_getter get, void *arg)
 	r->addr[n] = '\0';
 
 	if (req_mode(r, get, arg) == -1) {
-		r->bad = "bad-mode";
+		r->bad = REQBAD_MODE;
 		return REQ_BAD;
 	}
 	if (r->mode == MODE_FORWARD_AUTH) {
 		vm = get(arg, "PORTCULLIS_METHOD");
 		vu = get(arg, "PORTCULLIS_URI");
 		if (vm == NULL || *vm == '\0' || vu == NULL || *vu == '\0') {
-			r->bad = "no-forwarded";
+			r->bad = REQBAD_FORWARDED;
 			return REQ_BAD;
 		}
 	} else {
@@ -216,7 +268,7 @@ req_parse(struct request *r, req_getter get, void *arg)
 
 	n = vm == NULL ? 0 : strnlen(vm, REQ_METHOD_MAX + 1);
 	if (n > REQ_METHOD_MAX || !http_token(vm, n)) {
-		r->bad = "bad-method";
+		r->bad = REQBAD_METHOD;
 		return REQ_BAD;
 	}
 	memcpy(r->method, vm, n);
@@ -226,12 +278,12 @@ req_parse(struct request *r, req_getter get, void *arg)
 	n = vu == NULL ? 0 : strnlen(vu, REQ_TARGET_MAX + 1);
 	r->pathres = path_canon(r->path, sizeof(r->path), vu, n);
 	if (r->pathres != PATH_OK) {
-		r->bad = pathres_str[r->pathres];
+		r->bad = REQBAD_TARGET;
 		return REQ_BAD;
 	}
 
 	if (req_host(r, get, arg, vu) == -1) {
-		r->bad = "bad-host";
+		r->bad = REQBAD_HOST;
 		return REQ_BAD;
 	}
 
@@ -245,6 +297,22 @@ req_parse(struct request *r, req_getter get, void *arg)
 	r->ims = get(arg, "HTTP_IF_MODIFIED_SINCE");
 	r->query = vu == NULL ? NULL : strchr(vu, '?');
 	return REQ_OK;
+}
+
+/*
+ * Why req_parse() refused r, by name: the enum pathres name of a bad
+ * target ("climbs-above-root"), reqbad_str[] for the rest; NULL when
+ * it was not refused.  decide_badreq() logs it as detail=.
+ */
+const char *
+req_bad_str(const struct request *r)
+{
+
+	if (r->bad == REQBAD_NONE || (size_t)r->bad >= REQBAD__MAX)
+		return NULL;
+	if (r->bad == REQBAD_TARGET && (size_t)r->pathres < PATH__MAX)
+		return pathres_str[r->pathres];
+	return reqbad_str[r->bad];
 }
 
 /*

@@ -80,7 +80,7 @@ wr_printf(struct writer *w, const char *fmt, ...)
  * Copy realm into dst (dstsz >= 2 * REALM_MAX + 1) as the inside of a
  * quoted-string (RFC 9110 §5.6.4): '"' and '\' become quoted-pairs.
  * An empty realm, one too long, or one holding a control byte other
- * than HTAB (which would split the header) becomes "Portcullis".
+ * than HTAB (which would split the header) becomes REALM_DEFAULT.
  */
 static void
 realm_quote(char *dst, size_t dstsz, const char *realm)
@@ -102,7 +102,7 @@ realm_quote(char *dst, size_t dstsz, const char *realm)
 	dst[i] = '\0';
 	return;
 fallback:
-	(void)snprintf(dst, dstsz, "%s", "Portcullis");
+	(void)snprintf(dst, dstsz, "%s", REALM_DEFAULT);
 }
 
 /*
@@ -151,7 +151,8 @@ resp_tail(struct writer *w, const char *body, int head)
  *   503: Retry-After: 1 (§10.2.3, §15.6.4).
  * In auth_request mode (nginx) every denial but 401 goes out as 403
  * with X-Portcullis-Status carrying the real status: nginx turns any
- * other status of an auth subrequest into 500 (servers.md §6), and its
+ * other status of an auth subrequest into 500 (README, "Deploying
+ * behind a web server", nginx; ngx_http_auth_request_module), and its
  * error_page re-renders the real one from that header.
  * Every response of one status is byte-identical whatever the cause.
  * Returns 0, or -1 if writing failed.
@@ -214,8 +215,8 @@ resp_denial(struct writer *w, const struct decision *d, int head)
  *    authenticated user, Variable-REMOTE_USER and
  *    Variable-PORTCULLIS_ROLES (FastCGI §6.3: the server turns them
  *    into variables of the request).  No other header, no body:
- *    Apache passes a 200's other headers to the client (servers.md
- *    §0.5).
+ *    Apache passes a 200's other headers to the client (README,
+ *    "Deploying behind a web server", Apache; mod_authnz_fcgi).
  *  - auth_request, forward_auth: 200 with X-Portcullis-User and
  *    X-Portcullis-Roles always present (empty when anonymous) for the
  *    proxy to copy upstream, and an empty body.

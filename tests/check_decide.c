@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <check.h>
 #include <sqlite3.h>
@@ -64,6 +65,12 @@ static const char policy_sql[] =
 
 #define A	MODE_AUTHORIZER
 #define R	MODE_RESPONDER
+
+/* User names of 255 and 256 bytes, around NAME_MAX_LEN. */
+#define N16	"nnnnnnnnnnnnnnnn"
+#define N64	N16 N16 N16 N16
+#define N255	N64 N64 N64 N16 N16 N16 "nnnnnnnnnnnnnnn"
+#define N256	N255 "n"
 
 static const struct {
 	const char	*method;
@@ -510,6 +517,46 @@ static const struct {
 	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/docs/a",
 	    "REMOTE_USER", "bob", "HTTP_AUTHORIZATION", "Basic !!" },
 	    REQ_OK, VERDICT_NOAUTH, WHY_BAD_HEADER, MODE_AUTHORIZER, "", "" },
+	/*
+	 * a REMOTE_USER name_valid() refuses names no user of ours: a
+	 * bad credential, 401, whichever way Apache hands it over
+	 */
+	{ { "FCGI_ROLE", "AUTHORIZER", "FCGI_APACHE_ROLE", "AUTHORIZER",
+	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/members/a",
+	    "REMOTE_USER", "b:ob" },
+	    REQ_OK, VERDICT_NOAUTH, WHY_BAD_HEADER, MODE_AUTHORIZER, "", "" },
+	{ { "FCGI_ROLE", "AUTHORIZER", "FCGI_APACHE_ROLE", "AUTHORIZER",
+	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/members/a",
+	    "REMOTE_USER", "bob\r\n" },
+	    REQ_OK, VERDICT_NOAUTH, WHY_BAD_HEADER, MODE_AUTHORIZER, "", "" },
+	{ { "FCGI_ROLE", "AUTHORIZER", "FCGI_APACHE_ROLE", "AUTHORIZER",
+	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/members/a",
+	    "REMOTE_USER", "j\xfcrgen" },
+	    REQ_OK, VERDICT_NOAUTH, WHY_BAD_HEADER, MODE_AUTHORIZER, "", "" },
+	{ { "FCGI_ROLE", "AUTHORIZER", "FCGI_APACHE_ROLE", "AUTHORIZER",
+	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/members/a",
+	    "REMOTE_USER", N256 },
+	    REQ_OK, VERDICT_NOAUTH, WHY_BAD_HEADER, MODE_AUTHORIZER, "", "" },
+	{ { "FCGI_ROLE", "AUTHORIZER", "FCGI_APACHE_ROLE", "AUTHORIZER",
+	    "REQUEST_METHOD", "GET", "REQUEST_URI", "/members/a",
+	    "REMOTE_USER", N255 },
+	    REQ_OK, VERDICT_NOAUTH, WHY_UNKNOWN_USER, MODE_AUTHORIZER,
+	    "", "" },
+	{ { "FCGI_ROLE", "AUTHORIZER", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/members/a", "REMOTE_USER", "b\tob",
+	    "REMOTE_PASSWD", "s3cret" },
+	    REQ_OK, VERDICT_NOAUTH, WHY_BAD_HEADER, MODE_AUTHORIZER, "", "" },
+	{ { "FCGI_ROLE", "AUTHORIZER", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/members/a", "REMOTE_USER", N256,
+	    "REMOTE_PASSWD", "s3cret" },
+	    REQ_OK, VERDICT_NOAUTH, WHY_BAD_HEADER, MODE_AUTHORIZER, "", "" },
+	/* the Authorizer role is the FastCGI record's, never a parameter */
+	{ { "PORTCULLIS_MODE", "authorizer", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/public/x" },
+	    REQ_BAD, VERDICT_ERROR, WHY_BAD_MODE, MODE_RESPONDER, "", "" },
+	{ { "PORTCULLIS_MODE", "Auth_Request", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/public/x" },
+	    REQ_BAD, VERDICT_ERROR, WHY_BAD_MODE, MODE_RESPONDER, "", "" },
 };
 
 START_TEST(test_modes)
@@ -696,6 +743,162 @@ START_TEST(test_badreq)
 }
 END_TEST
 
+/*
+ * decide_badreq() for each enum reqbad: the why, the status, and the
+ * detail the log gets (the name req_bad_str() gives).
+ */
+static const struct {
+	enum reqbad	 bad;
+	enum pathres	 pathres;
+	enum verdict	 verdict;
+	enum why	 why;
+	const char	*detail;
+} reasons[] = {
+	{ REQBAD_MODE, PATH_OK, VERDICT_ERROR, WHY_BAD_MODE, "bad-mode" },
+	{ REQBAD_FORWARDED, PATH_OK, VERDICT_BADREQ, WHY_NO_FORWARDED,
+	    "no-forwarded" },
+	{ REQBAD_METHOD, PATH_OK, VERDICT_BADREQ, WHY_BAD_METHOD,
+	    "bad-method" },
+	{ REQBAD_TARGET, PATH_CLIMB, VERDICT_BADREQ, WHY_BAD_TARGET,
+	    "climbs-above-root" },
+	{ REQBAD_TARGET, PATH_EMPTY, VERDICT_BADREQ, WHY_BAD_TARGET, "empty" },
+	{ REQBAD_HOST, PATH_OK, VERDICT_BADREQ, WHY_BAD_HOST, "bad-host" },
+	/* a request that was not refused: still never a decision */
+	{ REQBAD_NONE, PATH_OK, VERDICT_BADREQ, WHY_BAD_TARGET, "" },
+};
+
+START_TEST(test_badreq_reason)
+{
+	struct request	 req;
+	struct decision	 d;
+
+	memset(&req, 0, sizeof(req));
+	req.mode = MODE_AUTH_REQUEST;
+	req.bad = reasons[_i].bad;
+	req.pathres = reasons[_i].pathres;
+	memset(&d, 0xa5, sizeof(d));
+	decide_badreq(&req, &d);
+	ck_assert_int_eq(d.verdict, reasons[_i].verdict);
+	ck_assert_int_eq(d.why, reasons[_i].why);
+	ck_assert_str_eq(d.detail, reasons[_i].detail);
+	ck_assert_int_eq(d.mode, MODE_AUTH_REQUEST);
+	ck_assert_str_eq(d.realm, REALM_DEFAULT);
+	ck_assert_str_eq(d.user, "");
+}
+END_TEST
+
+/*
+ * decide_request(), as serve() and `portcullis check` run it: parse,
+ * the store made ready, decide.  A refused request never opens the
+ * store.
+ */
+static const struct {
+	const char	*env[8];
+	int		 db;		/* the fixture's, or a missing file */
+	enum storeres	 res;
+	enum verdict	 verdict;
+	enum why	 why;
+	int		 open;		/* the store is open afterwards */
+} requests[] = {
+	{ { "REQUEST_METHOD", "GET", "REQUEST_URI", "/public/a" }, 1,
+	    STORE_OK, VERDICT_ALLOW, WHY_GRANT_ALL, 1 },
+	{ { "REQUEST_METHOD", "GET", "REQUEST_URI", "/members/a",
+	    "HTTP_AUTHORIZATION", B_BOB }, 1,
+	    STORE_OK, VERDICT_ALLOW, WHY_GRANT_VALID_USER, 1 },
+	{ { "REQUEST_METHOD", "GET", "REQUEST_URI", "/members/a" }, 1,
+	    STORE_OK, VERDICT_NOAUTH, WHY_NO_CREDENTIALS, 1 },
+	{ { "REQUEST_METHOD", "G T", "REQUEST_URI", "/public/a" }, 1,
+	    STORE_OK, VERDICT_BADREQ, WHY_BAD_METHOD, 0 },
+	{ { "REQUEST_METHOD", "G T", "REQUEST_URI", "/public/a" }, 0,
+	    STORE_OK, VERDICT_BADREQ, WHY_BAD_METHOD, 0 },
+	{ { "PORTCULLIS_MODE", "bogus", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/public/a" }, 1,
+	    STORE_OK, VERDICT_ERROR, WHY_BAD_MODE, 0 },
+	{ { "REQUEST_METHOD", "GET", "REQUEST_URI", "/public/a" }, 0,
+	    STORE_MISSING, VERDICT_ERROR, WHY_STORE, 0 },
+};
+
+START_TEST(test_decide_request)
+{
+	struct fx	 f;
+	struct store	*s = NULL;
+	struct request	 req;
+	struct decision	 d;
+	char		 missing[192];
+
+	fx_setup(&f);
+	fx_exec(&f, policy_sql);
+	ck_assert_int_eq(pw_init(), 0);
+	snprintf(missing, sizeof(missing), "%s/none.db", f.dir);
+	ck_assert_int_eq(decide_request(&req, env_get, (void *)(uintptr_t)
+	    requests[_i].env, requests[_i].db ? f.db : missing, &s, &d),
+	    requests[_i].res);
+	ck_assert_msg(d.verdict == requests[_i].verdict &&
+	    d.why == requests[_i].why, "verdict %d why %s, want %d %s",
+	    d.verdict, why_str[d.why], requests[_i].verdict,
+	    why_str[requests[_i].why]);
+	ck_assert_int_eq(s != NULL, requests[_i].open);
+	if (requests[_i].res != STORE_OK)
+		ck_assert_ptr_nonnull(strstr(d.detail, "none.db"));
+	store_close(s);
+	req_wipe(&req);
+	fx_teardown(&f);
+}
+END_TEST
+
+/*
+ * The store decide_request() keeps from one request to the next: the
+ * same while the file is, closed after a schema change (and opened
+ * again once the schema is ours), given up when the file is removed.
+ */
+START_TEST(test_decide_request_store)
+{
+	struct fx	 f;
+	struct store	*s = NULL, *first;
+	struct request	 req;
+	struct decision	 d;
+	const char	*env[] = { "REQUEST_METHOD", "GET", "REQUEST_URI",
+			    "/public/a", NULL, NULL };
+	char		 ver[64];
+
+	fx_setup(&f);
+	fx_exec(&f, policy_sql);
+	ck_assert_int_eq(decide_request(&req, env_get, env, f.db, &s, &d),
+	    STORE_OK);
+	ck_assert_int_eq(d.verdict, VERDICT_ALLOW);
+	ck_assert_ptr_nonnull(first = s);
+	ck_assert_int_eq(decide_request(&req, env_get, env, f.db, &s, &d),
+	    STORE_OK);
+	ck_assert_ptr_eq(s, first);
+
+	fx_exec(&f, "PRAGMA user_version = 99");
+	ck_assert_int_eq(decide_request(&req, env_get, env, f.db, &s, &d),
+	    STORE_OK);
+	ck_assert_int_eq(d.why, WHY_SCHEMA);
+	ck_assert_ptr_null(s);
+	ck_assert_int_eq(decide_request(&req, env_get, env, f.db, &s, &d),
+	    STORE_SCHEMA);
+	ck_assert_int_eq(d.why, WHY_SCHEMA);
+	ck_assert_ptr_null(s);
+	snprintf(ver, sizeof(ver), "PRAGMA user_version = %d",
+	    SCHEMA_VERSION);
+	fx_exec(&f, ver);
+	ck_assert_int_eq(decide_request(&req, env_get, env, f.db, &s, &d),
+	    STORE_OK);
+	ck_assert_int_eq(d.verdict, VERDICT_ALLOW);
+	ck_assert_ptr_nonnull(s);
+
+	/* Removed: never decided on the file still open. */
+	ck_assert_int_eq(unlink(f.db), 0);
+	ck_assert_int_eq(decide_request(&req, env_get, env, f.db, &s, &d),
+	    STORE_MISSING);
+	ck_assert_int_eq(d.verdict, VERDICT_ERROR);
+	ck_assert_ptr_null(s);
+	req_wipe(&req);
+	fx_teardown(&f);
+}
+END_TEST
+
 static Suite *
 decide_suite(void)
 {
@@ -711,6 +914,9 @@ decide_suite(void)
 	tcase_add_loop_test(tc, test_modes, 0, nitems(modes));
 	tcase_add_loop_test(tc, test_proxy_auth, 0, nitems(proxies));
 	tcase_add_loop_test(tc, test_badreq, 0, nitems(bad));
+	tcase_add_loop_test(tc, test_badreq_reason, 0, nitems(reasons));
+	tcase_add_loop_test(tc, test_decide_request, 0, nitems(requests));
+	tcase_add_test(tc, test_decide_request_store);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -119,6 +119,35 @@ static const struct row ctl_cases[] = {
 	{ B("abc\x7f" "def"),		1 },
 };
 
+/* 255 bytes: NAME_MAX_LEN. */
+#define S16	"abcdefghijklmnop"
+#define S64	S16 S16 S16 S16
+#define S255	S64 S64 S64 S16 S16 S16 "abcdefghijklmno"
+
+static const struct row name_cases[] = {
+	{ B(""),			0 },	/* empty */
+	{ B("a"),			1 },
+	{ B("alice"),			1 },
+	{ B(S255),			1 },	/* NAME_MAX_LEN bytes */
+	{ B(S255 "p"),			0 },	/* 256 */
+	{ S255 "p", 255,		1 },	/* only n bytes count */
+	{ B("a:b"),			0 },	/* RFC 7617 §2 */
+	{ B(":alice"),			0 },
+	{ B("alice:"),			0 },
+	{ B("a\x00" "b"),		0 },	/* NUL */
+	{ B("a\x01"),			0 },	/* control bytes */
+	{ B("a\tb"),			0 },
+	{ B("alice\r\n"),		0 },
+	{ B("a\x7f"),			0 },	/* DEL */
+	{ B("j\xc3\xbcrgen"),		1 },	/* good UTF-8 */
+	{ B("\xe2\x82\xac\xf0\x9f\x98\x80"), 1 },
+	{ B("j\xfcrgen"),		0 },	/* Latin-1: bad UTF-8 */
+	{ B("\xc0\xaf"),		0 },	/* overlong '/' */
+	{ B("\xed\xa0\x80"),		0 },	/* surrogate */
+	{ B("a\xc3"),			0 },	/* truncated */
+	{ "\xc3\xbc", 1,		0 },	/* ... by the length */
+};
+
 START_TEST(test_utf8_valid)
 {
 	const struct row	*c = &utf8_cases[_i];
@@ -155,6 +184,15 @@ START_TEST(test_has_ctl)
 }
 END_TEST
 
+START_TEST(test_name_valid)
+{
+	const struct row	*c = &name_cases[_i];
+
+	ck_assert_msg(name_valid(c->s, c->n) == c->want,
+	    "row %d: want %d", _i, c->want);
+}
+END_TEST
+
 static Suite *
 lex_suite(void)
 {
@@ -171,6 +209,9 @@ lex_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("has_ctl");
 	tcase_add_loop_test(tc, test_has_ctl, 0, nitems(ctl_cases));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("name_valid");
+	tcase_add_loop_test(tc, test_name_valid, 0, nitems(name_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -21,10 +21,16 @@
 #define RA(v)	"REMOTE_ADDR", (v)
 #define INM(v)	"HTTP_IF_NONE_MATCH", (v)
 #define IMS(v)	"HTTP_IF_MODIFIED_SINCE", (v)
+#define PM(v)	"PORTCULLIS_MODE", (v)
+#define RU(v)	"REMOTE_USER", (v)
+#define RP(v)	"REMOTE_PASSWD", (v)
+#define AZ	"FCGI_ROLE", "AUTHORIZER"
+#define AREQ	"FCGI_APACHE_ROLE", "AUTHORIZER"	/* Require provider */
 
 #define S16	"0123456789abcdef"
 #define S32	S16 S16
 #define S64	S32 S32
+#define S255	S64 S64 S64 S32 S16 "0123456789abcde"
 
 static const struct {
 	const char	*env[2 * ENVMAX];
@@ -189,6 +195,21 @@ static const struct {
 	{ { M("GET"), U("/x"), H("a b"), AU("Basic x"), INM("*") },
 	  REQ_BAD, "bad-host", PATH_OK, "GET", "/x", "", "-", "",
 	  NULL, NULL },
+
+	/* The mode: checked first; only FCGI_ROLE makes an authorizer. */
+	{ { PM("auth_request"), M("GET"), U("/x") },
+	  REQ_OK, NULL, PATH_OK, "GET", "/x", "", "-", "", NULL, NULL },
+	{ { PM(""), M("GET"), U("/x") },
+	  REQ_OK, NULL, PATH_OK, "GET", "/x", "", "-", "", NULL, NULL },
+	{ { PM("authorizer"), M("GET"), U("/x") },
+	  REQ_BAD, "bad-mode", PATH_OK, "", "", "", "-", "", NULL, NULL },
+	{ { PM("bogus"), M("G T"), U("/..") },
+	  REQ_BAD, "bad-mode", PATH_OK, "", "", "", "-", "", NULL, NULL },
+	{ { PM("forward_auth"), M("GET"), U("/x") },
+	  REQ_BAD, "no-forwarded", PATH_OK, "", "", "", "-", "", NULL, NULL },
+	{ { PM("forward_auth"), "PORTCULLIS_METHOD", "PUT",
+	    "PORTCULLIS_URI", "/y", M("GET"), U("/x") },
+	  REQ_OK, NULL, PATH_OK, "PUT", "/y", "", "-", "", NULL, NULL },
 };
 
 /*
@@ -285,7 +306,7 @@ START_TEST(test_req_parse)
 	memcpy(env, cases[_i].env, sizeof(env));
 	memset(&r, 0xa5, sizeof(r));
 	ck_assert_int_eq(req_parse(&r, env_get, env), cases[_i].want);
-	check_ptr_str(r.bad, cases[_i].bad, _i, "bad");
+	check_ptr_str(req_bad_str(&r), cases[_i].bad, _i, "bad");
 	ck_assert_int_eq(r.pathres, cases[_i].pathres);
 	ck_assert_str_eq(r.method, cases[_i].method);
 	ck_assert_str_eq(r.path, cases[_i].path);
@@ -329,7 +350,7 @@ START_TEST(test_req_parse_long)
 
 	memset(&r, 0xa5, sizeof(r));
 	ck_assert_int_eq(req_parse(&r, env_get, env), longs[_i].want);
-	check_ptr_str(r.bad, longs[_i].bad, _i, "bad");
+	check_ptr_str(req_bad_str(&r), longs[_i].bad, _i, "bad");
 	ck_assert_uint_eq(strlen(field(&r, longs[_i].var)),
 	    longs[_i].outlen);
 	ck_assert(memcmp(field(&r, longs[_i].var), v,
@@ -358,7 +379,8 @@ START_TEST(test_req_parse_nothing)
 
 	memset(&r, 0xa5, sizeof(r));
 	ck_assert_int_eq(req_parse(&r, get_none, NULL), REQ_BAD);
-	ck_assert_str_eq(r.bad, "bad-method");
+	ck_assert_int_eq(r.bad, REQBAD_METHOD);
+	ck_assert_str_eq(req_bad_str(&r), "bad-method");
 	ck_assert_str_eq(r.addr, "-");
 	ck_assert_str_eq(r.method, "");
 	ck_assert_str_eq(r.path, "");
@@ -393,6 +415,112 @@ START_TEST(test_req_wipe)
 }
 END_TEST
 
+/*
+ * Apache's REMOTE_USER, only in the Authorizer role: with REMOTE_PASSWD
+ * the Basic header it stands for, alone (a Require provider) r->ruser.
+ * A name name_valid() refuses can be no user of ours: a bad
+ * credential (authz_toolong, 401), never a lookup.
+ */
+static const struct {
+	const char	*env[2 * ENVMAX];
+	const char	*ruser;
+	const char	*authz;
+	int		 toolong;
+} apache[] = {
+	{ { AZ, AREQ, M("GET"), U("/"), RU("bob") }, "bob", "", 0 },
+	{ { AZ, AREQ, M("GET"), U("/"), RU("j\xc3\xbcrgen") },
+	  "j\xc3\xbcrgen", "", 0 },
+	{ { AZ, AREQ, M("GET"), U("/"), RU(S255) }, S255, "", 0 },
+	{ { AZ, M("GET"), U("/"), RU("bob"), RP("s3cret") },
+	  "", "Basic Ym9iOnMzY3JldA==", 0 },
+	{ { AZ, AREQ, M("GET"), U("/"), RU("bob"), RP("s3cret") },
+	  "", "Basic Ym9iOnMzY3JldA==", 0 },
+	/* refused by name_valid() */
+	{ { AZ, AREQ, M("GET"), U("/"), RU("b:ob") }, "", "", 1 },
+	{ { AZ, AREQ, M("GET"), U("/"), RU("b\x01ob") }, "", "", 1 },
+	{ { AZ, AREQ, M("GET"), U("/"), RU("bob\x7f") }, "", "", 1 },
+	{ { AZ, AREQ, M("GET"), U("/"), RU("j\xfcrgen") }, "", "", 1 },
+	{ { AZ, AREQ, M("GET"), U("/"), RU("\xc3") }, "", "", 1 },
+	{ { AZ, AREQ, M("GET"), U("/"), RU(S255 "f") }, "", "", 1 },
+	{ { AZ, M("GET"), U("/"), RU("b:ob"), RP("s3cret") }, "", "", 1 },
+	{ { AZ, M("GET"), U("/"), RU("b\tob"), RP("s3cret") }, "", "", 1 },
+	{ { AZ, M("GET"), U("/"), RU(S255 "f"), RP("s3cret") }, "", "", 1 },
+	/* no REMOTE_USER, or one not read */
+	{ { AZ, AREQ, M("GET"), U("/"), RU("") }, "", "", 0 },
+	{ { AZ, M("GET"), U("/"), RU("b:ob") }, "", "", 0 },
+	{ { AREQ, M("GET"), U("/"), RU("b:ob"), RP("x") }, "", "", 0 },
+	{ { PM("auth_request"), AREQ, M("GET"), U("/"), RU("bob") },
+	  "", "", 0 },
+	{ { AZ, AREQ, M("GET"), U("/"), RU("b:ob"), AU("Basic x") },
+	  "", "Basic x", 0 },
+};
+
+START_TEST(test_req_apache)
+{
+	struct request	 r;
+	const char	*env[2 * ENVMAX];
+
+	memcpy(env, apache[_i].env, sizeof(env));
+	ck_assert_int_eq(req_parse(&r, env_get, env), REQ_OK);
+	ck_assert_str_eq(r.ruser, apache[_i].ruser);
+	ck_assert_str_eq(r.authz, apache[_i].authz);
+	ck_assert_uint_eq(r.authzsz, strlen(apache[_i].authz));
+	ck_assert_int_eq(r.authz_toolong, apache[_i].toolong);
+	req_wipe(&r);
+}
+END_TEST
+
+/* mode_parse(): the one parser of mode names, exactly mode_str[]. */
+static const struct {
+	const char	*name;
+	int		 rc;
+	enum mode	 mode;		/* MODE__MAX: left alone */
+} modes[] = {
+	{ "responder",		0,	MODE_RESPONDER },
+	{ "authorizer",		0,	MODE_AUTHORIZER },
+	{ "auth_request",	0,	MODE_AUTH_REQUEST },
+	{ "forward_auth",	0,	MODE_FORWARD_AUTH },
+	{ NULL,			-1,	MODE__MAX },
+	{ "",			-1,	MODE__MAX },
+	{ "Responder",		-1,	MODE__MAX },
+	{ "AUTHORIZER",		-1,	MODE__MAX },
+	{ "auth_request ",	-1,	MODE__MAX },
+	{ "auth",		-1,	MODE__MAX },
+	{ "forward-auth",	-1,	MODE__MAX },
+};
+
+START_TEST(test_mode_parse)
+{
+	enum mode	 m = MODE__MAX;
+
+	ck_assert_int_eq(mode_parse(modes[_i].name, &m), modes[_i].rc);
+	ck_assert_int_eq(m, modes[_i].mode);
+	if (modes[_i].rc == 0)
+		ck_assert_str_eq(mode_str[m], modes[_i].name);
+}
+END_TEST
+
+/* Every enum reqbad has a name, and req_bad_str() gives it. */
+START_TEST(test_req_bad_str)
+{
+	struct request	 r;
+	size_t		 i, j;
+
+	memset(&r, 0, sizeof(r));
+	ck_assert_ptr_null(req_bad_str(&r));
+	for (i = 0; i < REQBAD__MAX; i++) {
+		ck_assert_ptr_nonnull(reqbad_str[i]);
+		for (j = 0; j < i; j++)
+			ck_assert_str_ne(reqbad_str[i], reqbad_str[j]);
+		r.bad = (enum reqbad)i;
+		r.pathres = PATH_UTF8;
+		ck_assert_str_eq(req_bad_str(&r) == NULL ? "-" :
+		    req_bad_str(&r), i == REQBAD_NONE ? "-" :
+		    i == REQBAD_TARGET ? "bad-utf8" : reqbad_str[i]);
+	}
+}
+END_TEST
+
 static Suite *
 request_suite(void)
 {
@@ -404,6 +532,9 @@ request_suite(void)
 	tcase_add_loop_test(tc, test_req_parse, 0, nitems(cases));
 	tcase_add_loop_test(tc, test_req_parse_long, 0, nitems(longs));
 	tcase_add_test(tc, test_req_parse_nothing);
+	tcase_add_loop_test(tc, test_req_apache, 0, nitems(apache));
+	tcase_add_loop_test(tc, test_mode_parse, 0, nitems(modes));
+	tcase_add_test(tc, test_req_bad_str);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("req_wipe");
 	tcase_add_test(tc, test_req_wipe);
