@@ -106,7 +106,7 @@ snap_new(void)
 
 	if ((sn = calloc(1, sizeof(*sn))) == NULL)
 		return NULL;
-	snprintf(sn->set.realm, sizeof(sn->set.realm), "Portcullis");
+	snprintf(sn->set.realm, sizeof(sn->set.realm), "%s", REALM_DEFAULT);
 	return sn;
 }
 

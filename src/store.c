@@ -1,6 +1,6 @@
 /*
- * store.c: the request path's view of the database.  With admstore.c
- * the only includer of sqlite3.h.
+ * store.c: the request path's view of the database.  With the admin
+ * data layer (admdb.c, admstore.c) the only includer of sqlite3.h.
  *
  * The database is opened read-only once per process, with extension
  * loading off and defensive mode on; statements are fixed here and
@@ -489,7 +489,7 @@ store_settings(struct store *s, struct settings *set)
 	int			 rc, n, ret = 0;
 
 	memset(set, 0, sizeof(*set));
-	snprintf(set->realm, sizeof(set->realm), "Portcullis");
+	snprintf(set->realm, sizeof(set->realm), "%s", REALM_DEFAULT);
 	set->cache_seconds = CREDCACHE_SECONDS_DEFAULT;
 	set->cache_entries = CREDCACHE_ENTRIES_DEFAULT;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
