@@ -82,7 +82,8 @@ check_ok(const struct request *r)
 	PROPERTY((unsigned)r->mode < MODE__MAX);
 	n = strlen(r->path);
 	PROPERTY(n > 0 && r->path[0] == '/');
-	if (strpbrk(r->path, "%?#") == NULL) {
+	PROPERTY(strchr(r->path, '%') == NULL);
+	if (strpbrk(r->path, "?#") == NULL) {
 		PROPERTY(path_canon(again, sizeof(again), r->path, n) ==
 		    PATH_OK);
 		PROPERTY(strcmp(again, r->path) == 0);

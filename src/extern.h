@@ -68,6 +68,7 @@ enum pathres {
 	PATH_CTRL,		/* NUL or another control byte */
 	PATH_UTF8,		/* invalid or overlong UTF-8 */
 	PATH_CLIMB,		/* ".." above "/" */
+	PATH_PERCENT,		/* "%25": an escape after decoding */
 	PATH__MAX
 };
 extern const char *const pathres_str[PATH__MAX];
