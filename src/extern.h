@@ -69,6 +69,7 @@ enum pathres {
 	PATH_CTRL,		/* NUL or another control byte */
 	PATH_UTF8,		/* invalid or overlong UTF-8 */
 	PATH_CLIMB,		/* ".." above "/" */
+	PATH_PERCENT,		/* "%25": an escape after decoding */
 	PATH__MAX
 };
 extern const char *const pathres_str[PATH__MAX];
@@ -499,6 +500,40 @@ void		 log_decision(struct writer *, const struct request *,
 		    const struct decision *);
 void		 log_msg(struct writer *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+
+/* addr.c: the client's network, for lockout */
+#define ADDR_NET_MAX	50	/* "ffff:...:ffff/64" and more */
+int		 addr_net(char *, size_t, const char *, size_t);
+
+/* state.c: the lockout state database (the server writes it) */
+struct lockout {
+	unsigned int	 pair_attempts;		/* 0: off */
+	unsigned int	 pair_window;		/* seconds */
+	unsigned int	 pair_seconds;		/* lock time */
+	unsigned int	 net_attempts;		/* 0: off */
+	unsigned int	 net_window;
+	unsigned int	 net_seconds;
+};
+struct state_row {
+	const char	*network;
+	const char	*user;			/* "" for the network's */
+	int64_t		 count;
+	time_t		 first;
+	time_t		 locked_until;
+};
+struct state;
+int		 state_init(const char *, gid_t, char *, size_t);
+struct state	*state_open(const char *, char *, size_t);
+void		 state_close(struct state *);
+const char	*state_errmsg(const struct state *);
+int		 state_locked(struct state *, const char *, const char *,
+		    time_t, time_t *, int *);
+int		 state_failure(struct state *, const struct lockout *,
+		    const char *, const char *, time_t);
+int		 state_success(struct state *, const char *, const char *);
+int		 state_list(struct state *,
+		    int (*)(void *, const struct state_row *), void *);
+int		 state_clear(struct state *, const char *);
 
 /* prefork.c: the supervisor of portcullis.fcgi -n N */
 #define PREFORK_MAX	256	/* workers */

@@ -22,6 +22,7 @@ const char *const pathres_str[PATH__MAX] = {
 	"control-byte",		/* PATH_CTRL */
 	"bad-utf8",		/* PATH_UTF8 */
 	"climbs-above-root",	/* PATH_CLIMB */
+	"encoded-percent",	/* PATH_PERCENT */
 };
 
 static int
@@ -80,7 +81,11 @@ scheme_len(const char *s, size_t n)
  * bytes) and store the decoded length in *dstsz.  RFC 3986 §2.1: '%'
  * must be followed by two hex digits, else PATH_ESCAPE.  A decoded
  * '/' or '\' would change the segment structure after the fact:
- * PATH_SLASH.  A decoded NUL or control byte: PATH_CTRL.
+ * PATH_SLASH.  A decoded NUL or control byte: PATH_CTRL.  A decoded
+ * '%' ("%25") is PATH_PERCENT: the result would hold an escape again,
+ * which a backend that decodes twice reads as another path than the
+ * one decided on ("/%2561dmin/" -> "/%61dmin/" -> "/admin/"), so the
+ * target is ambiguous and refused.
  */
 static enum pathres
 pct_decode(char *dst, size_t *dstsz, const char *src, size_t n)
@@ -101,6 +106,8 @@ pct_decode(char *dst, size_t *dstsz, const char *src, size_t n)
 		c = (char)(hi << 4 | lo);
 		if (c == '/' || c == '\\')
 			return PATH_SLASH;
+		if (c == '%')
+			return PATH_PERCENT;
 		if (has_ctl(&c, 1))
 			return PATH_CTRL;
 		dst[o++] = c;

@@ -191,12 +191,18 @@ static const struct {
 	{ B("/%2F"),			FULL,	PATH_SLASH,	"" },
 	{ B("/a%5c..%5c.."),		FULL,	PATH_SLASH,	"" },
 
-	/* Decoded once only. */
-	{ B("/a%252Fb"),		FULL,	PATH_OK,	"/a%2Fb" },
-	{ B("/a%255Cb"),		FULL,	PATH_OK,	"/a%5Cb" },
-	{ B("/%252e%252e/"),		FULL,	PATH_OK,	"/%2e%2e/" },
-	{ B("/%2500"),			FULL,	PATH_OK,	"/%00" },
-	{ B("/%25"),			FULL,	PATH_OK,	"/%" },
+	/*
+	 * Decoded once only, and a decoded '%' is refused: a backend
+	 * that decodes again would see another path.
+	 */
+	{ B("/a%252Fb"),		FULL,	PATH_PERCENT,	"" },
+	{ B("/a%255Cb"),		FULL,	PATH_PERCENT,	"" },
+	{ B("/%252e%252e/"),		FULL,	PATH_PERCENT,	"" },
+	{ B("/%2500"),			FULL,	PATH_PERCENT,	"" },
+	{ B("/%25"),			FULL,	PATH_PERCENT,	"" },
+	{ B("/%2561dmin/"),		FULL,	PATH_PERCENT,	"" },
+	{ B("/a?%25"),			FULL,	PATH_OK,	"/a" },
+	{ B("/%"),			FULL,	PATH_ESCAPE,	"" },
 	{ B("/%41%62c"),		FULL,	PATH_OK,	"/Abc" },
 	{ B("/%4a%4A"),			FULL,	PATH_OK,	"/JJ" },
 
