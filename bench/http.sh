@@ -10,8 +10,8 @@
 # by PID at the end.  Never part of make check.
 #
 # nginx (one worker) serves a small static file from
-# examples/nginx-auth_request.conf, paths and port replaced as
-# tests/server-nginx.sh does, in front of
+# examples/nginx-auth_request.conf, started by tests/lib.sh's
+# start_nginx as tests/server-nginx.sh does, in front of
 #   bench/noop           answers "Status: 200" to everything;
 #   bench/noop -a HDR    only SHA-256-compares the Authorization header
 #                        to a fixed value (what a cache hit costs);
@@ -26,8 +26,9 @@
 #
 # Environment: BENCH_SECONDS per case and round (5), BENCH_ROUNDS (3),
 # BENCH_THREADS and BENCH_CONNS for wrk (2, 16), BENCH_WORKERS (2),
-# BENCH_PORT first port tried (18500), BENCH_KEEP=1 keeps the work
-# directory.  A smoke run: BENCH_SECONDS=1 BENCH_ROUNDS=1 (< 1 min).
+# BENCH_PORT the first of the 96 ports tried (18500; 12 per nginx),
+# BENCH_KEEP=1 keeps the work directory.  A smoke run: BENCH_SECONDS=1
+# BENCH_ROUNDS=1 (< 1 min).
 # Between runs it waits until the servers are idle: a slow case leaves
 # queued requests behind.  `make bench-http` runs it in a build tree.
 # Exits 0 when the targets fail too: it reports them.
@@ -43,11 +44,12 @@ port0=${BENCH_PORT:-18500}
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-${BUILD:-.}}" 2>/dev/null && pwd) ||
     { echo "http.sh: no build directory ${1:-${BUILD:-.}}" >&2; exit 1; }
-FCGI=$build/cgi-bin/portcullis.fcgi
-ADMIN=$build/src/portcullis
 NOOP=$build/bench/noop
-SQLITE3=${SQLITE3:-sqlite3}
 PATH=$PATH:/usr/sbin:/sbin
+# $work, $pids and `started`, $FCGI, $ADMIN, $SQLITE3, b64, wait_socket
+# and start_nginx; cleanup() below replaces the tests' own.
+top_builddir=$build top_srcdir=$top
+. "$top/tests/lib.sh"
 
 die()
 {
@@ -74,8 +76,6 @@ else
 	model="spawn-fcgi -F $workers"
 fi
 
-work=$(mktemp -d /tmp/portcullis-http.XXXXXX) || die "mktemp"
-pids=""
 cleanup()
 {
 	for p in $pids; do
@@ -94,24 +94,6 @@ cleanup()
 	else
 		rm -rf "$work"
 	fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-# wait_socket PATH: bounded (5 s) wait for a Unix socket.
-wait_socket()
-{
-	_i=0
-	while [ $_i -lt 100 ] && [ ! -S "$1" ]; do
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-	[ -S "$1" ]
-}
-
-b64()
-{
-	printf '%s' "$1" | base64 -w0
 }
 
 # --- databases ---------------------------------------------------------
@@ -173,18 +155,18 @@ start_fcgi()
 	case $model in
 	portcullis.fcgi*)
 		"$FCGI" -n "$workers" -d "$2" -s "$_s" 2>"$work/$1.err" &
-		pids="$pids $!"
+		started $!
+		wait_socket "$_s" $! || die "$1: no socket: $(cat "$work/$1.err")"
 		;;
 	*)
 		spawn-fcgi -F "$workers" -s "$_s" -M 0600 -- \
 		    "$FCGI" -d "$2" >"$work/$1.spawn" 2>&1 ||
 		    die "spawn-fcgi: $(cat "$work/$1.spawn")"
+		# spawn-fcgi has bound the socket when it returns.
 		pids="$pids $(sed -n 's/.*PID: *\([0-9]*\).*/\1/p' \
 		    "$work/$1.spawn" | tr '\n' ' ')"
 		;;
 	esac
-	wait_socket "$_s" || die "$1: no socket: $(cat "$work/$1.err" \
-	    "$work/$1.spawn" 2>/dev/null)"
 }
 
 # start_noop NAME [AUTHORIZATION]
@@ -196,54 +178,25 @@ start_noop()
 	else
 		"$NOOP" -n "$workers" -s "$_s" 2>"$work/$1.err" &
 	fi
-	pids="$pids $!"
-	wait_socket "$_s" || die "$1: no socket: $(cat "$work/$1.err")"
+	started $!
+	wait_socket "$_s" $! || die "$1: no socket: $(cat "$work/$1.err")"
 }
 
-# start_nginx NAME SOCKNAME [SED-EXPR]: the example configuration, one
-# worker, no access log, in front of $work/SOCKNAME.sock; the first
-# free port from $nport on.  Sets port_NAME.
+# start_bench NAME SOCKNAME [SED-EXPR]: the example configuration
+# (tests/lib.sh's start_nginx, its ok line in $work/nginx.log), one
+# worker, no access log, in front of $work/SOCKNAME.sock; 12 ports of
+# its own from $nport on.  Sets port_NAME.
 nport=$port0
-start_nginx()
+start_bench()
 {
-	_d=$work/nginx-$1
-	mkdir -p "$_d/logs" "$_d/tmp"
-	_try=0
-	while :; do
-		_p=$nport
-		nport=$((nport + 1))
-		sed -e "s|listen 127\.0\.0\.1:8080;|listen 127.0.0.1:$_p;|" \
-		    -e "s|^user .*|user $(id -un) $(id -gn);|" \
-		    -e "s|^worker_processes .*|worker_processes 1;|" \
-		    -e "s|^\([[:space:]]*\)access_log .*|\1access_log off;|" \
-		    -e "s|/run/nginx-portcullis\.pid|$_d/nginx.pid|" \
-		    -e "s|/var/log/nginx/|$_d/logs/|" \
-		    -e "s|/var/lib/nginx/|$_d/tmp/|" \
-		    -e "s|/run/portcullis/portcullis\.sock|$work/$2.sock|" \
-		    -e "s|/srv/www|$work/www|" \
-		    -e "${3:-}" \
-		    "$top/examples/nginx-auth_request.conf" > "$_d/nginx.conf"
-		nginx -t -q -p "$_d/" -c "$_d/nginx.conf" \
-		    >"$_d/conftest.log" 2>&1 ||
-		    die "nginx -t: $(cat "$_d/conftest.log")"
-		nginx -p "$_d/" -c "$_d/nginx.conf" -g 'daemon off;' \
-		    2>"$_d/nginx.err" &
-		_pid=$!
-		_i=0
-		while [ $_i -lt 100 ] && kill -0 $_pid 2>/dev/null &&
-		    ! curl -s -o /dev/null --max-time 1 \
-		    "http://127.0.0.1:$_p/"; do
-			sleep 0.05
-			_i=$((_i + 1))
-		done
-		if kill -0 $_pid 2>/dev/null; then
-			pids="$pids $_pid"
-			eval "port_$1=$_p"
-			return 0
-		fi
-		_try=$((_try + 1))
-		[ $_try -lt 10 ] || die "nginx $1: $(cat "$_d/nginx.err")"
-	done
+	sock=$work/$2.sock
+	start_nginx nginx-auth_request.conf "nginx-$1" "$nport" 12 \
+	    "s|^worker_processes .*|worker_processes 1;|" \
+	    "s|^\([[:space:]]*\)access_log .*|\1access_log off;|" \
+	    "${3:-}" >>"$work/nginx.log" ||
+	    die "nginx $1: $(grep -v '^ok ' "$work/nginx.log")"
+	eval "port_$1=$port"
+	nport=$((nport + 12))
 }
 
 alice="Basic $(b64 alice:alice-pw)"
@@ -254,13 +207,13 @@ start_fcgi nocache "$work/nocache.db"
 start_fcgi r1k "$work/r1k.db"
 start_fcgi r100k "$work/r100k.db"
 for s in noop sha a nocache r1k r100k; do
-	start_nginx "$s" "$s"
+	start_bench "$s" "$s"
 done
 # auth_basic instead of auth_request; no access control at all.
 ar='^\([[:space:]]*\)auth_request /_portcullis;'
-start_nginx basic a \
+start_bench basic a \
     "s|$ar|\1auth_basic bench; auth_basic_user_file $work/htpasswd;|"
-start_nginx static a "s|$ar||"
+start_bench static a "s|$ar||"
 
 # wrk's Lua script for 10 users in rotation.
 {

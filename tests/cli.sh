@@ -13,7 +13,6 @@
 
 set -u
 
-name=cli
 . "${top_srcdir:-.}/tests/clilib.sh"
 CLI_CHECK=${CLI_CHECK:-yes}
 
@@ -478,5 +477,4 @@ Content-Type: text/plain; charset=utf-8
 Content-Length: 26" "portcullis: check: $T/none.db: No such file or directory"
 fi
 
-echo "cli: $npass passed, $nfail failed"
-[ "$nfail" -eq 0 ]
+finish cli

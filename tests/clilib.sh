@@ -1,39 +1,29 @@
 # clilib.sh: the harness of the tests that drive the `portcullis`
-# admin program (cli.sh, import.sh, export.sh, lint.sh).  Set $name
-# (for the temporary directory) and source it; it sets up:
-#   $P        the built program
-#   $T, $DB   a fresh temporary directory (removed on exit), $T/auth.db
+# admin program (cli.sh, import.sh, export.sh, lint.sh, hosts.sh,
+# hashcost.sh), built on tests/lib.sh ($work, ok/fail, finish, the
+# cleanup on exit).  Source it; it adds:
+#   $P        the built program ($ADMIN)
+#   $T, $DB   the temporary directory ($work) and $T/auth.db
 #   run/expect/sql/result   assertions that print "ok N - ..." or
-#                           "not ok N - ..." and count them in
-#                           $npass/$nfail.
+#                           "not ok N - ..." through ok and fail.
 
-: "${top_builddir:?top_builddir must be set}"
-P=$top_builddir/src/portcullis
-SQLITE3=${SQLITE3:-sqlite3}
+. "${top_srcdir:-.}/tests/lib.sh"
+P=$ADMIN
 unset PORTCULLIS_DB
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/portcullis-${name:-cli}.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT
-trap 'exit 1' HUP INT TERM
+T=$work
 DB=$T/auth.db
-n=0
-npass=0
-nfail=0
 
 # lines TEXT: TEXT and a newline, or nothing for "".
 lines() {
 	[ -z "$1" ] || printf '%s\n' "$1"
 }
 
-# result OK DESC: count and print one assertion's outcome.
+# result OK DESC: one assertion's outcome, OK 1 (passed) or 0.
 result() {
-	n=$((n + 1))
 	if [ "$1" -eq 1 ]; then
-		npass=$((npass + 1))
-		echo "ok $n - $2"
+		ok "$2"
 	else
-		nfail=$((nfail + 1))
-		echo "not ok $n - $2"
+		fail "$2"
 	fi
 }
 

@@ -11,7 +11,6 @@
 
 set -u
 
-name=export
 . "${top_srcdir:-.}/tests/clilib.sh"
 
 # same DESC FILE1 FILE2: the files are byte-identical.
@@ -281,5 +280,4 @@ run -d "$T/none.db" export
 expect "export of a missing database" 1 "" \
     "portcullis: $T/none.db: No such file or directory"
 
-echo "export: $npass passed, $nfail failed"
-[ "$nfail" -eq 0 ]
+finish export

@@ -4,7 +4,24 @@
 #   $work                        a fresh mktemp -d directory, removed on exit
 #   ok/fail/check_eq/finish      TAP-like lines and a closing count
 # Programs started in the background are registered with `started PID`
-# and only those PIDs are stopped on exit.
+# and only those PIDs are stopped on exit (or by `stop_server PID`).
+# Web servers start through start_server (below), on 127.0.0.1 only.
+#
+# Fixed 127.0.0.1 ports, one range per script, so that scripts (and
+# several make check runs) never pick each other's ports:
+#   18000-18049  server-lighttpd.sh
+#   18050-18099  server-lighttpd-authorizer.sh
+#   18100-18179  server-apache.sh (Apache, Portcullis, proxy, origin:
+#                20 slots, +0 +20 +40 +60)
+#   18200-18299  server-nginx.sh (auth_request 18200-18224, vhost
+#                18225-18249, responder 18250-18299)
+#   18300-18449  server-caddy.sh (site +0, admin API +30: fwd 18300,
+#                bridge 18360, app 18390)
+#   18450-18499  browser.sh (lighttpd)
+#   18500-18599  bench/http.sh (nginx; not part of make check)
+#   18600-18647  server-nginx-cache.sh (cache 18600, nostore 18616,
+#                anyvalid 18632, 16 each)
+#   18700-18799  workers.sh (portcullis.fcgi -n 2 over TCP)
 
 set -u
 top_builddir=${top_builddir:-$(pwd)}
@@ -248,68 +265,219 @@ send_curl()
 	    "http://127.0.0.1:$port$_t" >"$_o" 2>/dev/null
 }
 
+# send_fcgi METHOD TARGET USER PASS OUT: one request to the FastCGI
+# socket $sock by libfcgi's cgi-fcgi, the response in OUT, split
+# (split_response); cgi-fcgi's stderr in $work/cgi-fcgi.err.  USER "-":
+# no credentials.
+send_fcgi()
+{
+	_auth=
+	[ "$3" != - ] && _auth="HTTP_AUTHORIZATION=Basic $(b64 "$3:$4")"
+	env -i REQUEST_METHOD="$1" REQUEST_URI="$2" HTTP_HOST=127.0.0.1 \
+	    REMOTE_ADDR=127.0.0.1 ${_auth:+"$_auth"} \
+	    timeout 10 cgi-fcgi -bind -connect "$sock" </dev/null >"$5" \
+	    2>>"$work/cgi-fcgi.err"
+	split_response "$5"
+}
+
 # send_table METHOD TARGET USER PASS OUT: run_table's SEND, by curl.
 send_table()
 {
 	send_curl "$1" "$2" "$3" "$4" - "$5"
 }
 
-# start_lighttpd EXAMPLE BASE SPAN OFFSET: run examples/EXAMPLE (a
-# lighttpd config) with its paths under $work and a port in
-# BASE..BASE+SPAN-1 (from OFFSET on), tried until lighttpd can bind
-# one; sets $port and $lpid.  Returns 1, having said why, if it could
-# not start.
-start_lighttpd()
+# fail_closed WHAT WANT [-s]: nobody gets in when Portcullis cannot
+# decide: an anonymous GET /public/index.html (allowed to everybody)
+# through the server on 127.0.0.1:$port must be WANT.  -s: while
+# $work/auth.db has another schema version (put back after); without
+# it, as things are (Portcullis stopped by the caller).
+fail_closed()
 {
-	_try=0
-	mkdir -p "$work/empty" "$work/run"
+	if [ "${3:-}" = -s ]; then
+		_fc_uv=$("$SQLITE3" -batch "$work/auth.db" "PRAGMA user_version")
+		"$SQLITE3" -batch "$work/auth.db" "PRAGMA user_version = 9999"
+	fi
+	send_curl GET /public/index.html - - - "$work/closed"
+	split_response "$work/closed"
+	check_eq "$1" "$(cat "$work/closed.status")" "$2"
+	if [ "${3:-}" = -s ]; then
+		"$SQLITE3" -batch "$work/auth.db" "PRAGMA user_version = $_fc_uv"
+	fi
+}
+
+# setting NAME VALUE: Portcullis's setting NAME (the settings table)
+# is VALUE in $work/auth.db; the sqlite3 shell runs under $db_as if set
+# (server-apache.sh's as_srv: as the server's user).
+setting()
+{
+	${db_as:-} "$SQLITE3" -batch "$work/auth.db" \
+	    "UPDATE settings SET value = '$2' WHERE name = '$1'"
+}
+
+# sanitizer_free WHAT FILE...: no AddressSanitizer or UBSan ("runtime
+# error") report in FILE... (logs of a stopped server or Portcullis).
+sanitizer_free()
+{
+	_sf=$1
+	shift
+	if grep -q 'AddressSanitizer\|runtime error' "$@"; then
+		fail "sanitizer report $_sf"
+	else
+		ok "no sanitizer report $_sf"
+	fi
+}
+
+# bad_password_logged WHAT FILE: Portcullis logged bob's wrong password
+# (tests/servers.tab and decisions.tab send one) in FILE, a server's
+# error log.
+bad_password_logged()
+{
+	if grep -qF 'portcullis: auth failure: client=127.0.0.1 reason=bad-password user="bob"' \
+	    "$2"; then
+		ok "$1"
+	else
+		fail "no auth failure in $2: $(tail -3 "$2")"
+	fi
+}
+
+# unstarted PID: forget PID (it was stopped): cleanup() leaves it be.
+unstarted()
+{
+	_us=
+	for _q in $pids; do
+		[ "$_q" = "$1" ] || _us="$_us $_q"
+	done
+	pids=$_us
+}
+
+# stop_server PID: SIGTERM to PID, wait for it and forget it; returns
+# its exit status.
+stop_server()
+{
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	_st_rc=$?
+	unstarted "$1"
+	return $_st_rc
+}
+
+# start_server NAME BASE SPAN LOG PREPARE CMD...: start the web server
+# CMD (it stays in the foreground, its stderr goes to LOG) on a port of
+# its own and wait until it is up; sets $port, and $srv_pid (stopped on
+# exit, or by stop_server).
+#   $port    BASE + ($$ + try) % SPAN: up to 5 tries, each on the next
+#            port of BASE..BASE+SPAN-1.  With SPAN 1 the port is fixed
+#            and tried again only while LOG says "Address already in
+#            use" (a port of a server just stopped can be held for a
+#            moment by one of its exiting children): 10 more times,
+#            0.5 s apart.
+#   PREPARE  a function run before each try, with $port set: it writes
+#            the configuration for $port (listening on 127.0.0.1 only)
+#            and tests it; it may set
+#              srv_url      what answers once the server is up
+#                           (default http://127.0.0.1:$port/);
+#              srv_pidfile  a file the server writes once it holds its
+#                           sockets (an answer alone may come from
+#                           another server that holds the port);
+#              srv_also     more PIDs that must be alive at the end;
+#              srv_logs     more files whose tail says why it failed.
+#            It returns 1, having said why, to give up.
+# Up: CMD alive, srv_url answered (any status; polled every 0.05 s for
+# 5 s at most), srv_pidfile not empty, srv_also alive.  Returns 1, with
+# a fail line that ends in the tails of the logs, when no try was.
+start_server()
+{
+	_ss_nm=$1 _ss_base=$2 _ss_span=$3 _ss_log=$4 _ss_prep=$5
+	shift 5
+	_ss_try=0
 	while :; do
-		port=$(($2 + ($$ + $4 + _try) % $3))
-		sed -e "s|^server.port .*|server.port = $port|" \
-		    -e '/^server.username/d' -e '/^server.groupname/d' \
-		    -e "s|/var/www/empty|$work/empty|" \
-		    -e "s|/var/log/lighttpd/portcullis-error.log|$work/error.log|" \
-		    -e "s|/var/log/lighttpd/portcullis-access.log|$work/access.log|" \
-		    -e "s|/run/lighttpd-portcullis.pid|$work/run/lighttpd.pid|" \
-		    -e "s|/usr/lib/cgi-bin/portcullis.fcgi|$FCGI|" \
-		    -e "s|/run/lighttpd/portcullis[a-z-]*.sock|$work/run/portcullis.sock|" \
-		    -e "s|/var/lib/portcullis/auth.db|$work/auth.db|" \
-		    -e "s|/srv/www|$work/www|g" \
-		    "$top_srcdir/examples/$1" > "$work/lighttpd.conf"
-		lighttpd -tt -f "$work/lighttpd.conf" >"$work/conftest.log" \
-		    2>&1 || { fail "config test: $(cat "$work/conftest.log")"
-			      return 1; }
-		lighttpd -D -f "$work/lighttpd.conf" 2>"$work/lighttpd.err" &
-		lpid=$!
-		_i=0
-		while [ $_i -lt 100 ] && kill -0 $lpid 2>/dev/null &&
-		    ! curl -s -o /dev/null --max-time 1 \
-		    "http://127.0.0.1:$port/"; do
-			sleep 0.05
-			_i=$((_i + 1))
-		done
-		if kill -0 $lpid 2>/dev/null; then
-			started $lpid
+		port=$((_ss_base + ($$ + _ss_try) % _ss_span))
+		srv_url=http://127.0.0.1:$port/ srv_pidfile= srv_also= srv_logs=
+		"$_ss_prep" || return 1
+		[ -z "$srv_pidfile" ] || rm -f "$srv_pidfile"
+		"$@" 2>"$_ss_log" &
+		srv_pid=$!
+		if server_up; then
+			started $srv_pid
 			return 0
 		fi
-		_try=$((_try + 1))
-		[ $_try -lt 5 ] || { fail "lighttpd did not start: $(cat \
-		    "$work/lighttpd.err")"; return 1; }
+		kill $srv_pid 2>/dev/null
+		wait $srv_pid 2>/dev/null
+		_ss_try=$((_ss_try + 1))
+		if [ "$_ss_span" -gt 1 ]; then
+			[ $_ss_try -lt 5 ] && continue
+		elif [ $_ss_try -le 10 ] &&
+		    grep -q 'Address already in use' "$_ss_log"; then
+			sleep 0.5
+			continue
+		fi
+		fail "$_ss_nm did not start: $(tail -n 5 "$_ss_log" $srv_logs \
+		    2>/dev/null)"
+		return 1
 	done
+}
+
+# server_up: start_server's wait for $srv_pid; returns 0 if it is up.
+server_up()
+{
+	_su_i=0 _su_s=000
+	while [ $_su_i -lt 100 ] && kill -0 $srv_pid 2>/dev/null; do
+		_su_s=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 \
+		    "$srv_url")
+		[ "$_su_s" != 000 ] &&
+		    { [ -z "$srv_pidfile" ] || [ -s "$srv_pidfile" ]; } && break
+		sleep 0.05
+		_su_i=$((_su_i + 1))
+	done
+	kill -0 $srv_pid 2>/dev/null && [ "$_su_s" != 000 ] &&
+	    { [ -z "$srv_pidfile" ] || [ -s "$srv_pidfile" ]; } || return 1
+	for _q in $srv_also; do
+		kill -0 "$_q" 2>/dev/null || return 1
+	done
+}
+
+# start_lighttpd EXAMPLE BASE SPAN: examples/EXAMPLE (a lighttpd
+# config) with its paths under $work, through start_server on a port in
+# BASE..BASE+SPAN-1; sets $port and $lpid.
+start_lighttpd()
+{
+	mkdir -p "$work/empty" "$work/run"
+	sed -e '/^server.username/d' -e '/^server.groupname/d' \
+	    -e "s|/var/www/empty|$work/empty|" \
+	    -e "s|/var/log/lighttpd/portcullis-error.log|$work/error.log|" \
+	    -e "s|/var/log/lighttpd/portcullis-access.log|$work/access.log|" \
+	    -e "s|/run/lighttpd-portcullis.pid|$work/run/lighttpd.pid|" \
+	    -e "s|/usr/lib/cgi-bin/portcullis.fcgi|$FCGI|" \
+	    -e "s|/run/lighttpd/portcullis[a-z-]*.sock|$work/run/portcullis.sock|" \
+	    -e "s|/var/lib/portcullis/auth.db|$work/auth.db|" \
+	    -e "s|/srv/www|$work/www|g" \
+	    "$top_srcdir/examples/$1" > "$work/lighttpd.conf.in"
+	start_server lighttpd "$2" "$3" "$work/lighttpd.err" lighttpd_conf \
+	    lighttpd -D -f "$work/lighttpd.conf" || return 1
+	lpid=$srv_pid
+}
+
+lighttpd_conf()
+{
+	sed -e "s|^server.port .*|server.port = $port|" \
+	    "$work/lighttpd.conf.in" > "$work/lighttpd.conf"
+	lighttpd -tt -f "$work/lighttpd.conf" >"$work/conftest.log" 2>&1 &&
+	    return 0
+	fail "config test: $(cat "$work/conftest.log")"
+	return 1
 }
 
 # start_nginx EXAMPLE NAME BASE SPAN [SED-EXPR...]: run examples/EXAMPLE
 # with its paths under $work/NAME (pid file, logs, temporary and cache
 # directories), the Portcullis socket $sock and the document root
-# $work/www, on a port in BASE..BASE+SPAN-1, tried until nginx can bind
-# one; sets $port.  SED-EXPR: more edits for the test's copy only.
-# nginx writes its pid file once it holds its sockets: that and an
-# answer on the port mean this nginx is up (not another one that holds
-# the port).  Returns 1, having said why, if it could not start.
+# $work/www, through start_server on a port in BASE..BASE+SPAN-1; sets
+# $port.  SED-EXPR: more edits for the test's copy only.  nginx writes
+# its pid file once it holds its sockets: that and an answer on the port
+# mean this nginx is up (not another one that holds the port).
 start_nginx()
 {
 	_ex=$1 _nm=$2 _base=$3 _span=$4
-	_d=$work/$_nm
+	nginx_d=$work/$_nm
 	shift 4
 	_n=$#
 	while [ "$_n" -gt 0 ]; do
@@ -317,43 +485,63 @@ start_nginx()
 		shift
 		_n=$((_n - 1))
 	done
-	mkdir -p "$_d/logs" "$_d/tmp"
-	_try=0
-	while :; do
-		port=$((_base + ($$ + _try) % _span))
-		rm -f "$_d/nginx.pid"
-		sed -e "s|listen 127\.0\.0\.1:8080;|listen 127.0.0.1:$port;|" \
-		    -e "s|^user .*|user $(id -un) $(id -gn);|" \
-		    -e "s|/run/nginx-portcullis\.pid|$_d/nginx.pid|" \
-		    -e "s|/run/nginx-portcullis-cache|$_d/cache|" \
-		    -e "s|/var/log/nginx/|$_d/logs/|" \
-		    -e "s|/var/lib/nginx/|$_d/tmp/|" \
-		    -e "s|/run/portcullis/portcullis\.sock|$sock|" \
-		    -e "s|/srv/www|$work/www|" \
-		    "$@" "$top_srcdir/examples/$_ex" > "$_d/nginx.conf"
-		nginx -t -q -p "$_d/" -c "$_d/nginx.conf" \
-		    >"$_d/conftest.log" 2>&1 ||
-		    { fail "$_nm: nginx -t: $(cat "$_d/conftest.log")"; return 1; }
-		nginx -p "$_d/" -c "$_d/nginx.conf" -g 'daemon off;' \
-		    2>"$_d/nginx.err" &
-		_pid=$!
-		_i=0
-		while [ $_i -lt 100 ] && kill -0 $_pid 2>/dev/null &&
-		    { [ ! -s "$_d/nginx.pid" ] || ! curl -s -o /dev/null \
-		    --max-time 1 "http://127.0.0.1:$port/"; }; do
-			sleep 0.05
-			_i=$((_i + 1))
-		done
-		if kill -0 $_pid 2>/dev/null && [ -s "$_d/nginx.pid" ]; then
-			started $_pid
-			ok "$_nm: nginx on 127.0.0.1:$port"
-			return 0
-		fi
-		kill $_pid 2>/dev/null
-		wait $_pid 2>/dev/null
-		_try=$((_try + 1))
-		[ $_try -lt 5 ] || { fail "$_nm: nginx did not start: $(cat \
-		    "$_d/nginx.err" "$_d/logs/portcullis-error.log" 2>/dev/null)"
-		    return 1; }
-	done
+	mkdir -p "$nginx_d/logs" "$nginx_d/tmp"
+	sed -e "s|^user .*|user $(id -un) $(id -gn);|" \
+	    -e "s|/run/nginx-portcullis\.pid|$nginx_d/nginx.pid|" \
+	    -e "s|/run/nginx-portcullis-cache|$nginx_d/cache|" \
+	    -e "s|/var/log/nginx/|$nginx_d/logs/|" \
+	    -e "s|/var/lib/nginx/|$nginx_d/tmp/|" \
+	    -e "s|/run/portcullis/portcullis\.sock|$sock|" \
+	    -e "s|/srv/www|$work/www|" \
+	    "$@" "$top_srcdir/examples/$_ex" > "$nginx_d/nginx.conf.in"
+	start_server "$_nm: nginx" "$_base" "$_span" "$nginx_d/nginx.err" \
+	    nginx_conf nginx -p "$nginx_d/" -c "$nginx_d/nginx.conf" \
+	    -g 'daemon off;' || return 1
+	ok "$_nm: nginx on 127.0.0.1:$port"
+}
+
+nginx_conf()
+{
+	sed -e "s|listen 127\.0\.0\.1:8080;|listen 127.0.0.1:$port;|" \
+	    "$nginx_d/nginx.conf.in" > "$nginx_d/nginx.conf"
+	srv_pidfile=$nginx_d/nginx.pid
+	srv_logs=$nginx_d/logs/portcullis-error.log
+	nginx -t -q -p "$nginx_d/" -c "$nginx_d/nginx.conf" \
+	    >"$nginx_d/conftest.log" 2>&1 && return 0
+	fail "${nginx_d##*/}: nginx -t: $(cat "$nginx_d/conftest.log")"
+	return 1
+}
+
+# start_caddy SOURCE NAME BASE [SED-EXPR]: run the Caddyfile SOURCE
+# with its paths under $work/NAME and the Portcullis socket $sock,
+# through start_server: the site on a port in BASE..BASE+29, the admin
+# API (if any) on that port + 30; sets $port.  SED-EXPR: an extra edit
+# for the test's copy.
+start_caddy()
+{
+	caddy_d=$work/$2
+	mkdir -p "$caddy_d"
+	sed -e "s|/run/portcullis/portcullis\.sock|$sock|" \
+	    -e "s|/srv/www|$work/www|" \
+	    -e "${4:-}" \
+	    "$1" > "$caddy_d/Caddyfile.in"
+	start_server "$2: caddy" "$3" 30 "$caddy_d/caddy.err" caddy_conf \
+	    env HOME="$caddy_d" XDG_CONFIG_HOME="$caddy_d/config" \
+	    XDG_DATA_HOME="$caddy_d/data" \
+	    caddy run --adapter caddyfile --config "$caddy_d/Caddyfile" ||
+	    return 1
+	ok "$2: caddy on 127.0.0.1:$port"
+}
+
+caddy_conf()
+{
+	sed -e "s|^http://:[0-9]* {|http://:$port {|" \
+	    -e "s|^\([[:space:]]*admin\) 127\.0\.0\.1:2019|\1 127.0.0.1:$((port + 30))|" \
+	    "$caddy_d/Caddyfile.in" > "$caddy_d/Caddyfile"
+	HOME=$caddy_d XDG_CONFIG_HOME=$caddy_d/config \
+	    XDG_DATA_HOME=$caddy_d/data \
+	    caddy validate --adapter caddyfile --config "$caddy_d/Caddyfile" \
+	    >"$caddy_d/validate.log" 2>&1 && return 0
+	fail "${caddy_d##*/}: caddy validate: $(cat "$caddy_d/validate.log")"
+	return 1
 }

@@ -10,7 +10,6 @@
 
 set -u
 
-name=lint
 . "${top_srcdir:-.}/tests/clilib.sh"
 
 # What lint notes for every host that rules are bound to.
@@ -253,5 +252,4 @@ _ok=0
 [ "$rc" -eq 2 ] && grep -q '^usage: portcullis' "$T/err" && _ok=1
 result $_ok "lint takes no arguments: usage, exit 2"
 
-echo "lint: $npass passed, $nfail failed"
-[ "$nfail" -eq 0 ]
+finish lint

@@ -1,6 +1,6 @@
 #!/bin/sh
 # server-apache.sh: the shipped Apache configs run by a real Apache
-# httpd on 127.0.0.1 (ports 18100-18199), with tests/servers.tab sent
+# httpd on 127.0.0.1 (ports 18100-18179), with tests/servers.tab sent
 # by curl through each way of wiring Portcullis in:
 #   examples/apache-authnz-fcgi.conf   check_user_id (default),
 #                                      -DPortcullisBasic, -DPortcullisRequire
@@ -31,20 +31,13 @@ if [ "$(id -u)" = 0 ]; then
 	chmod 0755 "$work"
 	chown "$srvuser:$srvuser" "$work" "$work/auth.db"
 	as_srv() { setpriv --reuid="$srvuser" --regid="$srvuser" --clear-groups -- "$@"; }
+	db_as=as_srv
 else
 	srvuser=
 	as_srv() { "$@"; }
 fi
 mkdir -p "$work/apache" "$work/run" "$work/log" "$work/empty"
 apid= fpid=
-
-# A block of five ports of our own in 18100-18199: Apache, Portcullis,
-# the proxy, the origin.
-pick_ports()
-{
-	base=$((18100 + (($$ + ${1:-0}) % 20) * 5))
-	port=$base fport=$((base + 1)) pport=$((base + 2)) oport=$((base + 3))
-}
 
 # mkconf EXAMPLE OUT: the example with our paths and ports.
 mkconf()
@@ -70,15 +63,6 @@ mkconf()
 	    "$top_srcdir/examples/$1" > "$2"
 }
 
-unstarted()
-{
-	_p=
-	for _q in $pids; do
-		[ "$_q" = "$1" ] || _p="$_p $_q"
-	done
-	pids=$_p
-}
-
 # start_portcullis: portcullis.fcgi on 127.0.0.1:$fport for
 # mod_authnz_fcgi (TCP only; Apache does not start it).
 start_portcullis()
@@ -100,44 +84,45 @@ start_portcullis()
 	started $fpid
 }
 
-stop_portcullis()
-{
-	kill "$fpid" 2>/dev/null
-	wait "$fpid" 2>/dev/null
-	unstarted "$fpid"
-}
-
-# start_apache CONF URL [-DNAME...]: Apache in the foreground, up when
-# URL answers at all.  Returns 1 when it did not come up.
+# start_apache NAME CONF URL [-DNAME...]: Apache in the foreground on
+# the ports chosen (start_server, tests/lib.sh), up when URL answers at
+# all; sets $apid.  Returns 1, having said why, when it did not come up.
 start_apache()
 {
-	_c=$1 _u=$2
-	shift 2
-	apache2 -t -f "$_c" "$@" >"$work/apache-t.log" 2>&1 ||
-	    { fail "config test $*: $(cat "$work/apache-t.log")"; return 1; }
-	apache2 -f "$_c" -DFOREGROUND "$@" 2>"$work/apache.err" &
-	apid=$!
-	_i=0 _s=000
-	while [ $_i -lt 100 ] && kill -0 $apid 2>/dev/null; do
-		_s=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$_u")
-		[ "$_s" != 000 ] && break
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-	if kill -0 $apid 2>/dev/null && [ "$_s" != 000 ]; then
-		started $apid
-		return 0
-	fi
-	kill $apid 2>/dev/null
-	wait $apid 2>/dev/null
+	_an=$1 a_conf=$2 a_url=$3
+	shift 3
+	a_defs=$*
+	start_server "$_an: Apache" "$port" 1 "$work/apache.err" apache_test \
+	    apache2 -f "$a_conf" -DFOREGROUND "$@" || return 1
+	apid=$srv_pid
+}
+
+# apache_test: start_apache's configuration test (start_server's
+# PREPARE); $a_defs are -DNAME words without spaces.
+apache_test()
+{
+	srv_url=$a_url
+	srv_logs=$work/log/portcullis-error.log
+	apache2 -t -f "$a_conf" $a_defs >"$work/apache-t.log" 2>&1 &&
+	    return 0
+	fail "config test $a_defs: $(cat "$work/apache-t.log")"
 	return 1
 }
 
-stop_apache()
+# probe: start_server's PREPARE for the first Apache, which finds the
+# ports: $port, a slot in 18100-18119, and Portcullis, the proxy and the
+# origin 20, 40 and 60 above it, Portcullis (re)started on its port.
+probe()
 {
-	kill "$apid" 2>/dev/null
-	wait "$apid" 2>/dev/null
-	unstarted "$apid"
+	[ -n "$fpid" ] && stop_server "$fpid"
+	fport=$((port + 20)) pport=$((port + 40)) oport=$((port + 60))
+	start_portcullis
+	mkconf apache-authnz-fcgi.conf "$work/apache/probe.conf"
+	a_conf=$work/apache/probe.conf a_defs=
+	a_url=http://127.0.0.1:$port/public/index.html
+	apache_test || return 1
+	srv_also=$fpid
+	srv_logs="$srv_logs $work/portcullis.err"
 }
 
 # What Apache's own challenge looks like (mod_auth_basic, AuthName):
@@ -253,15 +238,13 @@ check_common()
 # leaks along) but does pass Proxy-Authorization on (CGIPassAuth On).
 check_407()
 {
-	as_srv "$SQLITE3" -batch "$work/auth.db" \
-	    "UPDATE settings SET value = 'on' WHERE name = 'proxy_auth'"
+	setting proxy_auth on
 	send_curl GET /docs/guide.txt bob builder - "$work/p407"
 	split_response "$work/p407"
 	send_curl GET /docs/guide.txt - - \
 	    "Proxy-Authorization: Basic $(b64 bob:builder)" "$work/p200"
 	split_response "$work/p200"
-	as_srv "$SQLITE3" -batch "$work/auth.db" \
-	    "UPDATE settings SET value = 'off' WHERE name = 'proxy_auth'"
+	setting proxy_auth off
 	case $1 in
 	cuid)	_want="407;Proxy-Authenticate: Basic realm=\"Portcullis demo\", charset=\"UTF-8\""
 		_w200=200 ;;
@@ -285,35 +268,17 @@ run_variant()
 	variant=$1
 	mkconf "$2" "$work/apache/$1.conf"
 	shift 2
-	if ! start_apache "$work/apache/$variant.conf" \
-	    "http://127.0.0.1:$port/public/index.html" "$@"; then
-		fail "$variant: Apache did not start: $(cat "$work/apache.err")" \
-		    "$(tail -5 "$work/log/portcullis-error.log" 2>/dev/null)"
-		return
-	fi
+	start_apache "$variant" "$work/apache/$variant.conf" \
+	    "http://127.0.0.1:$port/public/index.html" "$@" || return
 	ok "$variant: Apache on 127.0.0.1:$port"
 	run_servers send_curl
 	check_common "$variant"
-	stop_apache
+	stop_server "$apid"
 }
 
-try=0
-while :; do
-	pick_ports $try
-	start_portcullis
-	mkconf apache-authnz-fcgi.conf "$work/apache/probe.conf"
-	if start_apache "$work/apache/probe.conf" \
-	    "http://127.0.0.1:$port/public/index.html" &&
-	    kill -0 "$fpid" 2>/dev/null; then
-		stop_apache
-		break
-	fi
-	[ -n "$apid" ] && stop_apache
-	stop_portcullis
-	try=$((try + 1))
-	[ $try -lt 5 ] || { fail "no free ports: $(cat "$work/apache.err" "$work/portcullis.err")"
-			    finish apache; }
-done
+start_server "ports: Apache" 18100 20 "$work/apache.err" probe \
+    apache2 -f "$work/apache/probe.conf" -DFOREGROUND || finish apache
+stop_server "$srv_pid"
 
 # --- mod_authnz_fcgi ------------------------------------------------
 run_variant cuid apache-authnz-fcgi.conf
@@ -350,19 +315,13 @@ send_proxy()
 	curl -s -i --max-time 10 -x "http://127.0.0.1:$pport" "$@" \
 	    "http://127.0.0.1:$oport$_t" >"$_o" 2>/dev/null
 }
-as_srv "$SQLITE3" -batch "$work/auth.db" \
-    "UPDATE settings SET value = 'on' WHERE name = 'proxy_auth'"
+setting proxy_auth on
 mkconf apache-proxy.conf "$work/apache/proxy.conf"
 # A port of the Apache just stopped can still be held for a moment by
-# one of its exiting children (a distcheck run once failed to bind
-# the origin port): try again for a few seconds before giving up.
-_try=0
-until start_apache "$work/apache/proxy.conf" "http://127.0.0.1:$oport/" ||
-    [ $_try -ge 10 ] || ! grep -q 'Address already in use' "$work/apache.err"; do
-	sleep 0.5
-	_try=$((_try + 1))
-done
-if [ -n "$apid" ] && kill -0 "$apid" 2>/dev/null; then
+# one of its exiting children (a distcheck run once failed to bind the
+# origin port): start_server tries again for a few seconds.
+if start_apache proxy "$work/apache/proxy.conf" "http://127.0.0.1:$oport/"
+then
 	ok "proxy: Apache on 127.0.0.1:$pport, origin :$oport"
 	send_proxy /docs/guide.txt "$work/px1"
 	split_response "$work/px1"
@@ -397,13 +356,10 @@ if [ -n "$apid" ] && kill -0 "$apid" 2>/dev/null; then
 	grep -q 'Variable-' "$work"/px?.hdr &&
 	    fail "proxy: Variable-* reached the client" ||
 	    ok "proxy: no Variable-* header"
-	stop_apache
-else
-	fail "proxy: Apache did not start: $(cat "$work/apache.err")"
+	stop_server "$apid"
 fi
-as_srv "$SQLITE3" -batch "$work/auth.db" \
-    "UPDATE settings SET value = 'off' WHERE name = 'proxy_auth'"
-stop_portcullis
+setting proxy_auth off
+stop_server "$fpid"
 
 # --- mod_fcgid: it starts Portcullis itself -------------------------
 run_variant fcgid apache-fcgid.conf
@@ -421,7 +377,7 @@ as_srv "$SQLITE3" -batch "$work/evil.db" \
 chmod -R a+rX "$work/evilroot"
 variant=cgi
 mkconf apache-cgi.conf "$work/apache/cgi.conf"
-if start_apache "$work/apache/cgi.conf" \
+if start_apache cgi "$work/apache/cgi.conf" \
     "http://127.0.0.1:$port/public/index.html"; then
 	ok "cgi: Apache on 127.0.0.1:$port"
 	run_servers send_curl
@@ -442,9 +398,7 @@ if start_apache "$work/apache/cgi.conf" \
 	    "$work/log/portcullis-error.log" &&
 	    ok "cgi: ignored arguments logged" ||
 	    fail "cgi: no log line for the ignored arguments"
-	stop_apache
-else
-	fail "cgi: Apache did not start: $(cat "$work/apache.err")"
+	stop_server "$apid"
 fi
 
 for f in "$work/log/portcullis-error.log" "$work/portcullis.err"; do
@@ -455,8 +409,7 @@ done
 ok "no sanitizer report"
 # Portcullis's decision log reaches Apache's ErrorLog (mod_authnz_fcgi
 # relays FCGI_STDERR, mod_fcgid gives the process the log as stderr).
-grep -q 'portcullis: auth failure: client=127.0.0.1 reason=bad-password user="bob"' \
-    "$work/log/portcullis-error.log" && ok "auth failure in Apache's error log" ||
-    fail "no auth failure in the error log"
+bad_password_logged "auth failure in Apache's error log" \
+    "$work/log/portcullis-error.log"
 
 finish apache

@@ -20,49 +20,6 @@ started $fpid
 wait_socket "$sock" $fpid ||
     { fail "portcullis.fcgi: $(cat "$work/fcgi.err")"; finish caddy; }
 
-# start_caddy SOURCE NAME BASE [SED-EXPR]: run the Caddyfile SOURCE
-# with its paths under $work/NAME, the site on a port in BASE..BASE+29
-# and the admin API (if any) on that port + 30, tried until Caddy can
-# bind them; sets $port.  SED-EXPR: an extra edit for the test's copy.
-start_caddy()
-{
-	_d=$work/$2
-	mkdir -p "$_d"
-	_try=0
-	while :; do
-		port=$(($3 + ($$ + _try) % 30))
-		sed -e "s|^http://:[0-9]* {|http://:$port {|" \
-		    -e "s|^\([[:space:]]*admin\) 127\.0\.0\.1:2019|\1 127.0.0.1:$((port + 30))|" \
-		    -e "s|/run/portcullis/portcullis\.sock|$sock|" \
-		    -e "s|/srv/www|$work/www|" \
-		    -e "${4:-}" \
-		    "$1" > "$_d/Caddyfile"
-		HOME=$_d XDG_CONFIG_HOME=$_d/config XDG_DATA_HOME=$_d/data \
-		    caddy validate --adapter caddyfile --config "$_d/Caddyfile" \
-		    >"$_d/validate.log" 2>&1 ||
-		    { fail "$2: caddy validate: $(cat "$_d/validate.log")"; return 1; }
-		HOME=$_d XDG_CONFIG_HOME=$_d/config XDG_DATA_HOME=$_d/data \
-		    caddy run --adapter caddyfile --config "$_d/Caddyfile" \
-		    2>"$_d/caddy.err" &
-		_pid=$!
-		_i=0
-		while [ $_i -lt 100 ] && kill -0 $_pid 2>/dev/null &&
-		    ! curl -s -o /dev/null --max-time 1 \
-		    "http://127.0.0.1:$port/"; do
-			sleep 0.05
-			_i=$((_i + 1))
-		done
-		if kill -0 $_pid 2>/dev/null; then
-			started $_pid
-			ok "$2: caddy on 127.0.0.1:$port"
-			return 0
-		fi
-		_try=$((_try + 1))
-		[ $_try -lt 5 ] || { fail "$2: caddy did not start: $(tail -5 \
-		    "$_d/caddy.err")"; return 1; }
-	done
-}
-
 # hdr FILE NAME: the value of header NAME (any case) in FILE.hdr.
 hdr()
 {
@@ -183,20 +140,14 @@ check_eq "Host: secret.example: the host-bound rule" \
     "$(cat "$work/hs1.status")" 401
 
 # 500: a database of another schema version (fail closed).
-uv=$("$SQLITE3" -batch "$work/auth.db" "PRAGMA user_version")
-"$SQLITE3" -batch "$work/auth.db" "PRAGMA user_version = 9999"
-send_curl GET /public/index.html - - - "$work/deny500"
-split_response "$work/deny500"
-check_eq "wrong schema: status" "$(cat "$work/deny500.status")" 500
-"$SQLITE3" -batch "$work/auth.db" "PRAGMA user_version = $uv"
+fail_closed "wrong schema: status" 500 -s
 
 # The proxy_auth setting cannot work behind forward_auth: Caddy's
 # reverse_proxy removes the hop-by-hop Proxy-Authorization from the
 # request it sends Portcullis (and Proxy-Authenticate from the answer),
 # so even good proxy credentials get 407, without a challenge.  This
 # asserts that limit (see examples/Caddyfile); nginx passes both.
-"$SQLITE3" -batch "$work/auth.db" \
-    "UPDATE settings SET value = 'on' WHERE name = 'proxy_auth'"
+setting proxy_auth on
 send_curl GET /docs/guide.txt - - - "$work/deny407"
 split_response "$work/deny407"
 check_eq "proxy_auth: status" "$(cat "$work/deny407.status")" 407
@@ -207,8 +158,7 @@ send_curl GET /docs/guide.txt - - "Proxy-Authorization: Basic $(b64 bob:builder)
 split_response "$work/allow407"
 check_eq "proxy_auth: Proxy-Authorization dropped by Caddy" \
     "$(cat "$work/allow407.status")" 407
-"$SQLITE3" -batch "$work/auth.db" \
-    "UPDATE settings SET value = 'off' WHERE name = 'proxy_auth'"
+setting proxy_auth off
 
 # --- an application behind Caddy's FastCGI transport ---------------
 # What it sees of X-Portcullis-User/-Roles: only the values
@@ -297,22 +247,14 @@ done
 
 bport=$port
 
-kill $fpid
-wait $fpid 2>/dev/null
+stop_server $fpid
 
 # Portcullis down: nobody gets in (502 from Caddy).
 port=$fport
-send_curl GET /public/index.html - - - "$work/down1"
-split_response "$work/down1"
-check_eq "forward_auth, Portcullis down" "$(cat "$work/down1.status")" 502
+fail_closed "forward_auth, Portcullis down" 502
 port=$bport
 ask GET /public/index.html - - "$work/down2"
 check_eq "bridge, Portcullis down" "$(cat "$work/down2.status")" 502
-if grep -q 'AddressSanitizer\|runtime error' "$work/fcgi.err" \
-    "$work"/*/caddy.err; then
-	fail "sanitizer report from portcullis.fcgi"
-else
-	ok "no sanitizer report from portcullis.fcgi"
-fi
+sanitizer_free "from portcullis.fcgi" "$work/fcgi.err" "$work"/*/caddy.err
 
 finish caddy

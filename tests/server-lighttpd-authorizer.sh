@@ -11,9 +11,8 @@ command -v lighttpd >/dev/null 2>&1 ||
 command -v curl >/dev/null 2>&1 || skip_or_fail "curl is not installed"
 demo_setup "$work" || { fail "demo database"; finish lighttpd-authorizer; }
 
-# A port of our own in 18000-18099, shifted by 50 from
-# server-lighttpd.sh's.
-start_lighttpd lighttpd-authorizer.conf 18000 100 50 ||
+# A port of our own in 18050-18099, beside server-lighttpd.sh's.
+start_lighttpd lighttpd-authorizer.conf 18050 50 ||
     finish lighttpd-authorizer
 ok "lighttpd (authorizer) on 127.0.0.1:$port"
 
@@ -54,8 +53,7 @@ check_eq "GET after the bodies" "$(cat "$work/after.status")" 200
 
 # proxy_auth on: the 407 challenge reaches the client verbatim, and
 # Proxy-Authorization is read (lighttpd passes every request header).
-"$SQLITE3" -batch "$work/auth.db" \
-    "UPDATE settings SET value = 'on' WHERE name = 'proxy_auth'"
+setting proxy_auth on
 send_curl GET /docs/guide.txt - - - "$work/p407"
 split_response "$work/p407"
 check_eq "proxy_auth: no credentials" "$(cat "$work/p407.status")" 407
@@ -71,9 +69,7 @@ split_response "$work/pwww"
 check_eq "proxy_auth: Authorization is not Proxy-Authorization" \
     "$(cat "$work/pwww.status")" 407
 
-kill $lpid
-wait $lpid 2>/dev/null
-pids=
+stop_server $lpid
 # ... but REMOTE_USER reached lighttpd's request environment: the
 # access log's %u is the user Portcullis authenticated (row 8).  The
 # log is written out when lighttpd stops.
@@ -85,10 +81,6 @@ grep -q '^127\.0\.0\.1 - "GET /public/index.html HTTP/1.1" 200$' \
     "$work/access.log" && ok "anonymous allow: no user in the access log" ||
     fail "anonymous allow: $(grep public/index "$work/access.log")"
 
-if grep -q 'AddressSanitizer\|runtime error' "$work/error.log"; then
-	fail "sanitizer report in the error log"
-else
-	ok "no sanitizer report in the error log"
-fi
+sanitizer_free "in the error log" "$work/error.log"
 
 finish lighttpd-authorizer

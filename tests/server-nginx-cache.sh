@@ -161,8 +161,7 @@ $(b64 alice:wonderlan)\|Basic $(b64 alice:wonderland)x\) \$")" 0
 # Proxy-Authorization is in the key: with proxy_auth on, bob's cached
 # allow is not given to a request without his header, or with
 # another.
-"$SQLITE3" -batch "$work/auth.db" \
-    "UPDATE settings SET value = 'on' WHERE name = 'proxy_auth'"
+setting proxy_auth on
 t=/docs/guide.txt?proxy
 pa="Proxy-Authorization: Basic $(b64 bob:builder)"
 req x1 GET $t - - "$pa"
@@ -176,8 +175,7 @@ check_eq "proxy_auth, bob, wrong password: status" "$st/$cs" 407/MISS
 req x5 GET $t bob builder
 check_eq "proxy_auth, bob in Authorization instead: status" "$st/$cs" \
     407/MISS
-"$SQLITE3" -batch "$work/auth.db" \
-    "UPDATE settings SET value = 'off' WHERE name = 'proxy_auth'"
+setting proxy_auth off
 
 # --- (4) a denial is never cached: the next request after a grant or
 # an enable is allowed at once
@@ -276,8 +274,7 @@ check_eq "valid any: only the allow stored" "$(keys anyvalid)" \
 port=$cport
 req o1 GET /status - -
 check_eq "/status: cached" "$st/$cs" 200/MISS
-kill $fpid
-wait $fpid 2>/dev/null
+stop_server $fpid
 if grep -q 'ERROR: \(Address\|Leak\|Undefined\)Sanitizer\|runtime error' \
     "$work/fcgi.err" "$work"/*/logs/portcullis-error.log; then
 	fail "sanitizer report from portcullis.fcgi"

@@ -83,16 +83,10 @@ split_response "$work/internal"
 check_eq "/_portcullis from outside" "$(cat "$work/internal.status")" 404
 
 # 500: a database of another schema version (fail closed).
-uv=$("$SQLITE3" -batch "$work/auth.db" "PRAGMA user_version")
-"$SQLITE3" -batch "$work/auth.db" "PRAGMA user_version = 9999"
-send_curl GET /public/index.html - - - "$work/deny500"
-split_response "$work/deny500"
-check_eq "wrong schema: status" "$(cat "$work/deny500.status")" 500
-"$SQLITE3" -batch "$work/auth.db" "PRAGMA user_version = $uv"
+fail_closed "wrong schema: status" 500 -s
 
 # 407 + Proxy-Authenticate when the database guards a forward proxy.
-"$SQLITE3" -batch "$work/auth.db" \
-    "UPDATE settings SET value = 'on' WHERE name = 'proxy_auth'"
+setting proxy_auth on
 send_curl GET /docs/guide.txt - - - "$work/deny407"
 split_response "$work/deny407"
 check_eq "proxy_auth: status" "$(cat "$work/deny407.status")" 407
@@ -103,8 +97,7 @@ send_curl GET /docs/guide.txt - - "Proxy-Authorization: Basic $(b64 bob:builder)
     "$work/allow407"
 split_response "$work/allow407"
 check_eq "proxy_auth: bob allowed" "$(cat "$work/allow407.status")" 200
-"$SQLITE3" -batch "$work/auth.db" \
-    "UPDATE settings SET value = 'off' WHERE name = 'proxy_auth'"
+setting proxy_auth off
 
 # --- host-bound rules: the virtual host nginx chose ----------------
 # The protected virtual host secret.example is nginx's default server
@@ -138,31 +131,19 @@ rport=$port
 # Portcullis's log lines travel as FastCGI stderr records into nginx's
 # error_log ("FastCGI sent in stderr"); a sanitizer writes to the
 # process's own stderr.
-kill $fpid
-wait $fpid 2>/dev/null
+stop_server $fpid
 
 # Portcullis down: nobody gets in (auth_request: 500; responder: 502).
 port=$aport
-send_curl GET /public/index.html - - - "$work/down1"
-split_response "$work/down1"
-check_eq "auth_request, Portcullis down" "$(cat "$work/down1.status")" 500
+fail_closed "auth_request, Portcullis down" 500
 port=$rport
-send_curl GET /public/index.html - - - "$work/down2"
-split_response "$work/down2"
-check_eq "responder, Portcullis down" "$(cat "$work/down2.status")" 502
+fail_closed "responder, Portcullis down" 502
 
-if grep -q 'AddressSanitizer\|runtime error' "$work/fcgi.err" \
-    "$work"/*/logs/portcullis-error.log; then
-	fail "sanitizer report from portcullis.fcgi"
-else
-	ok "no sanitizer report from portcullis.fcgi"
-fi
+sanitizer_free "from portcullis.fcgi" "$work/fcgi.err" \
+    "$work"/*/logs/portcullis-error.log
 for d in authreq responder; do
-	grep -qF 'portcullis: auth failure: client=127.0.0.1 reason=bad-password user="bob"' \
-	    "$work/$d/logs/portcullis-error.log" &&
-	    ok "$d: auth failure in nginx's error log" ||
-	    fail "$d: no auth failure in the error log: $(tail -3 \
-	    "$work/$d/logs/portcullis-error.log")"
+	bad_password_logged "$d: auth failure in nginx's error log" \
+	    "$work/$d/logs/portcullis-error.log"
 done
 
 finish nginx

@@ -27,24 +27,8 @@ systemd-socket-activate --inetd -l "$sock" \
     "$FCGI" </dev/null >"$work/activate.out" 2>"$work/activate.err" &
 apid=$!
 started $apid
-i=0
-while [ ! -S "$sock" ] && [ $i -lt 100 ] && kill -0 $apid 2>/dev/null; do
-	sleep 0.05
-	i=$((i + 1))
-done
-[ -S "$sock" ] && ok "systemd-socket-activate listening on $sock" ||
+wait_socket "$sock" $apid && ok "systemd-socket-activate listening on $sock" ||
     { fail "no socket: $(cat "$work/activate.err")"; finish systemd; }
-
-send_fcgi()
-{
-	_auth=
-	[ "$3" != - ] && _auth="HTTP_AUTHORIZATION=Basic $(b64 "$3:$4")"
-	env -i REQUEST_METHOD="$1" REQUEST_URI="$2" HTTP_HOST=127.0.0.1 \
-	    REMOTE_ADDR=127.0.0.1 ${_auth:+"$_auth"} \
-	    timeout 10 cgi-fcgi -bind -connect "$sock" </dev/null >"$5" \
-	    2>>"$work/cgi-fcgi.err"
-	split_response "$5"
-}
 
 # The first connection makes systemd-socket-activate exec the program.
 send_fcgi GET /public/index.html - - "$work/r1"

@@ -119,10 +119,8 @@ start_fcgi()
 # stop_fcgi WHAT: SIGTERM, then the exit status must be 0.
 stop_fcgi()
 {
-	kill -TERM $fpid
-	wait $fpid
+	stop_server $fpid
 	check_eq "$1: exit status after SIGTERM" $? 0
-	pids=$(echo $pids | tr ' ' '\n' | grep -vx "$fpid" | tr '\n' ' ')
 }
 
 # --- -n 3: three workers answer the decisions table -------------------------
@@ -310,7 +308,7 @@ fi
 # --- TCP: the workers log to syslog, never to FCGI_STDERR -----------------
 try=0
 while :; do
-	port=$((18600 + ($$ + try) % 100))
+	port=$((18700 + ($$ + try) % 100))	# ranges: tests/lib.sh
 	PORTCULLIS_DB="$work/auth.db" "$FCGI" -n 2 -s "127.0.0.1:$port" \
 	    </dev/null 2>"$work/tcp.err" &
 	fpid=$!
