@@ -55,8 +55,8 @@
 # of 24 ports (18925; tests/soak.sh: 18900), SOAK_KEEP=1 keeps the work
 # directory.  SOAK_CONF=nginx-auth_request-cache.conf (nginx keeps
 # allows for 10 s) is the checker's negative control: stale answers.
-# Prints ok/not ok lines, one summary line, and exits 0
-# only if everything passed.
+# Prints ok/not ok lines and a summary (the figures), and exits 0 only
+# if everything passed.
 set -u
 
 secs=${SOAK_SECONDS:-60}
