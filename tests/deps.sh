@@ -15,6 +15,8 @@ libapache2-mod-fcgid caddy chromium systemd"
 # machines carry a newer node of their own.
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
+# wrk drives the soak (tests/soak.sh, bench/soak.sh).
+PKGS="$PKGS wrk"
 
 missing=
 for p in $PKGS; do

@@ -22,6 +22,9 @@
 #   18600-18647  server-nginx-cache.sh (cache 18600, nostore 18616,
 #                anyvalid 18632, 16 each)
 #   18700-18799  workers.sh (portcullis.fcgi -n 2 over TCP)
+#   18900-18949  bench/soak.sh (nginx +0, rollback-journal nginx +12,
+#                12 each): tests/soak.sh 18900-18923, make soak
+#                18925-18948; not part of make check
 
 set -u
 top_builddir=${top_builddir:-$(pwd)}

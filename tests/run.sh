@@ -4,6 +4,9 @@
 #  1. the sanitizer build (ASan + UBSan, warnings are errors):
 #     make check = the Check suites, then the CLI, CGI, FastCGI and
 #     lighttpd integration tests and the man page lint;
+#  1b. a plain build for the 60-second soak (tests/soak.sh: nginx,
+#     wrk and the CLI changing the policy; plain, because ASan's
+#     quarantine makes worker RSS grow by design);
 #  2. a plain build whose Check suites run again under valgrind;
 #  3. make distcheck (the tarball builds, installs and passes).
 # Builds go to build-*/ below the checkout.
@@ -16,8 +19,10 @@ sh tests/deps.sh
 autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
 
 failed=0
+nsteps=0
 step()
 {
+	nsteps=$((nsteps + 1))
 	echo "=== $*"
 }
 
@@ -29,6 +34,12 @@ rm -rf build-asan && mkdir build-asan
 	failed=$((failed + 1))
 }
 
+step "soak: tests/soak.sh, 60 s, in a plain build"
+rm -rf build-soak && mkdir build-soak
+( cd build-soak && ../configure -q --enable-werror &&
+    make -s -j"$jobs" && top_srcdir=$top sh ../tests/soak.sh ) ||
+    failed=$((failed + 1))
+
 step "valgrind: the Check suites"
 rm -rf build-vg && mkdir build-vg
 ( cd build-vg && ../configure -q --enable-werror && make -s -j"$jobs" &&
@@ -39,6 +50,6 @@ step "make distcheck"
     grep 'archives ready' distcheck.log ) ||
     { tail -40 build-vg/distcheck.log; failed=$((failed + 1)); }
 
-passed=$((3 - failed))
+passed=$((nsteps - failed))
 echo "run: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
