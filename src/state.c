@@ -106,7 +106,8 @@ struct state {
 static void
 state_fail(struct state *s, const char *what)
 {
-	snprintf(s->err, sizeof(s->err), "%s: %s", what,
+	/* what may be a statement's text: its start says enough. */
+	snprintf(s->err, sizeof(s->err), "%.48s: %s", what,
 	    sqlite3_errmsg(s->db));
 }
 
