@@ -46,7 +46,9 @@ USAGE='usage: portcullis [-d DB] init [--group GROUP]
        portcullis [-d DB] shell
        portcullis [-d DB] import htpasswd|htgroup|policy [--dry-run] FILE
        portcullis [-d DB] export [--format sql|json]
-       portcullis [-d DB] lint'
+       portcullis [-d DB] lint
+       portcullis [-d DB] [-S STATE] lockout list
+       portcullis [-d DB] [-S STATE] lockout clear [USER | NETWORK]'
 UNAME="must be 1-255 bytes of UTF-8 without ':' or control characters"
 # The schema's words (sql/0001-init.sql), as SQLite reports them.
 PATTERN_MSG='CHECK constraint failed: pattern must be an absolute path;'\
