@@ -8,8 +8,9 @@
  *  1. the most specific resource for (host, canonical path); none: 403;
  *  2. the method must be one the resource supports, else 405 + Allow;
  *  3. a grant of the method to "all": allowed, no credentials read;
- *  4. credentials (RFC 7617), verified; any failure: 401, the same
- *     bytes whatever the reason;
+ *  4. credentials (RFC 7617): lockout first (lockout.c: a locked
+ *     client is 429 and costs no verification), then verified; any
+ *     failure: 401, the same bytes whatever the reason, and counted;
  *  5. a grant to "valid-user" or to a role the user holds: allowed;
  *     else 403;
  *  6. a path ending in "/" names a directory, which every server (and
