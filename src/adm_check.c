@@ -190,7 +190,8 @@ out:
 /*
  * check [--host HOST] [--mode MODE] METHOD TARGET [USER]: decide a
  * request as the server would (decide_request(), as main.c's
- * serve()), USER's password on stdin.  Exit 0 on allow, 2 on a 5xx,
+ * serve()), USER's password on stdin.  The lockout state is read,
+ * never written.  Exit 0 on allow, 2 on a 5xx,
  * else 1; -1 for a usage error (an unknown MODE among them).
  */
 int
@@ -202,6 +203,7 @@ cmd_check(const char *db, int argc, char *argv[])
 	struct request	 r;
 	struct decision	 d;
 	struct store	*s = NULL;
+	const char	*state;
 	enum storeres	 sr;
 	enum mode	 m = MODE_RESPONDER;
 	char		 authz[CHECK_AUTHZ_MAX];
@@ -221,8 +223,13 @@ cmd_check(const char *db, int argc, char *argv[])
 	check_params(params, m, argv[0], argv[1], vals[0],
 	    argc == 3 ? authz : NULL);
 
+	/* Lockout is looked at, never counted: check only asks. */
+	if ((state = adm_state_path(db)) == NULL)
+		goto out;
+	(void)lockout_init(state, 0);
 	sr = decide_request(&r, param_get, params, db, &s, &d);
 	store_close(s);
+	lockout_close();
 	if (sr != STORE_OK)
 		adm_fail("check", sr == STORE_SCHEMA ? "wrong schema version: "
 		    "run portcullis init" : d.detail);

@@ -5,7 +5,9 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "extern.h"
@@ -56,4 +58,33 @@ adm_opts(int argc, char *argv[], const char *const *names,
 		k++;
 	}
 	return k;
+}
+
+/* -S, else PORTCULLIS_STATE: the lockout state database, if given. */
+static const char	*state_opt;
+
+void
+adm_state_set(const char *path)
+{
+	state_opt = path;
+}
+
+/*
+ * The lockout state database of the policy database db (state_path():
+ * -S, PORTCULLIS_STATE, else db + "-state").  Returns a static buffer,
+ * or NULL (reported) if the path is too long.
+ */
+const char *
+adm_state_path(const char *db)
+{
+	static char	 buf[PATH_MAX];
+	const char	*opt = state_opt;
+
+	if (opt == NULL)
+		opt = getenv("PORTCULLIS_STATE");
+	if (state_path(buf, sizeof(buf), db, opt) == -1) {
+		(void)adm_fail(db, "lockout state database path too long");
+		return NULL;
+	}
+	return buf;
 }

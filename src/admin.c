@@ -53,7 +53,10 @@ adm_usage(void)
 	    "       portcullis [-d DB] import htpasswd|htgroup|policy "
 	    "[--dry-run] FILE\n"
 	    "       portcullis [-d DB] export [--format sql|json]\n"
-	    "       portcullis [-d DB] lint\n",
+	    "       portcullis [-d DB] lint\n"
+	    "       portcullis [-d DB] [-S STATE] lockout list\n"
+	    "       portcullis [-d DB] [-S STATE] lockout clear "
+	    "[USER | NETWORK]\n",
 	    stderr);
 	exit(2);
 }
@@ -141,7 +144,8 @@ row_status(struct adm *a, int rc, const char *what, const char *none)
 /*
  * init [--group GROUP]: create or migrate the database; the database,
  * -wal and -shm are 0640 whatever the umask, in group GROUP (a name or
- * a number) if given: README, "Deploying".
+ * a number) if given: README, "Deploying".  Then the lockout state
+ * database beside it (state_init(): 0660, the server writes it).
  */
 static int
 cmd_init(const char *db, int argc, char *argv[])
@@ -149,6 +153,7 @@ cmd_init(const char *db, int argc, char *argv[])
 	static const char *const names[] = { "group" };
 	const char	*vals[1] = { NULL };
 	struct group	*gr;
+	const char	*state;
 	char		 err[512], *end;
 	unsigned long	 n;
 	gid_t		 gid = (gid_t)-1;
@@ -170,6 +175,10 @@ cmd_init(const char *db, int argc, char *argv[])
 	}
 	if (adm_init(db, gid, err, sizeof(err)) == -1)
 		return adm_fail(db, err);
+	if ((state = adm_state_path(db)) == NULL)
+		return 1;
+	if (state_init(state, gid, err, sizeof(err)) == -1)
+		return adm_fail(state, err);
 	return 0;
 }
 
@@ -536,6 +545,7 @@ static const struct cmd cmds[] = {
 	{ "import",	cmd_import },	/* adm_import.c */
 	{ "export",	cmd_export },	/* adm_export.c */
 	{ "lint",	cmd_lint },	/* adm_lint.c */
+	{ "lockout",	cmd_lockout },	/* adm_lockout.c */
 };
 
 int
@@ -546,10 +556,13 @@ main(int argc, char *argv[])
 	int		 ch, ret;
 
 	/* "+": stop at the command, whose own options follow it. */
-	while ((ch = getopt(argc, argv, "+d:")) != -1)
+	while ((ch = getopt(argc, argv, "+d:S:")) != -1)
 		switch (ch) {
 		case 'd':
 			db = optarg;
+			break;
+		case 'S':
+			adm_state_set(optarg);
 			break;
 		default:
 			adm_usage();

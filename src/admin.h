@@ -263,8 +263,11 @@ int		 cmd_check(const char *, int, char *[]);
 int		 cmd_import(const char *, int, char *[]);
 int		 cmd_export(const char *, int, char *[]);
 int		 cmd_lint(const char *, int, char *[]);
+int		 cmd_lockout(const char *, int, char *[]);
 
 /* adm_util.c: shared by the commands */
+void		 adm_state_set(const char *);
+const char	*adm_state_path(const char *);
 int		 adm_fail(const char *, const char *);
 int		 adm_opts(int, char *[], const char *const *, const char **,
 		    size_t);

@@ -8,8 +8,9 @@
  *  1. the most specific resource for (host, canonical path); none: 403;
  *  2. the method must be one the resource supports, else 405 + Allow;
  *  3. a grant of the method to "all": allowed, no credentials read;
- *  4. credentials (RFC 7617), verified; any failure: 401, the same
- *     bytes whatever the reason;
+ *  4. credentials (RFC 7617): lockout first (lockout.c: a locked
+ *     client is 429 and costs no verification), then verified; any
+ *     failure: 401, the same bytes whatever the reason, and counted;
  *  5. a grant to "valid-user" or to a role the user holds: allowed;
  *     else 403;
  *  6. a path ending in "/" names a directory, which every server (and
@@ -42,6 +43,7 @@ struct auth {
 	int		 rc;		/* authenticate()'s: 1 or 0 */
 	enum why	 why;
 	enum ccres	 cache;		/* the password: verified or cached */
+	unsigned int	 retry_after;	/* WHY_LOCKED: seconds */
 	char		 user[NAME_MAX_LEN + 1];
 	char		 claimed[NAME_MAX_LEN + 1];
 };
@@ -88,55 +90,44 @@ trusted(struct store *s, const struct request *req, struct decision *d)
 }
 
 /*
- * Check the request's Basic credentials: Authorization, or
- * Proxy-Authorization with the proxy_auth setting on.  Returns 1 (d->user set),
- * 0 (d->why says why not), or -1 on a store or library error.  An
- * unknown user costs one dummy verification, as a known one does.
+ * Whether a failed login of why counts toward lockout: every outcome
+ * of credentials that were sent, known user or not; not their absence
+ * (a browser's first request).
  */
 static int
-authenticate(struct store *s, const struct request *req,
-    const struct settings *set, struct decision *d)
+counts(enum why why)
 {
-	struct cred	 c;
+	return why == WHY_BAD_HEADER || why == WHY_UNKNOWN_USER ||
+	    why == WHY_BAD_PASSWORD || why == WHY_DISABLED_USER ||
+	    why == WHY_EXPIRED_USER || why == WHY_UNSUPPORTED_HASH ||
+	    why == WHY_COSTLY_HASH;
+}
+
+/*
+ * Verify the password c holds for a user of the store.  Returns 1
+ * (d->user set), 0 (d->why says why not) or -1 on a store or library
+ * error.  An unknown user costs one dummy verification, as a known one
+ * does.
+ */
+static int
+verify(struct store *s, const struct settings *set, struct cred *c,
+    struct decision *d)
+{
 	char		 hash[PW_HASH_MAX + 1];
-	int		 proxy = set->proxy_auth;
-	const char	*hdr = proxy ? req->pauthz : req->authz;
-	size_t		 hdrsz = proxy ? req->pauthzsz : req->authzsz;
 	enum pwres	 pr;
 	int		 disabled = 0, expired = 0, ret = 0;
 
-	if (!proxy && req->ruser[0] != '\0')
-		return trusted(s, req, d);
-	memset(&c, 0, sizeof(c));
 	hash[0] = '\0';
-	if (proxy ? req->pauthz_toolong : req->authz_toolong) {
-		d->why = WHY_BAD_HEADER;
-		goto out;
-	}
-	switch (cred_parse_basic(&c, hdr, hdrsz)) {
-	case CRED_OK:
-		break;
-	case CRED_NONE:
-		d->why = WHY_NO_CREDENTIALS;
-		goto out;
-	default:
-		d->why = WHY_BAD_HEADER;
-		goto out;
-	}
-	if (c.usersz < sizeof(d->claimed))
-		memcpy(d->claimed, c.user, c.usersz + 1);
-
-	switch (store_user(s, c.user, c.usersz, hash, sizeof(hash),
+	switch (store_user(s, c->user, c->usersz, hash, sizeof(hash),
 	    &disabled, &expired)) {
 	case 1:
 		break;
 	case 0:
-		(void)pw_verify_dummy(c.pass, c.passsz);
+		(void)pw_verify_dummy(c->pass, c->passsz);
 		d->why = WHY_UNKNOWN_USER;
-		goto out;
+		return 0;
 	default:
-		ret = -1;
-		goto out;
+		return -1;
 	}
 	/*
 	 * The credential cache (credcache.c) stands in for pw_verify()
@@ -145,12 +136,12 @@ authenticate(struct store *s, const struct request *req,
 	 * user all pay one full verification, as before.
 	 */
 	d->cache = CC_MISS;
-	if (!disabled && !expired && credcache_lookup(set, c.user, c.usersz,
-	    c.pass, c.passsz, hash)) {
+	if (!disabled && !expired && credcache_lookup(set, c->user,
+	    c->usersz, c->pass, c->passsz, hash)) {
 		d->cache = CC_HIT;
 		pr = PW_MATCH;
 	} else
-		pr = pw_verify(c.pass, c.passsz, hash);
+		pr = pw_verify(c->pass, c->passsz, hash);
 	switch (pr) {
 	case PW_MATCH:
 		if (disabled)
@@ -160,8 +151,8 @@ authenticate(struct store *s, const struct request *req,
 		else {
 			memcpy(d->user, d->claimed, sizeof(d->user));
 			if (d->cache == CC_MISS)
-				credcache_insert(set, c.user, c.usersz,
-				    c.pass, c.passsz, hash);
+				credcache_insert(set, c->user, c->usersz,
+				    c->pass, c->passsz, hash);
 			ret = 1;
 		}
 		break;
@@ -179,9 +170,77 @@ authenticate(struct store *s, const struct request *req,
 		ret = -1;
 		break;
 	}
+	explicit_bzero(hash, sizeof(hash));
+	return ret;
+}
+
+/* A lockout state error: 503 (decide()), and why for the log. */
+static int
+lockout_err(struct decision *d)
+{
+	d->why = WHY_LOCKOUT_STATE;
+	snprintf(d->detail, sizeof(d->detail), "%s", lockout_errmsg());
+	return -1;
+}
+
+/*
+ * Check the request's Basic credentials: Authorization, or
+ * Proxy-Authorization with the proxy_auth setting on.  Lockout
+ * (lockout.c) comes first: a client locked for this user name, or its
+ * network, gets WHY_LOCKED and costs no verification; then every
+ * failure of sent credentials is counted, and a success forgets the
+ * pair's failures.  Returns 1 (d->user set), 0 (d->why says why not),
+ * or -1 on a store, library or lockout state error (WHY_LOCKOUT_STATE).
+ */
+static int
+authenticate(struct store *s, const struct request *req,
+    const struct settings *set, struct decision *d)
+{
+	struct cred	 c;
+	int		 proxy = set->proxy_auth;
+	const char	*hdr = proxy ? req->pauthz : req->authz;
+	const char	*user = NULL;
+	size_t		 hdrsz = proxy ? req->pauthzsz : req->authzsz;
+	int		 known, ret = 0;
+
+	if (!proxy && req->ruser[0] != '\0')
+		return trusted(s, req, d);
+	memset(&c, 0, sizeof(c));
+	if (proxy ? req->pauthz_toolong : req->authz_toolong)
+		d->why = WHY_BAD_HEADER;
+	else switch (cred_parse_basic(&c, hdr, hdrsz)) {
+	case CRED_OK:
+		user = c.user;
+		if (c.usersz < sizeof(d->claimed))
+			memcpy(d->claimed, c.user, c.usersz + 1);
+		break;
+	case CRED_NONE:
+		d->why = WHY_NO_CREDENTIALS;
+		goto out;
+	default:
+		d->why = WHY_BAD_HEADER;
+		break;
+	}
+
+	switch (lockout_check(set, req->addr, user, &d->retry_after, &known)) {
+	case LOCK_LOCKED:
+		d->why = WHY_LOCKED;
+		goto out;
+	case LOCK_ERROR:
+		ret = lockout_err(d);
+		goto out;
+	default:
+		break;
+	}
+	if (user != NULL && (ret = verify(s, set, &c, d)) == -1)
+		goto out;
+	if (ret == 1 && known && lockout_success(set, req->addr, user) == -1)
+		ret = lockout_err(d);
+	else if (ret == 0 && counts(d->why) &&
+	    lockout_failure(set, req->addr, user) == -1)
+		ret = lockout_err(d);
 out:
 	cred_wipe(&c);
-	explicit_bzero(hash, sizeof(hash));
 	return ret;
 }
 
@@ -197,6 +256,7 @@ auth_once(struct store *s, const struct request *req,
 	if (a->done) {
 		d->why = a->why;
 		d->cache = a->cache;
+		d->retry_after = a->retry_after;
 		memcpy(d->user, a->user, sizeof(d->user));
 		memcpy(d->claimed, a->claimed, sizeof(d->claimed));
 		return a->rc;
@@ -205,6 +265,7 @@ auth_once(struct store *s, const struct request *req,
 		return -1;
 	a->why = d->why;
 	a->cache = d->cache;
+	a->retry_after = d->retry_after;
 	memcpy(a->user, d->user, sizeof(a->user));
 	memcpy(a->claimed, d->claimed, sizeof(a->claimed));
 	a->done = 1;
@@ -239,8 +300,11 @@ decide_grants(struct store *s, const struct request *req,
 	if ((rc = auth_once(s, req, set, a, d)) == -1)
 		return -1;
 	if (rc == 0) {
-		d->verdict = set->proxy_auth ? VERDICT_PROXYAUTH :
-		    VERDICT_NOAUTH;
+		if (d->why == WHY_LOCKED)
+			d->verdict = VERDICT_LOCKED;
+		else
+			d->verdict = set->proxy_auth ? VERDICT_PROXYAUTH :
+			    VERDICT_NOAUTH;
 		return 0;
 	}
 	if (g->valid_rule != 0) {
@@ -384,7 +448,10 @@ decide(struct store *s, const struct request *req, struct decision *d)
 		return;
 	}
 	if (decide_snap(s, req, d) == -1) {
-		fail(d, s, store_busy(s) ? STORE_BUSY : STORE_ERROR);
+		if (d->why == WHY_LOCKOUT_STATE)
+			d->verdict = VERDICT_BUSY;	/* 503, detail kept */
+		else
+			fail(d, s, store_busy(s) ? STORE_BUSY : STORE_ERROR);
 		d->anonymous = 0;
 		d->user[0] = d->roles[0] = '\0';
 	}

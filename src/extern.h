@@ -38,7 +38,7 @@
  * The schema version this build reads and writes: the number of the
  * highest sql/NNNN-*.sql migration.
  */
-#define SCHEMA_VERSION	5
+#define SCHEMA_VERSION	6
 
 /* migrations.c: generated from sql/ by build-aux/sql2c.sh */
 extern const char *const migrations[];
@@ -286,6 +286,7 @@ enum verdict {
 	VERDICT_FORBIDDEN,	/* 403 */
 	VERDICT_NOTFOUND,	/* 404: allowed, but no such file */
 	VERDICT_METHOD,		/* 405 + Allow */
+	VERDICT_LOCKED,		/* 429 + Retry-After: lockout */
 	VERDICT_ERROR,		/* 500 */
 	VERDICT_BUSY,		/* 503 + Retry-After */
 	VERDICT__MAX
@@ -322,6 +323,8 @@ enum why {
 	WHY_BUSY,
 	WHY_SCHEMA,
 	WHY_LIMIT,
+	WHY_LOCKED,		/* lockout.c: this client may not try now */
+	WHY_LOCKOUT_STATE,	/* lockout.c: the state database failed */
 	WHY__MAX
 };
 extern const char *const why_str[WHY__MAX];
@@ -358,6 +361,7 @@ struct decision {
 	char		 roles[ROLES_MAX];		/* the user's, ","-joined */
 	char		 detail[256];			/* log-only detail */
 	enum ccres	 cache;				/* password: hit, miss */
+	unsigned int	 retry_after;			/* 429, 503: seconds */
 };
 
 /* store.c */
@@ -372,11 +376,21 @@ struct snapshot;
 #define CREDCACHE_ENTRIES_DEFAULT	4096
 #define CREDCACHE_SECONDS_MAX		86400	/* the schema agrees */
 #define CREDCACHE_ENTRIES_MAX		1000000	/* ditto; at least 1 */
+/* Lockout (state.c): per (user, network) and per network; sql/0006. */
+struct lockout {
+	unsigned int	 pair_attempts;		/* lockout_attempts, 0: off */
+	unsigned int	 pair_window;		/* lockout_window_seconds */
+	unsigned int	 pair_seconds;		/* lockout_seconds */
+	unsigned int	 net_attempts;		/* lockout_network_attempts */
+	unsigned int	 net_window;		/* ..._network_window_seconds */
+	unsigned int	 net_seconds;		/* lockout_network_seconds */
+};
 struct settings {
 	char		 realm[REALM_MAX + 1];	/* REALM_DEFAULT */
 	int		 proxy_auth;		/* 0 (off) */
 	unsigned int	 cache_seconds;		/* credential_cache_seconds */
 	unsigned int	 cache_entries;		/* credential_cache_entries */
+	struct lockout	 lockout;		/* 5/900/900, 50/900/900 */
 };
 enum storeres {
 	STORE_OK,
@@ -506,14 +520,6 @@ void		 log_msg(struct writer *, const char *, ...)
 int		 addr_net(char *, size_t, const char *, size_t);
 
 /* state.c: the lockout state database (the server writes it) */
-struct lockout {
-	unsigned int	 pair_attempts;		/* 0: off */
-	unsigned int	 pair_window;		/* seconds */
-	unsigned int	 pair_seconds;		/* lock time */
-	unsigned int	 net_attempts;		/* 0: off */
-	unsigned int	 net_window;
-	unsigned int	 net_seconds;
-};
 struct state_row {
 	const char	*network;
 	const char	*user;			/* "" for the network's */
@@ -522,8 +528,9 @@ struct state_row {
 	time_t		 locked_until;
 };
 struct state;
+int		 state_path(char *, size_t, const char *, const char *);
 int		 state_init(const char *, gid_t, char *, size_t);
-struct state	*state_open(const char *, char *, size_t);
+struct state	*state_open(const char *, int, char *, size_t);
 void		 state_close(struct state *);
 const char	*state_errmsg(const struct state *);
 int		 state_locked(struct state *, const char *, const char *,
@@ -534,6 +541,24 @@ int		 state_success(struct state *, const char *, const char *);
 int		 state_list(struct state *,
 		    int (*)(void *, const struct state_row *), void *);
 int		 state_clear(struct state *, const char *);
+
+/* lockout.c: when logins are checked and counted, over state.c */
+enum lockres {
+	LOCK_OFF,		/* the settings turn lockout off */
+	LOCK_OPEN,		/* may try */
+	LOCK_LOCKED,		/* 429 + Retry-After */
+	LOCK_ERROR,		/* 503: lockout_errmsg() */
+};
+int		 lockout_init(const char *, int);
+void		 lockout_close(void);
+void		 lockout_clock(time_t (*)(void));
+const char	*lockout_errmsg(void);
+enum lockres	 lockout_check(const struct settings *, const char *,
+		    const char *, unsigned int *, int *);
+int		 lockout_failure(const struct settings *, const char *,
+		    const char *);
+int		 lockout_success(const struct settings *, const char *,
+		    const char *);
 
 /* prefork.c: the supervisor of portcullis.fcgi -n N */
 #define PREFORK_MAX	256	/* workers */

@@ -44,6 +44,8 @@ const char *const why_str[WHY__MAX] = {
 	[WHY_BUSY] = "busy",
 	[WHY_SCHEMA] = "schema",
 	[WHY_LIMIT] = "limit",
+	[WHY_LOCKED] = "locked",
+	[WHY_LOCKOUT_STATE] = "lockout-state",
 };
 
 /* Whether allowed requests are logged too (PORTCULLIS_LOG_ALLOWED). */

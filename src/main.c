@@ -23,6 +23,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ enum logto {
 /* What every request needs, set up once. */
 struct conf {
 	const char	*db;		/* -d or PORTCULLIS_DB */
+	const char	*state;		/* -S or PORTCULLIS_STATE */
 	const char	*root;		/* -r or PORTCULLIS_ROOT */
 	enum logto	 logto;
 	struct store	*store;		/* decide_request()'s, NULL
@@ -55,7 +57,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: portcullis.fcgi [-d database] "
 	    "[-l fcgi | stderr | syslog] [-n workers | auto] [-r root] "
-	    "[-s address]\n");
+	    "[-S state] [-s address]\n");
 	exit(2);
 }
 
@@ -348,6 +350,7 @@ int
 main(int argc, char *argv[])
 {
 	struct conf	 c;
+	char		 statepath[PATH_MAX];
 	const char	*logenv;
 	struct writer	 slog;
 	const char	*sock = NULL, *nopt = NULL, *nenv;
@@ -356,6 +359,7 @@ main(int argc, char *argv[])
 
 	memset(&c, 0, sizeof(c));
 	c.db = getenv("PORTCULLIS_DB");
+	c.state = getenv("PORTCULLIS_STATE");
 	c.root = getenv("PORTCULLIS_ROOT");
 	/* A line per allowed request too (log.c), with cache=hit|miss. */
 	if ((logenv = getenv("PORTCULLIS_LOG_ALLOWED")) != NULL &&
@@ -374,11 +378,12 @@ main(int argc, char *argv[])
 		if (argc > 1)
 			fprintf(stderr, "portcullis: CGI request: %d "
 			    "command-line argument%s ignored (options come "
-			    "from PORTCULLIS_DB and PORTCULLIS_ROOT)\n",
+			    "from PORTCULLIS_DB, PORTCULLIS_STATE and "
+			    "PORTCULLIS_ROOT)\n",
 			    argc - 1, argc == 2 ? "" : "s");
 		argc = 1;
 	}
-	while ((ch = getopt(argc, argv, "d:l:n:r:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "d:l:n:r:S:s:")) != -1) {
 		switch (ch) {
 		case 'd':
 			c.db = optarg;
@@ -402,6 +407,9 @@ main(int argc, char *argv[])
 		case 'r':
 			c.root = optarg;
 			break;
+		case 'S':
+			c.state = optarg;
+			break;
 		case 's':
 			sock = optarg;
 			break;
@@ -416,6 +424,10 @@ main(int argc, char *argv[])
 
 	if (c.root != NULL && *c.root == '\0')
 		c.root = NULL;
+	/* Lockout's state database: opened by each worker on first use. */
+	if (state_path(statepath, sizeof(statepath), c.db, c.state) == 0 &&
+	    lockout_init(statepath, 1) == -1)
+		errx(1, "%s: path too long", statepath);
 	if (c.logto == LOG_TO_SYSLOG)
 		openlog("portcullis", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 	if (pw_init() == -1)
@@ -432,6 +444,7 @@ main(int argc, char *argv[])
 			    "is not one; give -s)", nopt);
 		serve_cgi(&c);
 		store_close(c.store);
+		lockout_close();
 		return 0;
 	}
 	/*
@@ -473,5 +486,6 @@ main(int argc, char *argv[])
 	}
 	serve_fcgi(&c, fd);
 	store_close(c.store);
+	lockout_close();
 	return 0;
 }

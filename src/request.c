@@ -243,8 +243,15 @@ req_parse(struct request *r, req_getter get, void *arg)
 
 	memset(r, 0, sizeof(*r));
 
-	/* For logs only: truncation is harmless. */
-	if ((v = get(arg, "REMOTE_ADDR")) == NULL || *v == '\0')
+	/*
+	 * The client: PORTCULLIS_CLIENT_ADDR where the server's
+	 * configuration sets it (Caddy: {client_ip}, after its
+	 * trusted_proxies), else REMOTE_ADDR, after the server's own
+	 * real-IP handling.  Never X-Forwarded-For.  For logs and lockout:
+	 * a truncated value is no address to addr_net().
+	 */
+	if (((v = get(arg, "PORTCULLIS_CLIENT_ADDR")) == NULL || *v == '\0') &&
+	    ((v = get(arg, "REMOTE_ADDR")) == NULL || *v == '\0'))
 		v = "-";
 	n = strnlen(v, sizeof(r->addr) - 1);
 	memcpy(r->addr, v, n);

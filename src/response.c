@@ -23,6 +23,7 @@ const int verdict_status[VERDICT__MAX] = {
 	[VERDICT_FORBIDDEN] = 403,
 	[VERDICT_NOTFOUND] = 404,
 	[VERDICT_METHOD] = 405,
+	[VERDICT_LOCKED] = 429,
 	[VERDICT_ERROR] = 500,
 	[VERDICT_BUSY] = 503,
 };
@@ -36,6 +37,7 @@ const char *const verdict_reason[VERDICT__MAX] = {
 	[VERDICT_FORBIDDEN] = "Forbidden",
 	[VERDICT_NOTFOUND] = "Not Found",
 	[VERDICT_METHOD] = "Method Not Allowed",
+	[VERDICT_LOCKED] = "Too Many Requests",
 	[VERDICT_ERROR] = "Internal Server Error",
 	[VERDICT_BUSY] = "Service Unavailable",
 };
@@ -148,7 +150,8 @@ resp_tail(struct writer *w, const char *body, int head)
  *   407: Proxy-Authenticate, the same challenge (§11.7.1, §15.5.8);
  *   405: Allow, even when empty: no method is allowed (§10.2.1,
  *        §15.5.6);
- *   503: Retry-After: 1 (§10.2.3, §15.6.4).
+ *   429: Retry-After: the seconds the lock has left (RFC 6585 §4);
+ *   503: Retry-After: 1, or more when lockout says (§10.2.3, §15.6.4).
  * In auth_request mode (nginx) every denial but 401 goes out as 403
  * with X-Portcullis-Status carrying the real status: nginx turns any
  * other status of an auth subrequest into 500 (README, "Deploying
@@ -195,8 +198,10 @@ resp_denial(struct writer *w, const struct decision *d, int head)
 		    hdr_safe(d->allow) ? d->allow : "") == -1)
 			return -1;
 		break;
+	case VERDICT_LOCKED:
 	case VERDICT_BUSY:
-		if (wr_puts(w, "Retry-After: 1\r\n") == -1)
+		if (wr_printf(w, "Retry-After: %u\r\n", d != NULL &&
+		    d->retry_after > 0 ? d->retry_after : 1) == -1)
 			return -1;
 		break;
 	default:

@@ -142,14 +142,39 @@ bind_text(struct state *s, sqlite3_stmt *st, int i, const char *v)
 }
 
 /*
- * Open the state database at path read-write (never creating it),
+ * The state database's path into buf: explicit (-S, PORTCULLIS_STATE)
+ * if not NULL or empty, else the policy database's path + "-state".
+ * Return 0, or -1 ("" in buf) if neither is given or it is too long.
+ */
+int
+state_path(char *buf, size_t bufsz, const char *policy, const char *explicit)
+{
+	int	 n;
+
+	if (explicit != NULL && *explicit != '\0')
+		n = snprintf(buf, bufsz, "%s", explicit);
+	else if (policy != NULL && *policy != '\0')
+		n = snprintf(buf, bufsz, "%s-state", policy);
+	else
+		n = -1;
+	if (n < 0 || (size_t)n >= bufsz) {
+		if (bufsz > 0)
+			*buf = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Open the state database at path read-write, or read-only if rdonly
+ * (`portcullis check` only looks), never creating it,
  * with a busy timeout of STORE_BUSY_MS, extension loading off,
  * defensive mode on, and -wal/-shm kept on close (SQLITE_FCNTL_
  * PERSIST_WAL: the server may not be able to make them again).  The
  * schema must be STATE_VERSION.  Return it, or NULL with a message.
  */
 struct state *
-state_open(const char *path, char *err, size_t errsz)
+state_open(const char *path, int rdonly, char *err, size_t errsz)
 {
 	struct state	*s;
 	sqlite3_stmt	*st = NULL;
@@ -159,8 +184,8 @@ state_open(const char *path, char *err, size_t errsz)
 		snprintf(err, errsz, "%s", strerror(errno));
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(path, &s->db, (rdonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -455,6 +456,44 @@ store_busy(const struct store *s)
 }
 
 /*
+ * The numeric settings: name, range (the schema's CHECKs agree:
+ * sql/0005, sql/0006), the value of an absent row, and where it goes.
+ */
+static const struct {
+	const char	*name;
+	unsigned int	 min;
+	unsigned int	 max;
+	unsigned int	 def;
+	size_t		 off;
+} numset[] = {
+	{ "credential_cache_seconds", 0, CREDCACHE_SECONDS_MAX,
+	    CREDCACHE_SECONDS_DEFAULT, offsetof(struct settings,
+	    cache_seconds) },
+	{ "credential_cache_entries", 1, CREDCACHE_ENTRIES_MAX,
+	    CREDCACHE_ENTRIES_DEFAULT, offsetof(struct settings,
+	    cache_entries) },
+	{ "lockout_attempts", 0, 1000, 5,
+	    offsetof(struct settings, lockout.pair_attempts) },
+	{ "lockout_window_seconds", 1, 86400, 900,
+	    offsetof(struct settings, lockout.pair_window) },
+	{ "lockout_seconds", 1, 604800, 900,
+	    offsetof(struct settings, lockout.pair_seconds) },
+	{ "lockout_network_attempts", 0, 100000, 50,
+	    offsetof(struct settings, lockout.net_attempts) },
+	{ "lockout_network_window_seconds", 1, 86400, 900,
+	    offsetof(struct settings, lockout.net_window) },
+	{ "lockout_network_seconds", 1, 604800, 900,
+	    offsetof(struct settings, lockout.net_seconds) },
+};
+
+/* Where the i-th numeric setting goes in set. */
+static unsigned int *
+setting_field(struct settings *set, size_t i)
+{
+	return (unsigned int *)(void *)((char *)set + numset[i].off);
+}
+
+/*
  * A setting's decimal value in [min, max] into *out.  Returns 0, or
  * -1 for anything else (the schema refuses it; fail closed anyway).
  */
@@ -486,12 +525,13 @@ store_settings(struct store *s, struct settings *set)
 	sqlite3_stmt		*st = s->stmts[STMT_SETTINGS];
 	const char		*name;
 	const unsigned char	*v;
+	size_t			 i;
 	int			 rc, n, ret = 0;
 
 	memset(set, 0, sizeof(*set));
 	snprintf(set->realm, sizeof(set->realm), "%s", REALM_DEFAULT);
-	set->cache_seconds = CREDCACHE_SECONDS_DEFAULT;
-	set->cache_entries = CREDCACHE_ENTRIES_DEFAULT;
+	for (i = 0; i < nitems(numset); i++)
+		*setting_field(set, i) = numset[i].def;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		name = (const char *)sqlite3_column_text(st, 0);
 		v = sqlite3_column_text(st, 1);
@@ -507,17 +547,20 @@ store_settings(struct store *s, struct settings *set)
 			}
 			memcpy(set->realm, v, (size_t)n);
 			set->realm[n] = '\0';
-		} else if (strcmp(name, "proxy_auth") == 0)
-			set->proxy_auth = strcmp((const char *)v, "on") == 0;
-		else if ((strcmp(name, "credential_cache_seconds") == 0 &&
-		    setting_uint((const char *)v, 0, CREDCACHE_SECONDS_MAX,
-		    &set->cache_seconds) == -1) ||
-		    (strcmp(name, "credential_cache_entries") == 0 &&
-		    setting_uint((const char *)v, 1, CREDCACHE_ENTRIES_MAX,
-		    &set->cache_entries) == -1)) {
-			snprintf(s->err, sizeof(s->err), "bad %s", name);
-			ret = -1;
+			continue;
 		}
+		if (strcmp(name, "proxy_auth") == 0) {
+			set->proxy_auth = strcmp((const char *)v, "on") == 0;
+			continue;
+		}
+		for (i = 0; i < nitems(numset); i++)
+			if (strcmp(name, numset[i].name) == 0)
+				break;
+		if (i < nitems(numset) && setting_uint((const char *)v,
+		    numset[i].min, numset[i].max, setting_field(set, i)) == 0)
+			continue;
+		snprintf(s->err, sizeof(s->err), "bad %s", name);
+		ret = -1;
 	}
 	if (rc != SQLITE_DONE) {
 		store_fail(s, "settings");

@@ -965,7 +965,9 @@ static const struct irow policy_bad_rows[] = {
 	  BAD("INSERT INTO settings (name, value) VALUES ('colour', 'red');"),
 	  0, 1, "", ":3: setting colour: CHECK constraint failed: unknown "
 	  "setting (known: realm, proxy_auth, credential_cache_seconds, "
-	  "credential_cache_entries)", NULL },
+	  "credential_cache_entries, lockout_attempts, lockout_window_seconds, "
+	  "lockout_seconds, lockout_network_attempts, "
+	  "lockout_network_window_seconds, lockout_network_seconds)", NULL },
 	{ "a realm with a quote", policy_seed, { "policy", "@" },
 	  BAD("INSERT INTO settings (name, value) VALUES ('realm', 'a\"b');"),
 	  0, 1, "", ":3: setting realm: CHECK constraint failed: realm must "

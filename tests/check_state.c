@@ -194,7 +194,7 @@ START_TEST(test_sequence)
 	int			 known, rc;
 
 	state_fixture(dir, sizeof(dir), path, sizeof(path));
-	s = state_open(path, err, sizeof(err));
+	s = state_open(path, 0, err, sizeof(err));
 	ck_assert_msg(s != NULL, "%s", err);
 	for (st = seqs[_i].steps; st->op != 0; st++) {
 		switch (st->op) {
@@ -241,7 +241,7 @@ START_TEST(test_list_clear)
 	char		 dir[64], path[128], err[256], buf[512];
 
 	state_fixture(dir, sizeof(dir), path, sizeof(path));
-	ck_assert_ptr_nonnull(s = state_open(path, err, sizeof(err)));
+	ck_assert_ptr_nonnull(s = state_open(path, 0, err, sizeof(err)));
 	ck_assert_int_eq(state_failure(s, &lo, NA, "alice", 10), 0);
 	ck_assert_int_eq(state_failure(s, &lo, NA, "bob", 11), 0);
 	ck_assert_int_eq(state_failure(s, &lo, NB, "alice", 12), 0);
@@ -273,7 +273,7 @@ START_TEST(test_purge)
 	char		 dir[64], path[128], err[256], buf[512];
 
 	state_fixture(dir, sizeof(dir), path, sizeof(path));
-	ck_assert_ptr_nonnull(s = state_open(path, err, sizeof(err)));
+	ck_assert_ptr_nonnull(s = state_open(path, 0, err, sizeof(err)));
 	ck_assert_int_eq(state_failure(s, &lo, NA, "alice", 0), 0);
 	ck_assert_int_eq(state_failure(s, &lo, NA, "alice", 0), 0);
 	ck_assert_int_eq(state_failure(s, &lo, NA, "alice", 0), 0);
@@ -297,7 +297,7 @@ START_TEST(test_off)
 	char		 dir[64], path[128], err[256], buf[512];
 
 	state_fixture(dir, sizeof(dir), path, sizeof(path));
-	ck_assert_ptr_nonnull(s = state_open(path, err, sizeof(err)));
+	ck_assert_ptr_nonnull(s = state_open(path, 0, err, sizeof(err)));
 	ck_assert_int_eq(state_failure(s, &off, NA, "alice", 0), 0);
 	buf[0] = '\0';
 	ck_assert_int_eq(state_list(s, row_cat, buf), 0);
@@ -318,7 +318,7 @@ START_TEST(test_errors)
 
 	state_fixture(dir, sizeof(dir), path, sizeof(path));
 	snprintf(other, sizeof(other), "%s/missing", dir);
-	ck_assert_ptr_null(state_open(other, err, sizeof(err)));
+	ck_assert_ptr_null(state_open(other, 0, err, sizeof(err)));
 	ck_assert_ptr_nonnull(strstr(err, "unable to open database file"));
 	ck_assert_int_eq(access(other, F_OK), -1);	/* not created */
 
@@ -327,14 +327,14 @@ START_TEST(test_errors)
 	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL,
 	    NULL), SQLITE_OK);
 	sqlite3_close(db);
-	ck_assert_ptr_null(state_open(other, err, sizeof(err)));
+	ck_assert_ptr_null(state_open(other, 0, err, sizeof(err)));
 	ck_assert_str_eq(strstr(err, ": not a lockout"),
 	    ": not a lockout state database (user_version 0): run "
 	    "portcullis init");
 	(void)unlink(other);
 
 	/* A writer holds the lock past STORE_BUSY_MS: -1, not a hang. */
-	ck_assert_ptr_nonnull(s = state_open(path, err, sizeof(err)));
+	ck_assert_ptr_nonnull(s = state_open(path, 0, err, sizeof(err)));
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL,
 	    NULL), SQLITE_OK);
@@ -372,7 +372,7 @@ START_TEST(test_init)
 	ck_assert_int_eq(sb.st_mode & 07777, 0660);
 	ck_assert_int_eq(state_init(path, (gid_t)-1, err, sizeof(err)), 0);
 	/* A server's close keeps -wal and -shm. */
-	ck_assert_ptr_nonnull(s = state_open(path, err, sizeof(err)));
+	ck_assert_ptr_nonnull(s = state_open(path, 0, err, sizeof(err)));
 	ck_assert_int_eq(state_failure(s, &lo, NA, "alice", 0), 0);
 	state_close(s);
 	ck_assert_int_eq(stat(side, &sb), 0);

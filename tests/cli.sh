@@ -46,7 +46,9 @@ USAGE='usage: portcullis [-d DB] init [--group GROUP]
        portcullis [-d DB] shell
        portcullis [-d DB] import htpasswd|htgroup|policy [--dry-run] FILE
        portcullis [-d DB] export [--format sql|json]
-       portcullis [-d DB] lint'
+       portcullis [-d DB] lint
+       portcullis [-d DB] [-S STATE] lockout list
+       portcullis [-d DB] [-S STATE] lockout clear [USER | NETWORK]'
 UNAME="must be 1-255 bytes of UTF-8 without ':' or control characters"
 # The schema's words (sql/0001-init.sql), as SQLite reports them.
 PATTERN_MSG='CHECK constraint failed: pattern must be an absolute path;'\
@@ -476,5 +478,54 @@ Cache-Control: no-store
 Content-Type: text/plain; charset=utf-8
 Content-Length: 26" "portcullis: check: $T/none.db: No such file or directory"
 fi
+
+# --- lockout list | clear (the state database init made) ----------------
+ST="$DB-state"
+ok_st=0
+[ -f "$ST" ] && [ "$(stat -c %a "$ST")" = 660 ] && ok_st=1
+result $ok_st "init made the lockout state database, mode 660"
+run -d "$DB" lockout list
+expect "lockout list: nothing counted" 0 "" ""
+"$SQLITE3" -batch "$ST" "INSERT INTO failures VALUES
+    ('192.0.2.7/32', '', 6, 1764662400, 0),
+    ('192.0.2.7/32', 'alice', 5, 1764662400, 4102444800),
+    ('2001:db8::/64', 'alice', 1, 1764662460, 0)"
+run -d "$DB" lockout list
+expect "lockout list: one line per key, locks until a UTC time" 0 \
+"192.0.2.7/32 - 6 2025-12-02T08:00:00Z -
+192.0.2.7/32 alice 5 2025-12-02T08:00:00Z 2100-01-01T00:00:00Z
+2001:db8::/64 alice 1 2025-12-02T08:01:00Z -" ""
+run -d "$DB" rule add '/lk/**' GET valid-user >/dev/null
+run -i 'wrong' -d "$DB" check GET /lk/x nosuchuser
+expect "check: a bad login through the lockout path" 1 "path: /lk/x
+host: -
+resource: /lk/**
+rule: -
+user: -
+reason: unknown-user
+status: 401 Unauthorized
+Status: 401 Unauthorized
+WWW-Authenticate: Basic realm=\"Portcullis\", charset=\"UTF-8\"
+Cache-Control: no-store
+Content-Type: text/plain; charset=utf-8
+Content-Length: 17" ""
+run -d "$DB" lockout list
+expect "check never counts a failure" 0 \
+"192.0.2.7/32 - 6 2025-12-02T08:00:00Z -
+192.0.2.7/32 alice 5 2025-12-02T08:00:00Z 2100-01-01T00:00:00Z
+2001:db8::/64 alice 1 2025-12-02T08:01:00Z -" ""
+run -d "$DB" lockout clear alice
+expect "lockout clear USER" 0 "cleared 2 entries" ""
+run -d "$DB" lockout clear 192.0.2.7/32
+expect "lockout clear NETWORK" 0 "cleared 1 entry" ""
+run -d "$DB" lockout clear
+expect "lockout clear: all" 0 "cleared 0 entries" ""
+run -d "$DB" -S "$T/other-state" lockout list
+expect "lockout -S: a missing state database" 1 "" \
+"portcullis: $T/other-state: $T/other-state: unable to open database file"
+run -d "$DB" lockout frobnicate
+expect "lockout: an unknown subcommand is a usage error" 2 "" "$USAGE"
+run -d "$DB" lockout list extra
+expect "lockout list takes no argument" 2 "" "$USAGE"
 
 finish cli

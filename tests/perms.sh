@@ -43,12 +43,17 @@ chmod 644 "$work/www/x.txt"
 
 LAYOUT="%n %a %U:%G"
 layout() {
-	(cd "$dir" && stat -c "$LAYOUT" . auth.db auth.db-shm auth.db-wal)
+	(cd "$dir" && stat -c "$LAYOUT" . auth.db auth.db-shm auth.db-wal \
+	    auth.db-state auth.db-state-shm auth.db-state-wal)
 }
+# The lockout state database is the one file the server writes.
 WANT=". 2750 root:www-data
 auth.db 640 root:www-data
 auth.db-shm 640 root:www-data
-auth.db-wal 640 root:www-data"
+auth.db-wal 640 root:www-data
+auth.db-state 660 root:www-data
+auth.db-state-shm 660 root:www-data
+auth.db-state-wal 660 root:www-data"
 check_eq "layout after init --group www-data and changes" "$(layout)" "$WANT"
 ROWS="SELECT user, role FROM members; SELECT count(*) FROM users"
 
@@ -144,7 +149,10 @@ check_eq "FastCGI as www-data: clean exit" "$?" 0
 # --- a plain sqlite3 session, last to close, removes -wal and -shm ---------
 "$SQLITE3" -batch "$db" "SELECT count(*) FROM users" >/dev/null
 check_eq "plain sqlite3 removed -wal and -shm" \
-    "$(ls "$dir")" "auth.db"
+    "$(ls "$dir")" "auth.db
+auth.db-state
+auth.db-state-shm
+auth.db-state-wal"
 cgi "then www-data fails closed" 500
 check_eq "... saying why and what to do" \
     "$(grep -o 'detail="[^"]*"' "$work/c.$((npass + nfail - 1)).err")" \

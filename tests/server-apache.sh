@@ -24,12 +24,15 @@ demo_setup "$work" || { fail "demo database"; finish apache; }
 # Started as root, Apache serves (and mod_fcgid runs Portcullis) as
 # www-data, which must reach the document root and own the database
 # and its directory (SQLite's -wal and -shm files).  Everything that
-# touches the database runs as that user: as_srv.
+# touches the database runs as that user: as_srv.  The lockout state
+# database is the server's to write, so it is www-data's too.
 if [ "$(id -u)" = 0 ]; then
 	srvuser=www-data
 	id "$srvuser" >/dev/null 2>&1 || skip_or_fail "no user $srvuser"
 	chmod 0755 "$work"
-	chown "$srvuser:$srvuser" "$work" "$work/auth.db"
+	chown "$srvuser:$srvuser" "$work" "$work/auth.db" \
+	    "$work/auth.db-state" "$work/auth.db-state-wal" \
+	    "$work/auth.db-state-shm"
 	as_srv() { setpriv --reuid="$srvuser" --regid="$srvuser" --clear-groups -- "$@"; }
 	db_as=as_srv
 else

@@ -36,7 +36,7 @@ fx_sql(const char *db, const char *sql)
 void
 fx_setup(struct fx *f)
 {
-	char	 ver[64];
+	char	 ver[64], err[256];
 	size_t	 i;
 
 	snprintf(f->dir, sizeof(f->dir), "/tmp/portcullis-test.XXXXXX");
@@ -48,6 +48,11 @@ fx_setup(struct fx *f)
 		snprintf(ver, sizeof(ver), "PRAGMA user_version = %zu", i + 1);
 		fx_sql(f->db, ver);
 	}
+	/* Lockout's state database beside it, as portcullis init makes. */
+	snprintf(f->state, sizeof(f->state), "%s-state", f->db);
+	ck_assert_int_eq(state_init(f->state, (gid_t)-1, err, sizeof(err)),
+	    0);
+	ck_assert_int_eq(lockout_init(f->state, 1), 0);
 }
 
 /* Run sql on the fixture's database with foreign keys on. */
@@ -67,6 +72,12 @@ fx_teardown(struct fx *f)
 {
 	char	 p[192];
 
+	lockout_close();
+	snprintf(p, sizeof(p), "%s-wal", f->state);
+	(void)unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", f->state);
+	(void)unlink(p);
+	(void)unlink(f->state);
 	snprintf(p, sizeof(p), "%s-wal", f->db);
 	(void)unlink(p);
 	snprintf(p, sizeof(p), "%s-shm", f->db);

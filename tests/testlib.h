@@ -19,6 +19,7 @@
 struct fx {
 	char	 dir[64];
 	char	 db[128];
+	char	 state[136];	/* db + "-state": lockout (state.c) */
 };
 
 void	 fx_setup(struct fx *);
