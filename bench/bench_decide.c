@@ -6,7 +6,10 @@
  * Baseline: an anonymous GET granted to "all" (no password work).
  * The interesting ratio is unknown-user / wrong-password: the dummy
  * verification should make it close to 1, so that timing does not
- * tell which user names exist.
+ * tell which user names exist.  Lockout is on, with limits the rounds
+ * never reach, so every credentialed decision pays its check and every
+ * failure its write; "locked client" is one whose network is locked
+ * (429): it should cost about as little as the baseline, no hash.
  *
  * Then the same two decisions (anonymous, and a user with the right
  * password) in databases of 1k and 1M users and 0, 1k and 100k other
@@ -38,17 +41,25 @@ struct kase {
 	const char	*name;
 	const char	*target;
 	const char	*cred;		/* "user:pass" or NULL */
+	const char	*addr;		/* REMOTE_ADDR */
 	enum verdict	 want;
 	double		 secs;
 };
 
+/* 203.0.113.9 is locked (mkdb()); failures come from 192.0.2.2. */
 static struct kase kases[] = {
-	{ "anonymous, granted to all", "/public/x", NULL, VERDICT_ALLOW, 0 },
-	{ "no resource (403)", "/nowhere", NULL, VERDICT_FORBIDDEN, 0 },
-	{ "right password (yescrypt)", "/docs/x", "alice:s3cret",
+	{ "anonymous, granted to all", "/public/x", NULL, "192.0.2.1",
 	    VERDICT_ALLOW, 0 },
-	{ "wrong password", "/docs/x", "alice:wrong", VERDICT_NOAUTH, 0 },
-	{ "unknown user", "/docs/x", "mallory:wrong", VERDICT_NOAUTH, 0 },
+	{ "no resource (403)", "/nowhere", NULL, "192.0.2.1",
+	    VERDICT_FORBIDDEN, 0 },
+	{ "right password (yescrypt)", "/docs/x", "alice:s3cret",
+	    "192.0.2.1", VERDICT_ALLOW, 0 },
+	{ "wrong password", "/docs/x", "alice:wrong", "192.0.2.2",
+	    VERDICT_NOAUTH, 0 },
+	{ "unknown user", "/docs/x", "mallory:wrong", "192.0.2.2",
+	    VERDICT_NOAUTH, 0 },
+	{ "locked client (429)", "/docs/x", "alice:s3cret", "203.0.113.9",
+	    VERDICT_LOCKED, 0 },
 };
 
 static const char *
@@ -71,12 +82,15 @@ now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* The database of the outcome cases, alice's hash given. */
+/*
+ * The database of the outcome cases, alice's hash given, and its
+ * lockout state database (path + "-state") with 203.0.113.9 locked.
+ */
 static void
 mkdb(const char *path, const char *hash)
 {
 	sqlite3	*db;
-	char	 sql[1024];
+	char	 sql[1024], state[PATH_MAX], err[256];
 	size_t	 i;
 
 	if (sqlite3_open(path, &db) != SQLITE_OK)
@@ -90,10 +104,24 @@ mkdb(const char *path, const char *hash)
 	    "INSERT INTO roles (name) VALUES ('editor');"
 	    "INSERT INTO members VALUES ('alice', 'editor');"
 	    "INSERT INTO rules (pattern, methods, principal) VALUES"
-	    " ('/public/**', 'GET', 'all'), ('/docs/**', 'GET', 'editor');",
+	    " ('/public/**', 'GET', 'all'), ('/docs/**', 'GET', 'editor');"
+	    "INSERT INTO settings (name, value) VALUES"
+	    " ('lockout_attempts', '1000'),"
+	    " ('lockout_network_attempts', '100000');",
 	    nmigrations, hash);
 	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		exit(1);
+	sqlite3_close(db);
+
+	if (state_path(state, sizeof(state), path, NULL) == -1 ||
+	    state_init(state, (gid_t)-1, err, sizeof(err)) == -1 ||
+	    sqlite3_open(state, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, "INSERT INTO failures VALUES"
+	    " ('203.0.113.9/32', '', 1, 0, 4102444800)", NULL, NULL,
+	    NULL) != SQLITE_OK || lockout_init(state, 1) == -1) {
+		fprintf(stderr, "%s: %s\n", state, err);
+		exit(1);
+	}
 	sqlite3_close(db);
 }
 
@@ -205,19 +233,21 @@ static int
 mkreq(struct request *req, size_t k)
 {
 	static char	 authz[128], b64[96];
-	static const char *env[8];
+	static const char *env[10];
 
 	env[0] = "REQUEST_METHOD";
 	env[1] = "GET";
 	env[2] = "REQUEST_URI";
 	env[3] = kases[k].target;
-	env[4] = env[5] = env[6] = env[7] = NULL;
+	env[4] = "REMOTE_ADDR";
+	env[5] = kases[k].addr;
+	env[6] = env[7] = env[8] = env[9] = NULL;
 	if (kases[k].cred != NULL) {
 		b64_encode(b64, sizeof(b64), kases[k].cred,
 		    strlen(kases[k].cred));
 		snprintf(authz, sizeof(authz), "Basic %s", b64);
-		env[4] = "HTTP_AUTHORIZATION";
-		env[5] = authz;
+		env[6] = "HTTP_AUTHORIZATION";
+		env[7] = authz;
 	}
 	return req_parse(req, get, env) == REQ_OK ? 0 : -1;
 }
@@ -426,6 +456,7 @@ int
 main(int argc, char *argv[])
 {
 	char		 dir[] = "/tmp/portcullis-bench.XXXXXX", db[64];
+	char		 state[80];
 	char		 hash[PW_HASH_MAX];
 	struct store	*s;
 	struct request	 req;
@@ -473,13 +504,18 @@ main(int argc, char *argv[])
 		    kases[i].secs / kases[0].secs);
 	printf("unknown user / wrong password: %.3f\n",
 	    kases[4].secs / kases[3].secs);
+	printf("locked client / wrong password: %.4f\n",
+	    kases[5].secs / kases[3].secs);
 
 	/* A round there hashes once per database: fewer of them. */
 	if (scale_run(dir, hash, rounds / 4 > 3 ? rounds / 4 : 3) == -1)
 		goto out;
 	rc = 0;
 out:
+	lockout_close();
 	rmdb(db);
+	snprintf(state, sizeof(state), "%s-state", db);
+	rmdb(state);
 	for (i = 0; i < nitems(scales); i++)
 		if (scales[i].path[0] != '\0')
 			rmdb(scales[i].path);
