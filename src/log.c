@@ -211,6 +211,7 @@ log_decision(struct writer *w, const struct request *req,
 	case VERDICT_FORBIDDEN:
 	case VERDICT_NOTFOUND:
 	case VERDICT_METHOD:
+	case VERDICT_LOCKED:
 		if ((v == VERDICT_NOAUTH || v == VERDICT_PROXYAUTH) &&
 		    why_authfail(d->why)) {
 			log_escape(user, sizeof(user), d->claimed);

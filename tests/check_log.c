@@ -130,6 +130,15 @@ static const struct {
 	    "bob", "bob", "", 0,
 	    "portcullis: denied: client=192.0.2.1 status=405 "
 	    "reason=no-method user=\"bob\" method=\"DELETE\" uri=\"/\"\n" },
+	{ VERDICT_LOCKED, WHY_LOCKED, "192.0.2.1", "GET", "/docs/x",
+	    "", "bob", "", 0,
+	    "portcullis: denied: client=192.0.2.1 status=429 "
+	    "reason=locked user=\"bob\" method=\"GET\" uri=\"/docs/x\"\n" },
+	{ VERDICT_BUSY, WHY_LOCKOUT_STATE, "192.0.2.1", "GET", "/docs/x",
+	    "", "bob", "lockout state: unable to open", 0,
+	    "portcullis: error: client=192.0.2.1 status=503 "
+	    "reason=lockout-state detail=\"lockout state: unable to open\" "
+	    "method=\"GET\" uri=\"/docs/x\"\n" },
 	{ VERDICT_ERROR, WHY_STORE, "192.0.2.1", "GET", "/",
 	    "alice", "alice", "disk I/O \"error\"", 4,
 	    "portcullis: error: client=192.0.2.1 status=500 reason=store "
