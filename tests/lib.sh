@@ -22,6 +22,9 @@
 #   18600-18647  server-nginx-cache.sh (cache 18600, nostore 18616,
 #                anyvalid 18632, 16 each)
 #   18700-18799  workers.sh (portcullis.fcgi -n 2 over TCP)
+#   18800-18899  lockout.sh (nginx 18800, lighttpd authorizer 18810,
+#                responder 18820, Apache 18830 + Portcullis +5, Caddy
+#                18840-18869 + admin API +30)
 
 set -u
 top_builddir=${top_builddir:-$(pwd)}
