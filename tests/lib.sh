@@ -22,6 +22,9 @@
 #   18600-18647  server-nginx-cache.sh (cache 18600, nostore 18616,
 #                anyvalid 18632, 16 each)
 #   18700-18799  workers.sh (portcullis.fcgi -n 2 over TCP)
+#   18800-18899  lockout.sh (nginx 18800, lighttpd authorizer 18810,
+#                responder 18820, Apache 18830 + Portcullis +5, Caddy
+#                18840-18869 + admin API +30)
 #   18900-18949  bench/soak.sh (nginx +0, rollback-journal nginx +12,
 #                12 each): tests/soak.sh 18900-18923, make soak
 #                18925-18948; not part of make check
