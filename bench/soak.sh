@@ -485,7 +485,9 @@ done
 
 # --- (b): a rollback-journal database under an exclusive lock ----------
 rj=$work/rj.db
+# (with its lockout state database: without one, logins are 503)
 "$SQLITE3" -batch "$db" ".backup '$rj'" &&
+    "$SQLITE3" -batch "$db-state" ".backup '$rj-state'" &&
     mode=$("$SQLITE3" -batch "$rj" "PRAGMA journal_mode = DELETE")
 check_eq "(b) the copy's journal mode" "${mode:-}" delete
 start_pair rj "$rj" $((port0 + 12))
