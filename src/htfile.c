@@ -38,6 +38,9 @@
 
 #define BOM	"\xef\xbb\xbf"	/* U+FEFF in UTF-8 */
 
+static enum htres	 ht_bad(struct htfile *, size_t, const char *, ...)
+			    __attribute__((format(printf, 3, 4)));
+
 /* Keep a refusal at line (0: of no line).  Return HT_BAD. */
 static enum htres
 ht_bad(struct htfile *ht, size_t line, const char *fmt, ...)
