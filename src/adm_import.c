@@ -215,23 +215,6 @@ fail:
 	return -1;
 }
 
-/*
- * Read im's buffer as an Apache file of kind k into ht (see htfile.c).
- * Return 0, or -1 with the message.
- */
-static int
-ht_parse(struct imp *im, enum htkind k, struct htfile *ht)
-{
-	switch (ht_read(ht, k, im->buf, im->len)) {
-	case HT_OK:
-		return 0;
-	case HT_BAD:
-		return imp_err(im, ht->line, "%s", ht->why);
-	default:
-		return imp_err(im, 0, "%s", strerror(ENOMEM));
-	}
-}
-
 /* --- htpasswd ------------------------------------------------------- */
 
 /*
@@ -291,20 +274,6 @@ htpasswd_apply(struct imp *im, const struct htent *ents, size_t n)
 	return 0;
 }
 
-static int
-import_htpasswd(struct imp *im)
-{
-	struct htfile	 ht;
-	int		 ret = -1;
-
-	memset(&ht, 0, sizeof(ht));
-	if (ht_parse(im, HTK_PASSWD, &ht) == 0 &&
-	    htpasswd_apply(im, ht.ents, ht.nents) == 0)
-		ret = 0;
-	ht_free(&ht);
-	return ret;
-}
-
 /* --- htgroup --------------------------------------------------------- */
 
 /*
@@ -347,20 +316,32 @@ htgroup_apply(struct imp *im, const struct htent *ents, size_t n)
 	return 0;
 }
 
+/*
+ * Import im's buffer as an Apache file of kind k: read it whole (see
+ * htfile.c), then apply it.  Return 0, or -1 with the message.
+ */
 static int
-import_htgroup(struct imp *im)
+import_ht(struct imp *im, enum htkind k)
 {
 	struct htfile	 ht;
 	int		 ret = -1;
 
 	memset(&ht, 0, sizeof(ht));
-	if (ht_parse(im, HTK_GROUP, &ht) == 0 &&
-	    htgroup_apply(im, ht.ents, ht.nents) == 0)
-		ret = 0;
+	switch (ht_read(&ht, k, im->buf, im->len)) {
+	case HT_OK:
+		ret = (k == HTK_PASSWD ? htpasswd_apply : htgroup_apply)(im,
+		    ht.ents, ht.nents);
+		break;
+	case HT_BAD:
+		imp_err(im, ht.line, "%s", ht.why);
+		break;
+	default:
+		imp_err(im, 0, "%s", strerror(ENOMEM));
+		break;
+	}
 	ht_free(&ht);
 	return ret;
 }
-
 
 /* --- the command -------------------------------------------------------- */
 
@@ -409,9 +390,9 @@ cmd_import(const char *db, int argc, char *argv[])
 		goto out;
 	}
 	if (strcmp(kind, "htpasswd") == 0)
-		rc = import_htpasswd(&im);
+		rc = import_ht(&im, HTK_PASSWD);
 	else if (strcmp(kind, "htgroup") == 0)
-		rc = import_htgroup(&im);
+		rc = import_ht(&im, HTK_GROUP);
 	else
 		rc = import_policy(&im);
 	if (rc == -1) {

@@ -116,38 +116,39 @@ ent_add(struct htfile *ht, size_t *cap, const char *name,
 	return 0;
 }
 
-/* Order entries by name, then place in the file (htpasswd). */
+/*
+ * Order entries by name, then, if byvalue (htgroup), by value (NULL
+ * first), then by place in the file: the first of equal entries comes
+ * first.
+ */
 static int
-ent_cmp_name(const void *a, const void *b)
+ent_cmp(const struct htent *x, const struct htent *y, int byvalue)
 {
-	const struct htent	*x = *(const struct htent *const *)a;
-	const struct htent	*y = *(const struct htent *const *)b;
-	int			 c;
+	int	 c;
 
 	if ((c = strcmp(x->name, y->name)) != 0)
+		return c;
+	if (byvalue && (x->value == NULL || y->value == NULL)) {
+		if (x->value != y->value)
+			return x->value == NULL ? -1 : 1;
+	} else if (byvalue && (c = strcmp(x->value, y->value)) != 0)
 		return c;
 	return x < y ? -1 : x > y;
 }
 
-/*
- * Order entries by name, then value (NULL first), then place in the
- * file (htgroup): the first of equal entries comes first.
- */
+/* ent_cmp() of two pointers to entries, as qsort(3) calls it. */
+static int
+ent_cmp_name(const void *a, const void *b)
+{
+	return ent_cmp(*(const struct htent *const *)a,
+	    *(const struct htent *const *)b, 0);
+}
+
 static int
 ent_cmp_value(const void *a, const void *b)
 {
-	const struct htent	*x = *(const struct htent *const *)a;
-	const struct htent	*y = *(const struct htent *const *)b;
-	int			 c;
-
-	if ((c = strcmp(x->name, y->name)) != 0)
-		return c;
-	if (x->value == NULL || y->value == NULL) {
-		if (x->value != y->value)
-			return x->value == NULL ? -1 : 1;
-	} else if ((c = strcmp(x->value, y->value)) != 0)
-		return c;
-	return x < y ? -1 : x > y;
+	return ent_cmp(*(const struct htent *const *)a,
+	    *(const struct htent *const *)b, 1);
 }
 
 /* Whether two entries of an htgroup file are the same. */
@@ -201,6 +202,27 @@ ent_unique(struct htfile *ht, enum htkind k)
 	return HT_OK;
 }
 
+/*
+ * Split line s (line line) at its first ':' into a non-empty name,
+ * what ("user", "group"), NUL-terminated in place, and the rest.
+ * Return the colon, or NULL with the refusal in ht.
+ */
+static char *
+line_split(struct htfile *ht, char *s, size_t line, const char *what)
+{
+	char	*colon;
+
+	if ((colon = strchr(s, ':')) == NULL)
+		ht_bad(ht, line, "no ':' after the %s name", what);
+	else if (colon == s)
+		ht_bad(ht, line, "empty %s name", what);
+	else {
+		*colon = '\0';
+		return colon;
+	}
+	return NULL;
+}
+
 /* One "user:hash" line s[0..n), of line line.  Return an htres. */
 static enum htres
 passwd_line(struct htfile *ht, size_t *cap, char *s, size_t n,
@@ -210,11 +232,8 @@ passwd_line(struct htfile *ht, size_t *cap, char *s, size_t n,
 
 	if (has_ctl(s, n))
 		return ht_bad(ht, line, "control character");
-	if ((colon = strchr(s, ':')) == NULL)
-		return ht_bad(ht, line, "no ':' after the user name");
-	if (colon == s)
-		return ht_bad(ht, line, "empty user name");
-	*colon = '\0';
+	if ((colon = line_split(ht, s, line, "user")) == NULL)
+		return HT_BAD;
 	if (!name_valid(s, (size_t)(colon - s)))
 		return ht_bad(ht, line, "%s", USER_NAME_MSG);
 	if (colon[1] == '\0')
@@ -238,11 +257,8 @@ group_line(struct htfile *ht, size_t *cap, char *s, size_t n,
 
 	if (memchr(s, '\0', n) != NULL)
 		return ht_bad(ht, line, "control character");
-	if ((colon = strchr(s, ':')) == NULL)
-		return ht_bad(ht, line, "no ':' after the group name");
-	if (colon == s)
-		return ht_bad(ht, line, "empty group name");
-	*colon = '\0';
+	if ((colon = line_split(ht, s, line, "group")) == NULL)
+		return HT_BAD;
 	if (!ht_role_valid(s, (size_t)(colon - s)))
 		return ht_bad(ht, line, "%s", ROLE_NAME_MSG);
 	for (pass = 0; pass < 2; pass++) {
