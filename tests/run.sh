@@ -4,8 +4,10 @@
 #  1. the sanitizer build (ASan + UBSan, warnings are errors):
 #     make check = the Check suites, then the CLI, CGI, FastCGI and
 #     lighttpd integration tests and the man page lint;
-#  2. a plain build whose Check suites run again under valgrind;
-#  3. make distcheck (the tarball builds, installs and passes).
+#  2. the libFuzzer drivers, FUZZ_SECONDS (60) each (tests/fuzz.sh:
+#     clang, --enable-fuzzing; a finding fails);
+#  3. a plain build whose Check suites run again under valgrind;
+#  4. make distcheck (the tarball builds, installs and passes).
 # Builds go to build-*/ below the checkout.
 set -eu
 cd "$(dirname "$0")/.."
@@ -16,6 +18,7 @@ sh tests/deps.sh
 autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
 
 failed=0
+skipped=0
 step()
 {
 	echo "=== $*"
@@ -29,6 +32,15 @@ rm -rf build-asan && mkdir build-asan
 	failed=$((failed + 1))
 }
 
+step "fuzz: every driver for ${FUZZ_SECONDS:-60} s"
+rc=0
+sh tests/fuzz.sh || rc=$?
+if [ "$rc" -eq 77 ]; then
+	skipped=$((skipped + 1))
+elif [ "$rc" -ne 0 ]; then
+	failed=$((failed + 1))
+fi
+
 step "valgrind: the Check suites"
 rm -rf build-vg && mkdir build-vg
 ( cd build-vg && ../configure -q --enable-werror && make -s -j"$jobs" &&
@@ -39,6 +51,10 @@ step "make distcheck"
     grep 'archives ready' distcheck.log ) ||
     { tail -40 build-vg/distcheck.log; failed=$((failed + 1)); }
 
-passed=$((3 - failed))
-echo "run: $passed passed, $failed failed"
+passed=$((4 - failed - skipped))
+if [ "$skipped" -gt 0 ]; then
+	echo "run: $passed passed, $failed failed, $skipped skipped"
+else
+	echo "run: $passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ]
