@@ -9,7 +9,7 @@
  *  - htpasswd: every user name satisfies name_valid(), every hash is
  *    non-empty without control bytes, and no user comes twice;
  *  - htgroup: every group name satisfies the schema's rule for roles
- *    (restated here from sql/0001-init.sql, not ht_role_valid()),
+ *    (restated here from sql/0001-init.sql, not htfile.c's own),
  *    every member name_valid(), a group's own entry comes before its
  *    members, and no entry (group, or group and member) comes twice;
  *  - the entries written out as a file of the same kind, one per line,

@@ -341,7 +341,6 @@ struct htfile {
 			"and not 'all' or 'valid-user'"
 enum htres	 ht_read(struct htfile *, enum htkind, char *, size_t);
 void		 ht_free(struct htfile *);
-int		 ht_role_valid(const char *, size_t);
 
 /* adm_policy.c: import policy, the reader of export --format sql. */
 int		 import_policy(struct imp *);

@@ -55,7 +55,7 @@ ht_bad(struct htfile *ht, size_t line, const char *fmt, ...)
 }
 
 /* Whether s[0..n) may be a role name (the schema's CHECK on roles). */
-int
+static int
 ht_role_valid(const char *s, size_t n)
 {
 	size_t	 i;

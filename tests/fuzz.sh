@@ -23,7 +23,9 @@ missing()
 }
 
 command -v clang >/dev/null 2>&1 || missing "clang not found"
-printf '#include <stddef.h>\n#include <stdint.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }\n' |
+printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+    'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)' \
+    '{ (void)d; (void)n; return 0; }' |
     clang -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1 ||
     missing "clang cannot link libFuzzer (libfuzzer-14-dev)"
 
