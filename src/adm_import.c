@@ -1,7 +1,7 @@
 /*
  * adm_import.c: `portcullis import htpasswd|htgroup|policy
  * [--dry-run] FILE`: the command, shared by every kind, and the
- * Apache files.
+ * application of the Apache files (htfile.c reads them).
  *
  * Every import reads the whole FILE ("-": standard input), checks its
  * syntax, then applies it in one BEGIN IMMEDIATE transaction: a file
@@ -64,7 +64,8 @@ static const struct {
  * copy "$apr1$", "{SHA}" and the like into buf (bufsz >= 32) and set
  * *name to the method's name ("Apache MD5"), or to NULL if unknown; a
  * hash without a "$id$" or "{ID}" prefix is "plaintext or DES".
- * Return buf.
+ * Return buf; or NULL if even the prefix is unreadable ("$$x", "{x"),
+ * buf then holding "of an unknown format".
  */
 const char *
 hash_format(const char *hash, char *buf, size_t bufsz, const char **name)
@@ -88,7 +89,7 @@ hash_format(const char *hash, char *buf, size_t bufsz, const char **name)
 			return buf;
 		}
 		(void)snprintf(buf, bufsz, "of an unknown format");
-		return buf;
+		return NULL;
 	}
 	(void)snprintf(buf, bufsz, "plaintext or DES");
 	return buf;
@@ -214,142 +215,7 @@ fail:
 	return -1;
 }
 
-/*
- * Check that s[0..n), of line line, may be a user name (name_valid()).
- * Return 0, or -1 with the message.
- */
-int
-imp_check_user(struct imp *im, size_t line, const char *s, size_t n)
-{
-	if (name_valid(s, n))
-		return 0;
-	return imp_err(im, line, "%s", USER_NAME_MSG);
-}
-
-#define ROLE_NAME_MSG	"role name must be 1-255 of A-Z a-z 0-9 . _ - " \
-			"and not 'all' or 'valid-user'"
-
-/* Whether s[0..n) may be a role name (the schema's CHECK). */
-static int
-role_name_ok(const char *s, size_t n)
-{
-	size_t	 i;
-
-	if (n == 0 || n > NAME_MAX_LEN ||
-	    (n == 3 && memcmp(s, "all", 3) == 0) ||
-	    (n == 10 && memcmp(s, "valid-user", 10) == 0))
-		return 0;
-	for (i = 0; i < n; i++)
-		if (strchr("abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", s[i]) == NULL ||
-		    s[i] == '\0')
-			return 0;
-	return 1;
-}
-
-/*
- * The next line of im's buffer from *pos: NUL-terminated in place,
- * without "\n", and without trailing "\r", blanks and tabs (as
- * Apache's ap_cfg_getline()).  Return it and its length in *n, or
- * NULL at the end.
- */
-static char *
-line_next(struct imp *im, size_t *pos, size_t *n)
-{
-	char	*s, *nl;
-
-	if (*pos >= im->len)
-		return NULL;
-	s = im->buf + *pos;
-	if ((nl = memchr(s, '\n', im->len - *pos)) == NULL)
-		nl = im->buf + im->len;
-	*pos = (size_t)(nl - im->buf) + 1;
-	while (nl > s && (nl[-1] == '\r' || nl[-1] == ' ' || nl[-1] == '\t'))
-		nl--;
-	*nl = '\0';
-	*n = (size_t)(nl - s);
-	return s;
-}
-
 /* --- htpasswd ------------------------------------------------------- */
-
-struct pwent {
-	const char	*user;		/* into the file's buffer */
-	const char	*hash;
-	size_t		 line;
-};
-
-static int
-pwent_cmp(const void *a, const void *b)
-{
-	const struct pwent	*x = a, *y = b;
-	int			 c;
-
-	if ((c = strcmp(x->user, y->user)) != 0)
-		return c;
-	return x->line < y->line ? -1 : x->line > y->line;
-}
-
-/*
- * Parse the htpasswd file into *ents (*n of them).  Blank lines and
- * lines starting with '#' are skipped, as Apache does; anything else
- * must be "user:hash" with a valid user name, a non-empty hash, no
- * control bytes, each user once.  Return 0, or -1 with the message.
- */
-static int
-htpasswd_parse(struct imp *im, struct pwent **ents, size_t *n)
-{
-	struct pwent	*e, *sorted = NULL;
-	char		*s, *colon;
-	size_t		 pos = 0, len, line = 0, i, cap = 0;
-	int		 ret = -1;
-
-	*ents = NULL;
-	*n = 0;
-	while ((s = line_next(im, &pos, &len)) != NULL) {
-		line++;
-		if (len == 0 || s[0] == '#')
-			continue;
-		if (has_ctl(s, len))
-			return imp_err(im, line, "control character");
-		if ((colon = strchr(s, ':')) == NULL)
-			return imp_err(im, line, "no ':' after the user name");
-		if (colon == s)
-			return imp_err(im, line, "empty user name");
-		*colon = '\0';
-		if (imp_check_user(im, line, s, (size_t)(colon - s)) == -1)
-			return -1;
-		if (colon[1] == '\0')
-			return imp_err(im, line, "empty hash for %s", s);
-		if (*n == cap) {
-			cap = cap == 0 ? 64 : cap * 2;
-			if ((e = reallocarray(*ents, cap,
-			    sizeof(**ents))) == NULL)
-				return imp_err(im, 0, "%s", strerror(errno));
-			*ents = e;
-		}
-		(*ents)[*n].user = s;
-		(*ents)[*n].hash = colon + 1;
-		(*ents)[(*n)++].line = line;
-	}
-	/* Each user once: sort a copy, compare neighbours. */
-	if (*n == 0)
-		return 0;
-	if ((sorted = calloc(*n, sizeof(*sorted))) == NULL)
-		return imp_err(im, 0, "%s", strerror(errno));
-	memcpy(sorted, *ents, *n * sizeof(*sorted));
-	qsort(sorted, *n, sizeof(*sorted), pwent_cmp);
-	for (i = 1; i < *n; i++)
-		if (strcmp(sorted[i].user, sorted[i - 1].user) == 0) {
-			imp_err(im, sorted[i].line, "%s again (line %zu)",
-			    sorted[i].user, sorted[i - 1].line);
-			goto out;
-		}
-	ret = 0;
-out:
-	free(sorted);
-	return ret;
-}
 
 /*
  * Apply the htpasswd entries inside the transaction: a hash the server
@@ -358,132 +224,124 @@ out:
  * the message.
  */
 static int
-htpasswd_apply(struct imp *im, const struct pwent *ents, size_t n)
+htpasswd_apply(struct imp *im, const struct htent *ents, size_t n)
 {
-	char		 old[PW_HASH_MAX], fmt[64], why[128];
+	char		 old[PW_HASH_MAX], fmt[64], what[80], why[128];
 	const char	*name;
 	size_t		 i;
 	int		 rc;
 
 	for (i = 0; i < n; i++) {
-		if ((rc = adm_user_hash(im->adm, ents[i].user, old,
+		if ((rc = adm_user_hash(im->adm, ents[i].name, old,
 		    sizeof(old))) == -1)
 			return imp_err(im, ents[i].line, "%s",
 			    adm_errmsg(im->adm));
 		/* The server would refuse it unhashed: not a skip. */
-		if (pw_cost(ents[i].hash, why, sizeof(why)) == PW_TOOCOSTLY)
+		if (pw_cost(ents[i].value, why, sizeof(why)) == PW_TOOCOSTLY)
 			return imp_err(im, ents[i].line, "user %s: hash cost "
 			    "over the cap: %s (see portcullis(5))",
-			    ents[i].user, why);
-		if (!pw_supported(ents[i].hash)) {
-			out_line(&im->out, "%s %s: %s hashes cannot be "
-			    "verified; set a new password with portcullis "
-			    "user %s", im->out.dry ? "skip" : "skipped",
-			    ents[i].user, hash_format(ents[i].hash, fmt,
-			    sizeof(fmt), &name), rc == 1 ? "passwd" : "add");
+			    ents[i].name, why);
+		if (!pw_supported(ents[i].value)) {
+			if (hash_format(ents[i].value, fmt, sizeof(fmt),
+			    &name) == NULL)
+				(void)snprintf(what, sizeof(what), "%s",
+				    "hashes of an unknown format");
+			else
+				(void)snprintf(what, sizeof(what), "%s hashes",
+				    fmt);
+			out_line(&im->out, "%s %s: %s cannot be verified; "
+			    "set a new password with portcullis user %s",
+			    im->out.dry ? "skip" : "skipped", ents[i].name,
+			    what, rc == 1 ? "passwd" : "add");
 			continue;
 		}
 		if (rc == 0) {
-			if (adm_user_add(im->adm, ents[i].user, ents[i].hash,
+			if (adm_user_add(im->adm, ents[i].name, ents[i].value,
 			    0, NULL) != 1)
 				return imp_err(im, ents[i].line, "user %s: %s",
-				    ents[i].user, adm_errmsg(im->adm));
-			imp_change(im, "add", "added", "user %s", ents[i].user);
-		} else if (strcmp(old, ents[i].hash) != 0) {
-			if (adm_user_passwd(im->adm, ents[i].user,
-			    ents[i].hash) != 1)
+				    ents[i].name, adm_errmsg(im->adm));
+			imp_change(im, "add", "added", "user %s", ents[i].name);
+		} else if (strcmp(old, ents[i].value) != 0) {
+			if (adm_user_passwd(im->adm, ents[i].name,
+			    ents[i].value) != 1)
 				return imp_err(im, ents[i].line, "user %s: %s",
-				    ents[i].user, adm_errmsg(im->adm));
+				    ents[i].name, adm_errmsg(im->adm));
 			imp_change(im, "update", "updated", "hash %s",
-			    ents[i].user);
+			    ents[i].name);
 		}
 	}
 	explicit_bzero(old, sizeof(old));
 	return 0;
 }
 
-static int
-import_htpasswd(struct imp *im)
-{
-	struct pwent	*ents = NULL;
-	size_t		 n = 0;
-	int		 ret = -1;
-
-	if (htpasswd_parse(im, &ents, &n) == 0 &&
-	    htpasswd_apply(im, ents, n) == 0)
-		ret = 0;
-	free(ents);
-	return ret;
-}
-
 /* --- htgroup --------------------------------------------------------- */
 
 /*
- * Parse and apply "group: user1 user2" lines (blank and '#' lines
- * skipped; users separated by blanks or tabs): the role is added if
- * missing, every user (who must exist) made a member.  Memberships
- * are never removed.  Return 0, or -1 with the message.
+ * Apply the htgroup entries inside the transaction, in file order: a
+ * group is added if missing, every member (who must exist) granted.
+ * Memberships are never removed.  Return 0, or -1 with the message.
  */
 static int
-import_htgroup(struct imp *im)
+htgroup_apply(struct imp *im, const struct htent *ents, size_t n)
 {
-	char	 hash[PW_HASH_MAX];
-	char	*s, *colon, *u, *end;
-	size_t	 pos = 0, len, line = 0, un;
-	int	 rc;
+	char		 hash[PW_HASH_MAX];
+	const char	*g, *u;
+	size_t		 i;
+	int		 rc;
 
-	while ((s = line_next(im, &pos, &len)) != NULL) {
-		line++;
-		if (len == 0 || s[0] == '#')
-			continue;
-		if ((colon = strchr(s, ':')) == NULL)
-			return imp_err(im, line,
-			    "no ':' after the group name");
-		if (colon == s)
-			return imp_err(im, line, "empty group name");
-		*colon = '\0';
-		if (!role_name_ok(s, (size_t)(colon - s)))
-			return imp_err(im, line, "%s", ROLE_NAME_MSG);
-		/* Check every user before changing anything. */
-		for (u = colon + 1; *u != '\0'; u = end) {
-			u += strspn(u, " \t");
-			if ((un = strcspn(u, " \t")) == 0)
-				break;
-			end = u + un;
-			if (imp_check_user(im, line, u, un) == -1)
-				return -1;
-		}
-		if ((rc = adm_role_add(im->adm, s, NULL)) == -1)
-			return imp_err(im, line, "role %s: %s", s,
-			    adm_errmsg(im->adm));
-		if (rc == 1)
-			imp_change(im, "add", "added", "role %s", s);
-		for (u = colon + 1; *u != '\0'; u = end) {
-			u += strspn(u, " \t");
-			if ((un = strcspn(u, " \t")) == 0)
-				break;
-			end = u + un;
-			if (*end != '\0')
-				*end++ = '\0';
-			if ((rc = adm_user_hash(im->adm, u, hash,
-			    sizeof(hash))) == -1)
-				return imp_err(im, line, "%s",
-				    adm_errmsg(im->adm));
-			if (rc == 0)
-				return imp_err(im, line, "no such user %s "
-				    "(import the htpasswd file first)", u);
-			if ((rc = adm_grant(im->adm, u, s)) == -1)
-				return imp_err(im, line, "grant %s %s: %s", u,
-				    s, adm_errmsg(im->adm));
+	for (i = 0; i < n; i++) {
+		g = ents[i].name;
+		if ((u = ents[i].value) == NULL) {
+			if ((rc = adm_role_add(im->adm, g, NULL)) == -1)
+				return imp_err(im, ents[i].line, "role %s: %s",
+				    g, adm_errmsg(im->adm));
 			if (rc == 1)
-				imp_change(im, "grant", "granted", "%s %s",
-				    u, s);
+				imp_change(im, "add", "added", "role %s", g);
+			continue;
 		}
+		if ((rc = adm_user_hash(im->adm, u, hash,
+		    sizeof(hash))) == -1)
+			return imp_err(im, ents[i].line, "%s",
+			    adm_errmsg(im->adm));
+		if (rc == 0)
+			return imp_err(im, ents[i].line, "no such user %s "
+			    "(import the htpasswd file first)", u);
+		if ((rc = adm_grant(im->adm, u, g)) == -1)
+			return imp_err(im, ents[i].line, "grant %s %s: %s",
+			    u, g, adm_errmsg(im->adm));
+		if (rc == 1)
+			imp_change(im, "grant", "granted", "%s %s", u, g);
 	}
 	explicit_bzero(hash, sizeof(hash));
 	return 0;
 }
 
+/*
+ * Import im's buffer as an Apache file of kind k: read it whole (see
+ * htfile.c), then apply it.  Return 0, or -1 with the message.
+ */
+static int
+import_ht(struct imp *im, enum htkind k)
+{
+	struct htfile	 ht;
+	int		 ret = -1;
+
+	memset(&ht, 0, sizeof(ht));
+	switch (ht_read(&ht, k, im->buf, im->len)) {
+	case HT_OK:
+		ret = (k == HTK_PASSWD ? htpasswd_apply : htgroup_apply)(im,
+		    ht.ents, ht.nents);
+		break;
+	case HT_BAD:
+		imp_err(im, ht.line, "%s", ht.why);
+		break;
+	default:
+		imp_err(im, 0, "%s", strerror(ENOMEM));
+		break;
+	}
+	ht_free(&ht);
+	return ret;
+}
 
 /* --- the command -------------------------------------------------------- */
 
@@ -532,9 +390,9 @@ cmd_import(const char *db, int argc, char *argv[])
 		goto out;
 	}
 	if (strcmp(kind, "htpasswd") == 0)
-		rc = import_htpasswd(&im);
+		rc = import_ht(&im, HTK_PASSWD);
 	else if (strcmp(kind, "htgroup") == 0)
-		rc = import_htgroup(&im);
+		rc = import_ht(&im, HTK_GROUP);
 	else
 		rc = import_policy(&im);
 	if (rc == -1) {

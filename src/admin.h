@@ -307,9 +307,43 @@ int		 imp_err(struct imp *, size_t, const char *, ...)
 void		 imp_change(struct imp *, const char *, const char *,
 		    const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
-int		 imp_check_user(struct imp *, size_t, const char *, size_t);
 /* "$apr1$", "{SHA}" ... of hash into buf, and its name (also for lint). */
 const char	*hash_format(const char *, char *, size_t, const char **);
+
+/* htfile.c */
+/*
+ * Apache's htpasswd and htgroup files, read without a database (see
+ * htfile.c): ht_read() NUL-terminates the lines of a buffer in place
+ * and gives entries into it, in file order, each once; or a refusal
+ * with its line.
+ */
+enum htkind {
+	HTK_PASSWD,		/* "user:hash" */
+	HTK_GROUP,		/* "group: user1 user2" */
+	HTK__MAX
+};
+enum htres {
+	HT_OK,
+	HT_BAD,			/* refused: why, at line */
+	HT_NOMEM,
+	HT__MAX
+};
+struct htent {
+	const char	*name;		/* the user; the group */
+	const char	*value;		/* the hash; a member, NULL for the
+					   group itself */
+	size_t		 line;
+};
+struct htfile {
+	struct htent	*ents;
+	size_t		 nents;
+	size_t		 line;		/* of a refusal */
+	char		 why[512];
+};
+#define ROLE_NAME_MSG	"role name must be 1-255 of A-Z a-z 0-9 . _ - " \
+			"and not 'all' or 'valid-user'"
+enum htres	 ht_read(struct htfile *, enum htkind, char *, size_t);
+void		 ht_free(struct htfile *);
 
 /* adm_policy.c: import policy, the reader of export --format sql. */
 int		 import_policy(struct imp *);

@@ -260,7 +260,8 @@ static const struct irow htpasswd_rows[] = {
 	  "skipped " SKIP("kim", "$1$", "add")
 	  "skipped " SKIP("lee", "{SSHA}", "add")
 	  "skipped " SKIP("mo", "$9$", "add")
-	  "skipped " SKIP("ned", "of an unknown format", "add")
+	  "skipped ned: hashes of an unknown format cannot be verified; "
+	  "set a new password with portcullis user add\n"
 	  "skipped " SKIP("ola", "$argon2d$", "add")
 	  "added user ann\n", "",
 	  "ann|" H_YES "|0|NULL\n" },
@@ -295,6 +296,47 @@ static const struct irow htpasswd_rows[] = {
 	  ":2: no ':' after the user name", NULL },
 	{ "no such file", users_seed, { "htpasswd", "@" }, NULL, 0, 1, "",
 	  ": No such file or directory", NULL },
+	/* Leading blanks and tabs go, as Apache's cfg_trim_line(). */
+	{ "leading blanks and tabs stripped", NULL, { "htpasswd", "@" },
+	  "  alice:" H_BC "\n\tbob:" H_YES "\n \t carl:" H_2Y " \n", 0, 0,
+	  "added user alice\nadded user bob\nadded user carl\n", "",
+	  "alice|" H_BC "|0|NULL\nbob|" H_YES "|0|NULL\n"
+	  "carl|" H_2Y "|0|NULL\n" },
+	{ "an indented comment is a comment", NULL, { "htpasswd", "@" },
+	  "  # alice:" H_BC "\n\t#bob:" H_YES "\nann:" H_YES "\n", 0, 0,
+	  "added user ann\n", "", "ann|" H_YES "|0|NULL\n" },
+	{ "an indented user twice", NULL, { "htpasswd", "@" },
+	  "alice:" H_BC "\n  alice:" H_YES "\n", 0, 1, "",
+	  ":2: alice again (line 1)", NULL },
+	/* A UTF-8 byte order mark at the start is skipped. */
+	{ "a byte order mark before the first user", NULL,
+	  { "htpasswd", "@" }, "\xef\xbb\xbf" "alice:" H_BC "\n", 0, 0,
+	  "added user alice\n", "", "alice|" H_BC "|0|NULL\n" },
+	{ "a byte order mark before a comment", NULL, { "htpasswd", "@" },
+	  "\xef\xbb\xbf# users\nalice:" H_BC "\n", 0, 0,
+	  "added user alice\n", "", "alice|" H_BC "|0|NULL\n" },
+	{ "a byte order mark alone", users_seed, { "htpasswd", "@" },
+	  "\xef\xbb\xbf", 0, 0, "no changes\n", "", SEEDED },
+	{ "a byte order mark elsewhere is part of the name", NULL,
+	  { "htpasswd", "@" },
+	  "alice:" H_BC "\n\xef\xbb\xbf" "bob:" H_YES "\n", 0, 0,
+	  "added user alice\nadded user \xef\xbb\xbf" "bob\n", "",
+	  "alice|" H_BC "|0|NULL\n\xef\xbb\xbf" "bob|" H_YES "|0|NULL\n" },
+	/* Unreadable prefixes: a note that reads. */
+	{ "hashes of an unknown format", NULL,
+	  { "htpasswd", "--dry-run", "@" },
+	  "ned:$$x\nol:{x\npat:$\n", 0, 0,
+	  "skip ned: hashes of an unknown format cannot be verified; set a "
+	  "new password with portcullis user add\n"
+	  "skip ol: hashes of an unknown format cannot be verified; set a "
+	  "new password with portcullis user add\n"
+	  "skip pat: hashes of an unknown format cannot be verified; set a "
+	  "new password with portcullis user add\nno changes\n", "", NULL },
+	{ "a hash of an unknown format for an existing user", users_seed,
+	  { "htpasswd", "@" }, "alice:{x\n", 0, 0,
+	  "skipped alice: hashes of an unknown format cannot be verified; "
+	  "set a new password with portcullis user passwd\nno changes\n", "",
+	  SEEDED },
 
 	/* Refused at their line: nothing written, nothing printed. */
 	{ "no colon", users_seed, { "htpasswd", "@" }, GOOD "omar\n", 0, 1,
@@ -435,6 +477,27 @@ static const struct irow htgroup_rows[] = {
 	{ "standard input", groups_seed, { "htgroup", "-" },
 	  "ops: bob\n", 0, 0, "added role ops\ngranted bob ops\n", "",
 	  "role|ops|\nmember|bob|ops\nuser|4\n" },
+	{ "leading blanks and tabs, an indented comment, a byte order mark",
+	  groups_seed, { "htgroup", "@" },
+	  "\xef\xbb\xbf  editor: alice\n\t# viewer: bob\n \tops:\tcarl\n",
+	  0, 0,
+	  "added role editor\ngranted alice editor\nadded role ops\n"
+	  "granted carl ops\n", "",
+	  "role|editor|\nrole|ops|\nmember|alice|editor\nmember|carl|ops\n"
+	  "user|4\n" },
+	{ "a group again later: its new members granted there", groups_seed,
+	  { "htgroup", "@" },
+	  "editor: alice\nviewer: bob\neditor: carl alice\n", 0, 0,
+	  "added role editor\ngranted alice editor\nadded role viewer\n"
+	  "granted bob viewer\ngranted carl editor\n", "",
+	  "role|editor|\nrole|viewer|\nmember|alice|editor\n"
+	  "member|bob|viewer\nmember|carl|editor\nuser|4\n" },
+	{ "the whole file is read before a user is looked up", groups_seed,
+	  { "htgroup", "@" }, "ops: nobody\nadmins: a:b\n", 0, 1, "",
+	  ":2: " USER_MSG, NULL },
+	{ "a NUL byte among the members", groups_seed, { "htgroup", "@" },
+	  GGOOD "ops: alice\0bob\n", sizeof(GGOOD "ops: alice\0bob\n") - 1,
+	  1, "", ":2: control character", NULL },
 
 	/* Refused at their line: nothing written, nothing printed. */
 	{ "an unknown user, after a role was added", groups_seed,

@@ -4,11 +4,13 @@
 #  1. the sanitizer build (ASan + UBSan, warnings are errors):
 #     make check = the Check suites, then the CLI, CGI, FastCGI and
 #     lighttpd integration tests and the man page lint;
-#  1b. a plain build for the 60-second soak (tests/soak.sh: nginx,
+#  2. a plain build for the 60-second soak (tests/soak.sh: nginx,
 #     wrk and the CLI changing the policy; plain, because ASan's
 #     quarantine makes worker RSS grow by design);
-#  2. a plain build whose Check suites run again under valgrind;
-#  3. make distcheck (the tarball builds, installs and passes).
+#  3. the libFuzzer drivers, FUZZ_SECONDS (60) each (tests/fuzz.sh:
+#     clang, --enable-fuzzing; a finding fails);
+#  4. a plain build whose Check suites run again under valgrind;
+#  5. make distcheck (the tarball builds, installs and passes).
 # Builds go to build-*/ below the checkout.
 set -eu
 cd "$(dirname "$0")/.."
@@ -20,6 +22,7 @@ autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
 
 failed=0
 nsteps=0
+skipped=0
 step()
 {
 	nsteps=$((nsteps + 1))
@@ -40,6 +43,15 @@ rm -rf build-soak && mkdir build-soak
     make -s -j"$jobs" && top_srcdir=$top sh ../tests/soak.sh ) ||
     failed=$((failed + 1))
 
+step "fuzz: every driver for ${FUZZ_SECONDS:-60} s"
+rc=0
+sh tests/fuzz.sh || rc=$?
+if [ "$rc" -eq 77 ]; then
+	skipped=$((skipped + 1))
+elif [ "$rc" -ne 0 ]; then
+	failed=$((failed + 1))
+fi
+
 step "valgrind: the Check suites"
 rm -rf build-vg && mkdir build-vg
 ( cd build-vg && ../configure -q --enable-werror && make -s -j"$jobs" &&
@@ -50,6 +62,10 @@ step "make distcheck"
     grep 'archives ready' distcheck.log ) ||
     { tail -40 build-vg/distcheck.log; failed=$((failed + 1)); }
 
-passed=$((nsteps - failed))
-echo "run: $passed passed, $failed failed"
+passed=$((nsteps - failed - skipped))
+if [ "$skipped" -gt 0 ]; then
+	echo "run: $passed passed, $failed failed, $skipped skipped"
+else
+	echo "run: $passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ]
