@@ -154,23 +154,38 @@ lockout_check(const struct settings *set, const char *addr,
 	return LOCK_LOCKED;
 }
 
-/* A failed login from addr as user (NULL: none read).  0 or -1. */
-int
-lockout_failure(const struct settings *set, const char *addr,
-    const char *user)
+/*
+ * Record the outcome of a login from addr as user: a failure (user
+ * NULL: none read) is counted, a success forgets the pair.  Nothing
+ * when lockout is off or only checked.  0 or -1.
+ */
+static int
+lk_record(const struct settings *set, const char *addr, const char *user,
+    int failed)
 {
 	char	 net[ADDR_NET_MAX + 1];
+	int	 rc;
 
 	if (!lk_on(set) || !lk.record)
 		return 0;
 	if (lk_state() == NULL)
 		return -1;
 	lk_net(net, sizeof(net), addr);
-	if (state_failure(lk.st, &set->lockout, net, user, lk_time()) == -1) {
+	rc = failed ? state_failure(lk.st, &set->lockout, net, user,
+	    lk_time()) : state_success(lk.st, net, user);
+	if (rc == -1) {
 		(void)lk_fail();
 		return -1;
 	}
 	return 0;
+}
+
+/* A failed login from addr as user (NULL: none read).  0 or -1. */
+int
+lockout_failure(const struct settings *set, const char *addr,
+    const char *user)
+{
+	return lk_record(set, addr, user, 1);
 }
 
 /* A good password for user from addr: forget the pair.  0 or -1. */
@@ -178,16 +193,5 @@ int
 lockout_success(const struct settings *set, const char *addr,
     const char *user)
 {
-	char	 net[ADDR_NET_MAX + 1];
-
-	if (!lk_on(set) || !lk.record)
-		return 0;
-	if (lk_state() == NULL)
-		return -1;
-	lk_net(net, sizeof(net), addr);
-	if (state_success(lk.st, net, user) == -1) {
-		(void)lk_fail();
-		return -1;
-	}
-	return 0;
+	return lk_record(set, addr, user, 0);
 }
