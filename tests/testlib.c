@@ -72,12 +72,14 @@ fx_teardown(struct fx *f)
 {
 	char	 p[192];
 
+	/* db + "-state", whoever made it: fx_setup() or portcullis init. */
 	lockout_close();
-	snprintf(p, sizeof(p), "%s-wal", f->state);
+	snprintf(p, sizeof(p), "%s-state-wal", f->db);
 	(void)unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->state);
+	snprintf(p, sizeof(p), "%s-state-shm", f->db);
 	(void)unlink(p);
-	(void)unlink(f->state);
+	snprintf(p, sizeof(p), "%s-state", f->db);
+	(void)unlink(p);
 	snprintf(p, sizeof(p), "%s-wal", f->db);
 	(void)unlink(p);
 	snprintf(p, sizeof(p), "%s-shm", f->db);
