@@ -9,7 +9,7 @@
  *  - what a client can add never steers it: the same table with
  *    headers a client may send under any spelling (X-Forwarded-*,
  *    X-Original-*, X-Portcullis-*) appended parses to the same method,
- *    path, host, mode, credentials and answer.
+ *    path, host, mode, credentials, client address and answer.
  */
 #include "config.h"
 
@@ -69,6 +69,9 @@ static const char *const client[] = {
 	"HTTP_X_PORTCULLIS_HOST", "evil.example",
 	"HTTP_X_HTTP_METHOD_OVERRIDE", "DELETE",
 	"HTTP_REMOTE_USER", "alice",
+	"HTTP_PORTCULLIS_CLIENT_ADDR", "192.0.2.99",
+	"HTTP_X_REAL_IP", "192.0.2.99",
+	"HTTP_REMOTE_ADDR", "192.0.2.99",
 };
 
 static void
@@ -109,6 +112,7 @@ check_same(const struct request *a, const struct request *b)
 	PROPERTY(a->pauthzsz == b->pauthzsz &&
 	    memcmp(a->pauthz, b->pauthz, a->pauthzsz) == 0);
 	PROPERTY(strcmp(a->ruser, b->ruser) == 0);
+	PROPERTY(strcmp(a->addr, b->addr) == 0);	/* lockout's key */
 }
 
 int
