@@ -515,9 +515,22 @@ void		 log_decision(struct writer *, const struct request *,
 void		 log_msg(struct writer *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
-/* addr.c: the client's network, for lockout */
-#define ADDR_NET_MAX	50	/* "ffff:...:ffff/64" and more */
+/* addr.c: client addresses, the lockout network, named networks */
+#define ADDR_NET_MAX	50	/* "ffff:...:ffff/128" and more */
+struct addr {
+	int		 family;	/* AF_INET or AF_INET6 */
+	unsigned char	 b[16];		/* network order; 4 bytes for IPv4 */
+};
+struct cidr {
+	struct addr	 net;
+	unsigned	 plen;		/* prefix length, 0-32 or 0-128 */
+};
+int		 addr_parse(struct addr *, const char *, size_t);
 int		 addr_net(char *, size_t, const char *, size_t);
+int		 cidr_parse(struct cidr *, const char *, size_t, const char **);
+int		 cidr_contains(const struct cidr *, const struct addr *);
+int		 cidr_overlaps(const struct cidr *, const struct cidr *);
+int		 cidr_str(char *, size_t, const struct cidr *);
 
 /* state.c: the lockout state database (the server writes it) */
 struct state_row {
