@@ -532,6 +532,16 @@ int		 cidr_contains(const struct cidr *, const struct addr *);
 int		 cidr_overlaps(const struct cidr *, const struct cidr *);
 int		 cidr_str(char *, size_t, const struct cidr *);
 
+/* token.c: API tokens (their form, making one, checking one) */
+#define TOKEN_IDLEN	16	/* hex digits of the public id */
+#define TOKEN_SECRETLEN	64	/* hex digits of the 256-bit secret */
+#define TOKEN_LEN	(4 + TOKEN_IDLEN + 1 + TOKEN_SECRETLEN)
+#define TOKEN_HASHLEN	64	/* hex SHA-256 of the whole token */
+int		 token_id(const char *, size_t, char *);
+void		 token_hash(char *, const char *, size_t);
+int		 token_new(char *, char *, char *);
+int		 token_check(const char *, size_t, const char *);
+
 /* state.c: the lockout state database (the server writes it) */
 struct state_row {
 	const char	*network;
