@@ -532,6 +532,14 @@ int		 cidr_contains(const struct cidr *, const struct addr *);
 int		 cidr_overlaps(const struct cidr *, const struct cidr *);
 int		 cidr_str(char *, size_t, const struct cidr *);
 
+/* metrics.c: counters shared by the FastCGI workers, for Prometheus */
+int		 metrics_init(void);
+int		 metrics_on(void);
+void		 metrics_decision(const struct decision *, uint64_t);
+void		 metrics_lock(void);
+void		 metrics_rebuild(void);
+int		 metrics_write(struct writer *);
+
 /* token.c: API tokens (their form, making one, checking one) */
 #define TOKEN_IDLEN	16	/* hex digits of the public id */
 #define TOKEN_SECRETLEN	64	/* hex digits of the 256-bit secret */
