@@ -9,6 +9,10 @@
  *  - addr_net() of the result's address part gives the result back
  *    unchanged (a network is its own network);
  *  - a refusal, or a buffer too small, leaves "" and nothing past it.
+ * And cidr_parse() over the same bytes, a network an administrator
+ * names: it succeeds exactly when it gives no reason; an accepted
+ * network holds its own address, has no bit set past its prefix, and
+ * cidr_str() of it parses back to the same network.
  */
 #include "config.h"
 
@@ -20,6 +24,34 @@
 
 #include "extern.h"
 #include "fuzz.h"
+
+static void
+cidr_props(const char *raw, size_t size)
+{
+	struct cidr	 c, back;
+	const char	*why;
+	char		 str[ADDR_NET_MAX + 1];
+	unsigned	 i, bits;
+	int		 rc;
+
+	rc = cidr_parse(&c, raw, size, &why);
+	PROPERTY((rc == 0) == (why == NULL));
+	if (rc == -1) {
+		PROPERTY(c.net.family == 0 && c.plen == 0);
+		return;
+	}
+	bits = c.net.family == AF_INET ? 32 : 128;
+	PROPERTY(c.net.family == AF_INET || c.net.family == AF_INET6);
+	PROPERTY(c.plen <= bits);
+	for (i = c.plen; i < bits; i++)
+		PROPERTY((c.net.b[i / 8] & (0x80 >> (i % 8))) == 0);
+	PROPERTY(cidr_contains(&c, &c.net) == 1);
+	PROPERTY(cidr_overlaps(&c, &c) == 1);
+	PROPERTY(cidr_str(str, sizeof(str), &c) == 0);
+	PROPERTY(cidr_parse(&back, str, strlen(str), &why) == 0);
+	PROPERTY(back.net.family == c.net.family && back.plen == c.plen &&
+	    memcmp(back.net.b, c.net.b, sizeof(c.net.b)) == 0);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -38,6 +70,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		v4 = inet_pton(AF_INET, str, &a4) == 1;
 		v6 = !v4 && inet_pton(AF_INET6, str, &a6) == 1;
 	}
+	cidr_props(raw, size);
 	rc = addr_net(net, sizeof(net), raw, size);
 	PROPERTY(rc == 0 || rc == -1);
 	PROPERTY((rc == 0) == (v4 || v6));
