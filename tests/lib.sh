@@ -21,6 +21,7 @@
 #   18500-18599  bench/http.sh (nginx; not part of make check)
 #   18600-18647  server-nginx-cache.sh (cache 18600, nostore 18616,
 #                anyvalid 18632, 16 each)
+#   18650-18699  deploy.sh (nginx 18650-18674, lighttpd 18675-18699)
 #   18700-18799  workers.sh (portcullis.fcgi -n 2 over TCP)
 #   18800-18899  lockout.sh (nginx 18800, lighttpd authorizer 18810,
 #                responder 18820, Apache 18830 + Portcullis +5, Caddy
@@ -477,7 +478,9 @@ lighttpd_conf()
 # with its paths under $work/NAME (pid file, logs, temporary and cache
 # directories), the Portcullis socket $sock and the document root
 # $work/www, through start_server on a port in BASE..BASE+SPAN-1; sets
-# $port.  SED-EXPR: more edits for the test's copy only.  nginx writes
+# $port.  SED-EXPR: more edits for the test's copy only.  The workers
+# run as the test's user, or as $nginx_user ("USER GROUP") if set
+# (deploy.sh, as root: the example's www-data).  nginx writes
 # its pid file once it holds its sockets: that and an answer on the port
 # mean this nginx is up (not another one that holds the port).
 start_nginx()
@@ -492,7 +495,7 @@ start_nginx()
 		_n=$((_n - 1))
 	done
 	mkdir -p "$nginx_d/logs" "$nginx_d/tmp"
-	sed -e "s|^user .*|user $(id -un) $(id -gn);|" \
+	sed -e "s|^user .*|user ${nginx_user:-$(id -un) $(id -gn)};|" \
 	    -e "s|/run/nginx-portcullis\.pid|$nginx_d/nginx.pid|" \
 	    -e "s|/run/nginx-portcullis-cache|$nginx_d/cache|" \
 	    -e "s|/var/log/nginx/|$nginx_d/logs/|" \
