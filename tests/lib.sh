@@ -445,18 +445,24 @@ server_up()
 
 # start_lighttpd EXAMPLE BASE SPAN: examples/EXAMPLE (a lighttpd
 # config) with its paths under $work, through start_server on a port in
-# BASE..BASE+SPAN-1; sets $port and $lpid.
+# BASE..BASE+SPAN-1; sets $port and $lpid.  lighttpd keeps running as
+# the test's user, unless $lighttpd_as_example is set (deploy.sh, as
+# root): then the example's server.username and server.groupname stay.
+# The database is $work/auth.db, or $example_db if set.
 start_lighttpd()
 {
 	mkdir -p "$work/empty" "$work/run"
-	sed -e '/^server.username/d' -e '/^server.groupname/d' \
+	_lu='/^server.username/d'
+	_lg='/^server.groupname/d'
+	[ -n "${lighttpd_as_example:-}" ] && _lu='s/^$//' _lg='s/^$//'
+	sed -e "$_lu" -e "$_lg" \
 	    -e "s|/var/www/empty|$work/empty|" \
 	    -e "s|/var/log/lighttpd/portcullis-error.log|$work/error.log|" \
 	    -e "s|/var/log/lighttpd/portcullis-access.log|$work/access.log|" \
 	    -e "s|/run/lighttpd-portcullis.pid|$work/run/lighttpd.pid|" \
 	    -e "s|/usr/lib/cgi-bin/portcullis.fcgi|$FCGI|" \
 	    -e "s|/run/lighttpd/portcullis[a-z-]*.sock|$work/run/portcullis.sock|" \
-	    -e "s|/var/lib/portcullis/auth.db|$work/auth.db|" \
+	    -e "s|/var/lib/portcullis/auth.db|${example_db:-$work/auth.db}|" \
 	    -e "s|/srv/www|$work/www|g" \
 	    "$top_srcdir/examples/$1" > "$work/lighttpd.conf.in"
 	start_server lighttpd "$2" "$3" "$work/lighttpd.err" lighttpd_conf \
