@@ -69,4 +69,12 @@ for f in $NAMED; do
 	    "$(grep -n 'portcullis\.db\b' "$f")" ""
 done
 
+# The build dependencies README gives are tests/deps.sh's.
+want=$(sed -n '/^BUILD="/,/"$/p' tests/deps.sh | tr -d '"' |
+    sed 's/^BUILD=//' | tr -s ' \n' '\n\n' | sed '/^$/d')
+got=$(sed -n '/^    apt-get install build-essential/,/[^\\]$/p' README |
+    sed -e 's/apt-get install//' -e 's/\\$//' | tr -s ' ' '\n' | sed '/^$/d')
+[ -n "$want" ] || fail "tests/deps.sh: no BUILD="
+check_eq "README's build dependencies are tests/deps.sh's BUILD" "$got" "$want"
+
 finish recipes
