@@ -69,6 +69,13 @@ for f in $NAMED; do
 	    "$(grep -n 'portcullis\.db\b' "$f")" ""
 done
 
+# portcullis(5) gives the schema version of this release: the number
+# of migrations.
+nmig=$(ls sql/[0-9][0-9][0-9][0-9]-*.sql | wc -l)
+check_eq "portcullis(5): user_version is the number of migrations" \
+    "$(sed -n 's/.*holds the number of the last one applied, \([0-9]*\) for this version\./\1/p' man/portcullis.5)" \
+    "$nmig"
+
 # The build dependencies README gives are tests/deps.sh's.
 want=$(sed -n '/^BUILD="/,/"$/p' tests/deps.sh | tr -d '"' |
     sed 's/^BUILD=//' | tr -s ' \n' '\n\n' | sed '/^$/d')
