@@ -7,8 +7,11 @@
 # services from starting (unless one exists already).
 set -eu
 
-PKGS="build-essential autoconf automake libtool pkgconf libfcgi-dev libfcgi-bin
-libsqlite3-dev sqlite3 libcrypt-dev libsodium-dev check curl mandoc
+# What a plain build needs: README ("By hand") lists exactly these, and
+# tests/recipes.sh compares the two.  check is for make check only.
+BUILD="build-essential autoconf automake libtool pkgconf libfcgi-dev
+libsqlite3-dev libcrypt-dev libsodium-dev"
+PKGS="$BUILD check libfcgi-bin sqlite3 curl mandoc
 valgrind whois apache2-utils spawn-fcgi lighttpd nginx apache2
 libapache2-mod-fcgid caddy chromium systemd fail2ban
 clang libfuzzer-14-dev libclang-rt-14-dev"

@@ -21,6 +21,7 @@
 #   18500-18599  bench/http.sh (nginx; not part of make check)
 #   18600-18647  server-nginx-cache.sh (cache 18600, nostore 18616,
 #                anyvalid 18632, 16 each)
+#   18650-18699  deploy.sh (nginx 18650-18674, lighttpd 18675-18699)
 #   18700-18799  workers.sh (portcullis.fcgi -n 2 over TCP)
 #   18800-18899  lockout.sh (nginx 18800, lighttpd authorizer 18810,
 #                responder 18820, Apache 18830 + Portcullis +5, Caddy
@@ -444,18 +445,24 @@ server_up()
 
 # start_lighttpd EXAMPLE BASE SPAN: examples/EXAMPLE (a lighttpd
 # config) with its paths under $work, through start_server on a port in
-# BASE..BASE+SPAN-1; sets $port and $lpid.
+# BASE..BASE+SPAN-1; sets $port and $lpid.  lighttpd keeps running as
+# the test's user, unless $lighttpd_as_example is set (deploy.sh, as
+# root): then the example's server.username and server.groupname stay.
+# The database is $work/auth.db, or $example_db if set.
 start_lighttpd()
 {
 	mkdir -p "$work/empty" "$work/run"
-	sed -e '/^server.username/d' -e '/^server.groupname/d' \
+	_lu='/^server.username/d'
+	_lg='/^server.groupname/d'
+	[ -n "${lighttpd_as_example:-}" ] && _lu='s/^$//' _lg='s/^$//'
+	sed -e "$_lu" -e "$_lg" \
 	    -e "s|/var/www/empty|$work/empty|" \
 	    -e "s|/var/log/lighttpd/portcullis-error.log|$work/error.log|" \
 	    -e "s|/var/log/lighttpd/portcullis-access.log|$work/access.log|" \
 	    -e "s|/run/lighttpd-portcullis.pid|$work/run/lighttpd.pid|" \
 	    -e "s|/usr/lib/cgi-bin/portcullis.fcgi|$FCGI|" \
 	    -e "s|/run/lighttpd/portcullis[a-z-]*.sock|$work/run/portcullis.sock|" \
-	    -e "s|/var/lib/portcullis/auth.db|$work/auth.db|" \
+	    -e "s|/var/lib/portcullis/auth.db|${example_db:-$work/auth.db}|" \
 	    -e "s|/srv/www|$work/www|g" \
 	    "$top_srcdir/examples/$1" > "$work/lighttpd.conf.in"
 	start_server lighttpd "$2" "$3" "$work/lighttpd.err" lighttpd_conf \
@@ -477,7 +484,9 @@ lighttpd_conf()
 # with its paths under $work/NAME (pid file, logs, temporary and cache
 # directories), the Portcullis socket $sock and the document root
 # $work/www, through start_server on a port in BASE..BASE+SPAN-1; sets
-# $port.  SED-EXPR: more edits for the test's copy only.  nginx writes
+# $port.  SED-EXPR: more edits for the test's copy only.  The workers
+# run as the test's user, or as $nginx_user ("USER GROUP") if set
+# (deploy.sh, as root: the example's www-data).  nginx writes
 # its pid file once it holds its sockets: that and an answer on the port
 # mean this nginx is up (not another one that holds the port).
 start_nginx()
@@ -492,7 +501,7 @@ start_nginx()
 		_n=$((_n - 1))
 	done
 	mkdir -p "$nginx_d/logs" "$nginx_d/tmp"
-	sed -e "s|^user .*|user $(id -un) $(id -gn);|" \
+	sed -e "s|^user .*|user ${nginx_user:-$(id -un) $(id -gn)};|" \
 	    -e "s|/run/nginx-portcullis\.pid|$nginx_d/nginx.pid|" \
 	    -e "s|/run/nginx-portcullis-cache|$nginx_d/cache|" \
 	    -e "s|/var/log/nginx/|$nginx_d/logs/|" \

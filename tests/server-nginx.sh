@@ -67,6 +67,43 @@ send_curl GET /public/index.html - - "X-Portcullis-User: mallory" "$work/user3"
 split_response "$work/user3"
 check_eq "anonymous: no user" "$(hdr_count "$work/user3" X-Test-User)" 0
 
+# Methods Portcullis allows but nginx's static module does not perform
+# (alice, an editor, may PUT and DELETE under /docs): nginx answers its
+# own 405, without Allow; the example says such methods need a backend.
+for m in PUT DELETE; do
+	send_curl $m /docs/guide.txt alice wonderland - "$work/static.$m"
+	split_response "$work/static.$m"
+	check_eq "$m allowed by Portcullis, static file: nginx's status" \
+	    "$(head -1 "$work/static.$m" | tr -d '\r')" "HTTP/1.1 405 Not Allowed"
+	check_eq "$m allowed by Portcullis: it was alice's allow" \
+	    "$(sed -n 's/^X-Test-User: //p' "$work/static.$m.hdr")" alice
+	check_eq "$m allowed by Portcullis, static file: no Allow" \
+	    "$(hdr_count "$work/static.$m" Allow)" 0
+done
+
+# The access log's user is the one Portcullis verified
+# ($portcullis_user in the example's log_format), never the name a
+# client sent with a wrong password or for an unknown user.
+send_curl GET '/docs/guide.txt?log=badpw' bob wrong - "$work/log1"
+send_curl GET '/docs/guide.txt?log=unknown' mallory x - "$work/log2"
+send_curl GET '/docs/guide.txt?log=good' bob builder - "$work/log3"
+send_curl GET '/public/index.html?log=anon' - - - "$work/log4"
+# access_line TAG: the access log's line for ?log=TAG, without the
+# time stamp, the size and what curl adds.
+access_line()
+{
+	sed -n "s/^\(.*\) \[[^]]*\] \(\"[^\"]*?log=$1 [^\"]*\" [0-9]*\) .*/\1 \2/p" \
+	    "$work/authreq/logs/portcullis-access.log"
+}
+check_eq "access log: wrong password logs no user" "$(access_line badpw)" \
+    '127.0.0.1 - - "GET /docs/guide.txt?log=badpw HTTP/1.1" 401'
+check_eq "access log: unknown user logs no user" "$(access_line unknown)" \
+    '127.0.0.1 - - "GET /docs/guide.txt?log=unknown HTTP/1.1" 401'
+check_eq "access log: a good login logs the user" "$(access_line good)" \
+    '127.0.0.1 - bob "GET /docs/guide.txt?log=good HTTP/1.1" 200'
+check_eq "access log: an anonymous allow logs no user" "$(access_line anon)" \
+    '127.0.0.1 - - "GET /public/index.html?log=anon HTTP/1.1" 200'
+
 # A denial that nginx alone would turn into 500 (the auth subrequest
 # answered 403 + X-Portcullis-Status: 405): method, Allow, no-store.
 send_curl PUT /public/index.html - - - "$work/deny405"
