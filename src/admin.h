@@ -154,7 +154,8 @@ int		 polfile_read(const char *, size_t, struct policy *,
  * The administrator's read-write side of the database, for
  * `portcullis` and test fixtures: the one admin data layer (admdb.c
  * the file, admstore.c the statements).
- * adm_init() creates or migrates a database; adm_open() opens one
+ * adm_init() creates or migrates a database (returning the schema
+ * version it had, 0 for a new one); adm_open() opens one
  * whose schema is current.  The caller owns the transaction: every
  * function below but adm_init(), adm_replace() and adm_open() runs
  * inside adm_begin() ... adm_commit() or adm_rollback().  Functions
@@ -254,12 +255,15 @@ int		 lint_run(const struct policy *,
 		    void (*)(void *, const struct lint_finding *), void *);
 
 /*
- * adm_import.c, adm_export.c, adm_lint.c, adm_check.c: the commands of
+ * adm_import.c, adm_export.c, adm_lint.c, adm_check.c, adm_rule.c: the
+ * commands of
  * the same names, called by admin.c's table with the database and the
  * arguments after the command name.  Each returns the exit status,
  * or -1 for a usage error (admin.c prints the usage).
  */
 int		 cmd_check(const char *, int, char *[]);
+int		 cmd_rule(const char *, int, char *[]);
+int		 cmd_resource(const char *, int, char *[]);
 int		 cmd_import(const char *, int, char *[]);
 int		 cmd_export(const char *, int, char *[]);
 int		 cmd_lint(const char *, int, char *[]);

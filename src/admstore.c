@@ -16,7 +16,8 @@
  * BEGIN for a read, one snapshot) and adm_commit() or adm_rollback().
  * On failure adm_errmsg() keeps the SQLite message, which for a
  * refused row is the name of the CHECK constraint or the text of the
- * trigger that refused it: the schema words those for administrators.
+ * trigger that refused it: the schema words those for administrators
+ * (adm_dberr() drops SQLite's own jargon around them).
  */
 #include "config.h"
 
@@ -181,13 +182,52 @@ adm_seterr(struct adm *a, const char *fmt, ...)
 }
 
 /*
- * Keep the connection's last SQLite message as the adm error.  Call
- * before anything else (a ROLLBACK) replaces it.
+ * SQLite's words for a refused row, and the administrator's: "CHECK
+ * constraint failed: " goes (the constraint's name is the sentence),
+ * the others become one.  A prefix of the message each.
+ */
+static const struct {
+	const char	*sqlite;
+	const char	*plain;		/* NULL: keep what follows */
+} dbwords[] = {
+	{ "CHECK constraint failed: ", NULL },
+	{ "UNIQUE constraint failed: ", "already exists" },
+	{ "FOREIGN KEY constraint failed", "names a user, role or resource "
+	    "that does not exist, or is still named by another row" },
+	{ "NOT NULL constraint failed: ", "a required value is missing" },
+};
+
+/* Where the schema's "(see README)" sends a reader now. */
+#define DB_SEE_README	"(see README)"
+#define DB_SEE_PAGE	"(portcullis(5), Patterns)"
+
+/*
+ * Keep the connection's last SQLite message as the adm error, in the
+ * words of dbwords[].  Call before anything else (a ROLLBACK) replaces
+ * it.
  */
 static void
 adm_dberr(struct adm *a)
 {
-	adm_seterr(a, "%s", sqlite3_errmsg(a->db));
+	const char	*m = sqlite3_errmsg(a->db), *see;
+	size_t		 i, n;
+
+	for (i = 0; i < nitems(dbwords); i++) {
+		n = strlen(dbwords[i].sqlite);
+		if (strncmp(m, dbwords[i].sqlite, n) != 0)
+			continue;
+		if (dbwords[i].plain != NULL) {
+			adm_seterr(a, "%s", dbwords[i].plain);
+			return;
+		}
+		m += n;
+		break;
+	}
+	if ((see = strstr(m, DB_SEE_README)) != NULL)
+		adm_seterr(a, "%.*s%s%s", (int)(see - m), m, DB_SEE_PAGE,
+		    see + strlen(DB_SEE_README));
+	else
+		adm_seterr(a, "%s", m);
 }
 
 /*

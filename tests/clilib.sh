@@ -30,7 +30,7 @@ result() {
 # run [-i INPUT] ARG...: run portcullis with INPUT (printf %s, so give
 # the newline) or nothing on stdin; keep stdout, stderr and status.
 run() {
-	if [ "$1" = -i ]; then
+	if [ "${1:-}" = -i ]; then
 		printf '%s' "$2" >"$T/in"
 		shift 2
 	else
