@@ -127,7 +127,7 @@ out:
 static int
 db_migrate_one(sqlite3 *db, char *err, size_t errsz)
 {
-	char	 sql[64];
+	char	 sql[64], why[512];
 	int	 v, ret = -1;
 
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
@@ -151,8 +151,8 @@ db_migrate_one(sqlite3 *db, char *err, size_t errsz)
 	if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		seterr(err, errsz, "migration %d: %s", v + 1,
-		    sqlite3_errmsg(db));
+		adm_plainmsg(why, sizeof(why), sqlite3_errmsg(db));
+		seterr(err, errsz, "migration %d: %s", v + 1, why);
 		goto out;
 	}
 	return 1;

@@ -210,6 +210,8 @@ int		 adm_rule_set(struct adm *, const struct pol_rule *);
 int		 adm_rule_del(struct adm *, int64_t);
 int		 adm_rule_list(struct adm *,
 		    int (*)(void *, const struct pol_rule *), void *);
+/* SQLite's message for a refused row in an administrator's words. */
+void		 adm_plainmsg(char *, size_t, const char *);
 /* For adm_open() only: the connection (sqlite3.h's sqlite3). */
 struct sqlite3	*admdb_open(const char *, char *, size_t);
 

@@ -202,14 +202,13 @@ static const struct {
 #define DB_SEE_PAGE	"(portcullis(5), Patterns)"
 
 /*
- * Keep the connection's last SQLite message as the adm error, in the
- * words of dbwords[].  Call before anything else (a ROLLBACK) replaces
- * it.
+ * SQLite's message m in the words of dbwords[] into buf (bufsz bytes):
+ * for `portcullis` here and for a failed migration (admdb.c).
  */
-static void
-adm_dberr(struct adm *a)
+void
+adm_plainmsg(char *buf, size_t bufsz, const char *m)
 {
-	const char	*m = sqlite3_errmsg(a->db), *see;
+	const char	*see;
 	size_t		 i, n;
 
 	for (i = 0; i < nitems(dbwords); i++) {
@@ -217,17 +216,28 @@ adm_dberr(struct adm *a)
 		if (strncmp(m, dbwords[i].sqlite, n) != 0)
 			continue;
 		if (dbwords[i].plain != NULL) {
-			adm_seterr(a, "%s", dbwords[i].plain);
+			(void)snprintf(buf, bufsz, "%s", dbwords[i].plain);
 			return;
 		}
 		m += n;
 		break;
 	}
 	if ((see = strstr(m, DB_SEE_README)) != NULL)
-		adm_seterr(a, "%.*s%s%s", (int)(see - m), m, DB_SEE_PAGE,
-		    see + strlen(DB_SEE_README));
+		(void)snprintf(buf, bufsz, "%.*s%s%s", (int)(see - m), m,
+		    DB_SEE_PAGE, see + strlen(DB_SEE_README));
 	else
-		adm_seterr(a, "%s", m);
+		(void)snprintf(buf, bufsz, "%s", m);
+}
+
+/*
+ * Keep the connection's last SQLite message as the adm error, in
+ * plain words (adm_plainmsg()).  Call before anything else (a
+ * ROLLBACK) replaces it.
+ */
+static void
+adm_dberr(struct adm *a)
+{
+	adm_plainmsg(a->err, sizeof(a->err), sqlite3_errmsg(a->db));
 }
 
 /*
