@@ -259,21 +259,60 @@ sh_quote(char *buf, size_t bufsz, const char *s)
 	return buf;
 }
 
+/* Whether rule r is the one deleted (arg: its id). */
+static int
+gone_id(const struct pol_rule *r, const void *arg)
+{
+	return r->id == *(const int64_t *)arg;
+}
+
 /*
- * rule del ID: delete it, say so, and warn when it was the last rule
- * of its resource: the resource stays, and answers 405 (lint's
- * no-rules), where before the rule may have let the request fall
- * through to it.
+ * After a change that deleted the rules of pol (the policy before it)
+ * that gone(rule, arg) names, warn on stderr for each resource they
+ * leave without rules: the resource stays, and answers 405 (lint's
+ * no-rules) where before a grant may have held, and how to remove it.
  */
+void
+adm_warn_bare(const struct policy *pol,
+    int (*gone)(const struct pol_rule *, const void *), const void *arg)
+{
+	const struct pol_resource	*x;
+	char				 res[PATTERN_MAX + REQ_HOST_MAX + 8];
+	char				 q[PATTERN_MAX + 3];
+	size_t				 i, j, had, left;
+
+	for (i = 0; i < pol->nresources; i++) {
+		x = &pol->resources[i];
+		for (had = left = 0, j = 0; j < pol->nrules; j++) {
+			if (strcmp(pol->rules[j].pattern, x->pattern) != 0 ||
+			    nstrcmp(pol->rules[j].host, x->host) != 0)
+				continue;
+			had++;
+			if (!gone(&pol->rules[j], arg))
+				left++;
+		}
+		if (had == 0 || left > 0)
+			continue;
+		fprintf(stderr, "portcullis: warning: resource %s has no "
+		    "rules left: every request it decides is now answered "
+		    "405; portcullis resource del %s%s%s%s removes it\n",
+		    res_name(res, sizeof(res), x->pattern, x->host),
+		    x->host == NULL ? "" : "--host ",
+		    x->host == NULL ? "" : x->host, x->host == NULL ? "" : " ",
+		    sh_quote(q, sizeof(q), x->pattern));
+	}
+}
+
+/* rule del ID: delete it, say so, and warn as adm_warn_bare(). */
 static int
 rule_del(struct adm *a, const char *arg)
 {
 	struct policy		 pol;
 	const struct pol_rule	*r = NULL;
-	char			 what[64], ids[LIST_MAX], *end;
+	char			 what[64], *end;
 	char			 res[PATTERN_MAX + REQ_HOST_MAX + 8];
-	char			 q[PATTERN_MAX + 3];
 	long long		 id;
+	int64_t			 rid;
 	size_t			 i;
 	int			 rc, ret = 1;
 
@@ -282,36 +321,30 @@ rule_del(struct adm *a, const char *arg)
 	if (*arg < '0' || *arg > '9' || *end != '\0' || errno == ERANGE ||
 	    id < 1)
 		return adm_fail("rule del", "not a rule id");
+	rid = (int64_t)id;
 	(void)snprintf(what, sizeof(what), "rule %lld", id);
 	memset(&pol, 0, sizeof(pol));
 	if ((rc = adm_begin(a, 1)) == 0 &&
 	    (rc = adm_load(a, &pol, 0)) == 0) {
 		for (i = 0; i < pol.nrules; i++)
-			if (pol.rules[i].id == (int64_t)id)
+			if (pol.rules[i].id == rid)
 				r = &pol.rules[i];
 		if (r == NULL) {
 			adm_rollback(a);
 			ret = adm_fail(what, "no such rule");
 			goto out;
 		}
-		rc = adm_rule_del(a, (int64_t)id);
+		rc = adm_rule_del(a, rid);
 	}
 	if (rc == -1 || adm_commit(a) == -1) {
 		ret = adm_fail(what, adm_errmsg(a));
 		adm_rollback(a);
 		goto out;
 	}
-	res_name(res, sizeof(res), r->pattern, r->host);
-	printf("rule %lld deleted: %s %s %s\n", id, res, r->methods,
+	printf("rule %lld deleted: %s %s %s\n", id,
+	    res_name(res, sizeof(res), r->pattern, r->host), r->methods,
 	    r->principal);
-	if (res_rules(&pol, r->pattern, r->host, r->id, ids,
-	    sizeof(ids)) == 0)
-		fprintf(stderr, "portcullis: warning: resource %s has no "
-		    "rules left: every request it decides is now answered "
-		    "405; portcullis resource del %s%s%s%s removes it\n", res,
-		    r->host == NULL ? "" : "--host ",
-		    r->host == NULL ? "" : r->host, r->host == NULL ? "" : " ",
-		    sh_quote(q, sizeof(q), r->pattern));
+	adm_warn_bare(&pol, gone_id, &rid);
 	ret = 0;
 out:
 	pol_free(&pol);

@@ -291,9 +291,17 @@ out:
 	return ret;
 }
 
+/* Whether rule r grants to the role deleted (arg: its name). */
+static int
+gone_principal(const struct pol_rule *r, const void *arg)
+{
+	return strcmp(r->principal, arg) == 0;
+}
+
 static int
 cmd_role(const char *db, int argc, char *argv[])
 {
+	struct policy	 pol;
 	struct adm	*a;
 	char		 what[NAME_MAX_LEN + 8];
 	int		 add, rc, ret = 1;
@@ -311,13 +319,20 @@ cmd_role(const char *db, int argc, char *argv[])
 	if ((a = db_open(db)) == NULL)
 		return 1;
 	(void)snprintf(what, sizeof(what), "role %s", argv[1]);
-	if ((rc = adm_begin(a, 1)) == 0)
-		rc = tx_end(a, add ? adm_role_add(a, argv[1], NULL) :
-		    adm_role_del(a, argv[1]));
+	/* The policy before a del: which resources it leaves bare. */
+	memset(&pol, 0, sizeof(pol));
+	if ((rc = adm_begin(a, 1)) == 0 && (add ||
+	    (rc = adm_load(a, &pol, 0)) == 0))
+		rc = add ? adm_role_add(a, argv[1], NULL) :
+		    adm_role_del(a, argv[1]);
+	rc = tx_end(a, rc);
 	ret = row_status(a, rc, what, add ? "already exists" :
 	    "no such role");
 	if (ret == 0)
 		printf("role %s %s\n", argv[1], add ? "added" : "deleted");
+	if (ret == 0 && !add)
+		adm_warn_bare(&pol, gone_principal, argv[1]);
+	pol_free(&pol);
 	adm_close(a);
 	return ret;
 }
@@ -619,8 +634,12 @@ main(int argc, char *argv[])
 	const char	*db = NULL;
 	int		 ch, ret;
 
-	/* "+": stop at the command, whose own options follow it. */
-	while ((ch = getopt_long(argc, argv, "+d:hS:", longopts,
+	/*
+	 * "+": stop at the command, whose own options follow it; ":" and
+	 * opterr 0: the messages are ours.
+	 */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:d:hS:", longopts,
 	    NULL)) != -1)
 		switch (ch) {
 		case 'd':
@@ -635,8 +654,17 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("portcullis %s\n", PACKAGE_VERSION);
 			return 0;
+		case ':':
+			fprintf(stderr, "portcullis: -%c needs a value "
+			    "(portcullis help)\n", optopt);
+			return 2;
 		default:
-			usage_print(stderr, NULL, 1);
+			if (optopt != 0 && optopt != '?')
+				fprintf(stderr, "portcullis: unknown option "
+				    "-%c (portcullis help)\n", optopt);
+			else
+				fprintf(stderr, "portcullis: unknown option "
+				    "%s (portcullis help)\n", argv[optind - 1]);
 			return 2;
 		}
 	argc -= optind;

@@ -266,6 +266,8 @@ int		 lint_run(const struct policy *,
 int		 cmd_check(const char *, int, char *[]);
 int		 cmd_rule(const char *, int, char *[]);
 int		 cmd_resource(const char *, int, char *[]);
+void		 adm_warn_bare(const struct policy *,
+		    int (*)(const struct pol_rule *, const void *), const void *);
 int		 cmd_import(const char *, int, char *[]);
 int		 cmd_export(const char *, int, char *[]);
 int		 cmd_lint(const char *, int, char *[]);

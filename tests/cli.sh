@@ -108,6 +108,16 @@ expect "help of an unknown command" 2 "" \
 run help rule user
 expect "help takes one command" 2 "" "usage: portcullis help [COMMAND]
        portcullis --version"
+run -x user list
+expect "an unknown option, named" 2 "" \
+    "portcullis: unknown option -x (portcullis help)"
+run --db "$DB" user list
+expect "an unknown long option, named" 2 "" \
+    "portcullis: unknown option --db (portcullis help)"
+run -d
+expect "-d without a value" 2 "" "portcullis: -d needs a value (portcullis help)"
+run -h
+expect "-h: the summary" 0 "$SUMMARY" ""
 run user list
 expect "no -d and no PORTCULLIS_DB: said so" 2 "" \
     "portcullis: no database: give -d DB or set PORTCULLIS_DB"
@@ -446,7 +456,11 @@ sql "the rows left" \
 1"
 
 run -d "$DB" role del editor
-expect "role del" 0 "role editor deleted" ""
+expect "role del: its rules go, and the warning for a bare resource" 0 \
+    "role editor deleted" \
+    "portcullis: warning: resource /docs/** has no rules left: every request"\
+" it decides is now answered 405; portcullis resource del '/docs/**'"\
+" removes it"
 sql "role del drops its members and rules" \
     "SELECT (SELECT count(*) FROM members),
      (SELECT count(*) FROM rules WHERE principal = 'editor')" \
@@ -703,6 +717,15 @@ Content-Length: 14" ""
 	run -d "$DB" revoke bob admins
 	expect "check setup: bob no longer administers" 0 \
 	    "admins revoked from bob" ""
+	run -d "$DB" role del viewers
+	expect "role del: no warning while other rules hold the resource" 0 \
+	    "role viewers deleted" ""
+	run -d "$DB" rule list
+	expect "... its rule went, the other stays" 0 \
+	    "1${TAB}*${TAB}/open/**${TAB}GET${TAB}all
+2${TAB}*${TAB}/priv/**${TAB}GET${TAB}valid-user
+3${TAB}www.example.com${TAB}/pub/**${TAB}*${TAB}all
+4${TAB}*${TAB}/wiki/**${TAB}GET,POST${TAB}ops" ""
 
 	run -i 'b0b' -d "$DB" check --host WWW.example.com:80 GET /pub/p bob
 	expect "check: --host picks the host's resource" 0 "$MODE_DEFAULT
