@@ -309,7 +309,7 @@ rule_del(struct adm *a, const char *arg)
 {
 	struct policy		 pol;
 	const struct pol_rule	*r = NULL;
-	char			 what[64], *end;
+	char			 what[128], *end;
 	char			 res[PATTERN_MAX + REQ_HOST_MAX + 8];
 	long long		 id;
 	int64_t			 rid;
@@ -319,8 +319,14 @@ rule_del(struct adm *a, const char *arg)
 	errno = 0;
 	id = strtoll(arg, &end, 10);
 	if (*arg < '0' || *arg > '9' || *end != '\0' || errno == ERANGE ||
-	    id < 1)
-		return adm_fail("rule del", "not a rule id");
+	    id < 1) {
+		if (has_ctl(arg, strlen(arg)) || strlen(arg) > 64)
+			return adm_fail("rule del", "not a rule id (portcullis "
+			    "rule list shows them)");
+		(void)snprintf(what, sizeof(what), "'%s' is not a rule id "
+		    "(portcullis rule list shows them)", arg);
+		return adm_fail("rule del", what);
+	}
 	rid = (int64_t)id;
 	(void)snprintf(what, sizeof(what), "rule %lld", id);
 	memset(&pol, 0, sizeof(pol));

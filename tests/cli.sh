@@ -389,7 +389,11 @@ expect "rule del of a resource's last rule warns: 405 now" 0 \
 run -d "$DB" rule del 3
 expect "rule del of a missing rule" 1 "" "portcullis: rule 3: no such rule"
 run -d "$DB" rule del x3
-expect "rule del of a non-number" 1 "" "portcullis: rule del: not a rule id"
+expect "rule del of a non-number, named" 1 "" \
+    "portcullis: rule del: 'x3' is not a rule id (portcullis rule list shows them)"
+run -d "$DB" rule del 0
+expect "rule del 0" 1 "" \
+    "portcullis: rule del: '0' is not a rule id (portcullis rule list shows them)"
 run -d "$DB" resource list
 expect "resource list: a resource without rules" 0 "/docs/**${TAB}*${TAB}1
 /pub/**${TAB}www.example.com${TAB}1
