@@ -337,6 +337,31 @@ cmd_role(const char *db, int argc, char *argv[])
 	return ret;
 }
 
+/* The members table's triggers (sql/0001) and what to say instead. */
+#define MEMBER_NOUSER	"members: no such user (add it to users first)"
+#define MEMBER_NOROLE	"members: no such role (add it to roles first)"
+
+/*
+ * A grant refused for a user or role that does not exist: say which,
+ * and the command that adds it, in a's message (else leave it).
+ */
+static void
+member_why(struct adm *a, const char *user, const char *role)
+{
+	const char	*m = adm_errmsg(a);
+	char		 why[2 * NAME_MAX_LEN + 64];
+
+	if (strcmp(m, MEMBER_NOUSER) == 0)
+		(void)snprintf(why, sizeof(why), "no user '%s' (portcullis "
+		    "user add %s)", user, user);
+	else if (strcmp(m, MEMBER_NOROLE) == 0)
+		(void)snprintf(why, sizeof(why), "no role '%s' (portcullis "
+		    "role add %s)", role, role);
+	else
+		return;
+	adm_seterrmsg(a, why);
+}
+
 /*
  * grant USER ROLE (idempotent) and revoke USER ROLE (a missing
  * membership is an error).
@@ -359,6 +384,8 @@ membership(const char *db, int argc, char *argv[], int grant)
 	if ((rc = adm_begin(a, 1)) == 0)
 		rc = tx_end(a, grant ? adm_grant(a, argv[0], argv[1]) :
 		    adm_revoke(a, argv[0], argv[1]));
+	if (rc == -1 && grant)
+		member_why(a, argv[0], argv[1]);
 	ret = row_status(a, rc, what, grant ? NULL : "no such membership");
 	if (ret == 0 && grant)
 		printf(rc == 1 ? "%s granted %s\n" : "%s already holds %s\n",

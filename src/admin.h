@@ -181,6 +181,7 @@ int		 adm_replace(const char *, const char *, char *, size_t);
 struct adm	*adm_open(const char *, char *, size_t);
 void		 adm_close(struct adm *);
 const char	*adm_errmsg(const struct adm *);
+void		 adm_seterrmsg(struct adm *, const char *);
 int		 adm_begin(struct adm *, int);
 int		 adm_commit(struct adm *);
 void		 adm_rollback(struct adm *);

@@ -289,6 +289,13 @@ adm_close(struct adm *a)
 	free(a);
 }
 
+/* Replace the message of the last failure: a caller's own words. */
+void
+adm_seterrmsg(struct adm *a, const char *msg)
+{
+	adm_seterr(a, "%s", msg);
+}
+
 /*
  * The message of the last failure (-1) of a function below.
  */

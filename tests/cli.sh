@@ -283,11 +283,11 @@ sql "memberships" "SELECT user, role FROM members ORDER BY role" \
     "alice|admins
 alice|editor"
 run -d "$DB" grant nosuch editor
-expect "grant to a missing user" 1 "" "portcullis: grant nosuch editor:"\
-" members: no such user (add it to users first)"
+expect "grant to a missing user, named" 1 "" "portcullis: grant nosuch editor:"\
+" no user 'nosuch' (portcullis user add nosuch)"
 run -d "$DB" grant alice nosuch
-expect "grant of a missing role" 1 "" "portcullis: grant alice nosuch:"\
-" members: no such role (add it to roles first)"
+expect "grant of a missing role, named" 1 "" "portcullis: grant alice nosuch:"\
+" no role 'nosuch' (portcullis role add nosuch)"
 run -d "$DB" user list
 expect "user list" 0 "alice${TAB}enabled${TAB}admins,editor
 bob${TAB}enabled${TAB}-
