@@ -270,6 +270,13 @@ check_mode(const char *opt, enum mode *m, char *line, size_t linesz)
 		    "PORTCULLIS_MODE", v);
 		return -1;
 	}
+	/* As req_parse(): the FastCGI role alone makes an authorizer. */
+	if (opt == NULL && *m == MODE_AUTHORIZER) {
+		fputs("portcullis: check: PORTCULLIS_MODE: the server refuses "
+		    "'authorizer' there (the FastCGI role makes one); use "
+		    "--mode authorizer\n", stderr);
+		return -1;
+	}
 	(void)snprintf(line, linesz, "%s (%s)", mode_str[*m],
 	    opt != NULL ? "--mode" : "PORTCULLIS_MODE");
 	return 0;

@@ -636,6 +636,10 @@ Content-Length: 0" ""
 	expect "check: an unknown PORTCULLIS_MODE, named" 2 "" \
 	    "portcullis: check: PORTCULLIS_MODE: unknown mode 'nginx' (responder,"\
 " authorizer, auth_request or forward_auth)"
+	PORTCULLIS_MODE=authorizer run -d "$DB" check GET /open/a
+	expect "check: PORTCULLIS_MODE=authorizer refused, as the server does" 2 \
+	    "" "portcullis: check: PORTCULLIS_MODE: the server refuses"\
+" 'authorizer' there (the FastCGI role makes one); use --mode authorizer"
 	run -d "$DB" check GET
 	expect "check without a target: its usage" 2 "" "$U_CHECK"
 
