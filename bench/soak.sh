@@ -333,7 +333,9 @@ admin_loop()
 				i=$((i + 1))
 				continue
 			}
-			eval "id_$k=\$(cat \"\$work/admin.stdout\")"
+			# "rule ID added: ...": the id.
+			eval "id_$k=\$(sed -n 's/^rule \([0-9]*\) added: .*/\1/p' \
+			    \"\$work/admin.stdout\")"
 			what="rule add /churn/$k/** GET $np"
 			;;
 		*)

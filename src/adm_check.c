@@ -57,12 +57,14 @@ buf_write(void *arg, const void *p, size_t n)
 }
 
 /*
- * Print the decision as documented for `check`, then the header lines
+ * Print the decision as documented for `check` (mode the "mode:"
+ * line, granted the "granted to:" line or NULL), then the header lines
  * the server would send, without "\r", up to the blank line.  Return
  * 0, or -1 if the response could not be made.
  */
 static int
-check_print(const struct request *r, const struct decision *d)
+check_print(const struct request *r, const struct decision *d,
+    const char *mode, const char *granted)
 {
 	struct bufwr	*b;
 	struct writer	 w;
@@ -84,6 +86,7 @@ check_print(const struct request *r, const struct decision *d)
 		free(b);
 		return -1;
 	}
+	printf("mode: %s\n", mode);
 	printf("path: %s\n", *r->path == '\0' ? "-" : r->path);
 	printf("host: %s\n", *r->host == '\0' ? "-" : r->host);
 	printf("resource: %s", *d->pattern == '\0' ? "-" : d->pattern);
@@ -96,6 +99,8 @@ check_print(const struct request *r, const struct decision *d)
 		printf("rule: %" PRId64 "\n", d->rule);
 	printf("user: %s\n", *d->user == '\0' ? "-" : d->user);
 	printf("reason: %s\n", why_str[d->why]);
+	if (granted != NULL)
+		printf("granted to: %s\n", granted);
 	printf("status: %d %s\n", verdict_status[d->verdict],
 	    verdict_reason[d->verdict]);
 	for (p = b->buf, end = b->buf + b->len; p < end; p = nl + 1) {
@@ -188,11 +193,101 @@ out:
 }
 
 /*
+ * On a 403 for want of a grant, who the deciding resource grants the
+ * method to, from the snapshot the decision used, and the roles the
+ * user holds, into buf: "editors, admins (bob has: viewers)".
+ * Returns buf, or NULL if there is nothing to say.
+ */
+static const char *
+check_granted(struct store *s, const struct request *r,
+    const struct decision *d, char *buf, size_t bufsz)
+{
+	const struct snap_res	*res;
+	const struct snap_rule	*ru;
+	struct grants		 g;
+	char			 names[1024], roles[ROLES_MAX];
+	const char		*p;
+	size_t			 i, len;
+
+	if (s == NULL || d->verdict != VERDICT_FORBIDDEN ||
+	    d->why != WHY_NO_GRANT ||
+	    (res = snap_resource_named(store_snapshot(s), d->pattern,
+	    d->rhost)) == NULL)
+		return NULL;
+	policy_grants_init(&g);
+	for (i = 0, ru = snap_rules(store_snapshot(s), res); i < res->nrules;
+	    i++, ru++)
+		if (ru->grant->methods != NULL && ru->grant->principal != NULL)
+			policy_grants_add(&g, r->method,
+			    d->mode == MODE_RESPONDER, ru->id,
+			    ru->grant->methods, ru->grant->principal);
+	if (policy_grants_names(&g, names, sizeof(names)) == -1)
+		return NULL;
+	if (store_roles(s, d->user, roles, sizeof(roles)) == -1)
+		return NULL;
+	len = (size_t)snprintf(buf, bufsz, "%s (%s has: ", *names == '\0' ?
+	    "nobody" : names, d->user);
+	if (*roles == '\0')
+		(void)snprintf(roles, sizeof(roles), "no roles");
+	for (p = roles; len + 4 < bufsz && *p != '\0'; p++) {
+		if (*p == ',')
+			buf[len++] = *p, buf[len++] = ' ';
+		else
+			buf[len++] = *p;
+	}
+	if (len + 2 > bufsz)
+		return NULL;
+	buf[len++] = ')';
+	buf[len] = '\0';
+	return buf;
+}
+
+/*
+ * The mode of `check`: --mode (opt), else $PORTCULLIS_MODE, the
+ * variable the server reads, else responder; and the "mode:" line
+ * naming it and where it came from into line.  Returns 0, or -1
+ * after saying the name is unknown.
+ */
+static int
+check_mode(const char *opt, enum mode *m, char *line, size_t linesz)
+{
+	const char	*env = getenv("PORTCULLIS_MODE");
+	const char	*v = opt != NULL ? opt : env;
+
+	*m = MODE_RESPONDER;
+	if (v == NULL || *v == '\0') {
+		(void)snprintf(line, linesz, "%s (default; --mode "
+		    "auth_request for nginx auth_request, --mode authorizer "
+		    "for lighttpd/Apache)", mode_str[*m]);
+		return 0;
+	}
+	if (mode_parse(v, m) == -1) {
+		if (has_ctl(v, strlen(v)))
+			v = "?";
+		fprintf(stderr, "portcullis: check: %s: unknown mode '%s' "
+		    "(responder, authorizer, auth_request or "
+		    "forward_auth)\n", opt != NULL ? "--mode" :
+		    "PORTCULLIS_MODE", v);
+		return -1;
+	}
+	/* As req_parse(): the FastCGI role alone makes an authorizer. */
+	if (opt == NULL && *m == MODE_AUTHORIZER) {
+		fputs("portcullis: check: PORTCULLIS_MODE: the server refuses "
+		    "'authorizer' there (the FastCGI role makes one); use "
+		    "--mode authorizer\n", stderr);
+		return -1;
+	}
+	(void)snprintf(line, linesz, "%s (%s)", mode_str[*m],
+	    opt != NULL ? "--mode" : "PORTCULLIS_MODE");
+	return 0;
+}
+
+/*
  * check [--host HOST] [--mode MODE] METHOD TARGET [USER]: decide a
  * request as the server would (decide_request(), as main.c's
- * serve()), USER's password on stdin.  The lockout state is read,
+ * serve()), USER's password on stdin, in the mode check_mode() says.  The lockout state is read,
  * never written.  Exit 0 on allow, 2 on a 5xx,
- * else 1; -1 for a usage error (an unknown MODE among them).
+ * else 1 (2 also for an unknown mode); -1 for a usage error.
  */
 int
 cmd_check(const char *db, int argc, char *argv[])
@@ -206,7 +301,8 @@ cmd_check(const char *db, int argc, char *argv[])
 	const char	*state;
 	enum storeres	 sr;
 	enum mode	 m = MODE_RESPONDER;
-	char		 authz[CHECK_AUTHZ_MAX];
+	const char	*granted;
+	char		 authz[CHECK_AUTHZ_MAX], mline[160], gbuf[2048];
 	int		 k, ret = 1;
 
 	memset(&r, 0, sizeof(r));
@@ -215,9 +311,10 @@ cmd_check(const char *db, int argc, char *argv[])
 		return -1;
 	argc -= k;
 	argv += k;
-	if ((argc != 2 && argc != 3) ||
-	    (vals[1] != NULL && mode_parse(vals[1], &m) == -1))
+	if (argc != 2 && argc != 3)
 		return -1;
+	if (check_mode(vals[1], &m, mline, sizeof(mline)) == -1)
+		return 2;
 	if (argc == 3 && check_authz(argv[2], authz, sizeof(authz)) == -1)
 		goto out;
 	check_params(params, m, argv[0], argv[1], vals[0],
@@ -228,12 +325,13 @@ cmd_check(const char *db, int argc, char *argv[])
 		goto out;
 	(void)lockout_init(state, 0);
 	sr = decide_request(&r, param_get, params, db, &s, &d);
+	granted = check_granted(s, &r, &d, gbuf, sizeof(gbuf));
 	store_close(s);
 	lockout_close();
 	if (sr != STORE_OK)
 		adm_fail("check", sr == STORE_SCHEMA ? "wrong schema version: "
 		    "run portcullis init" : d.detail);
-	if (check_print(&r, &d) == -1) {
+	if (check_print(&r, &d, mline, granted) == -1) {
 		adm_fail("check", "cannot make the response");
 		ret = 2;
 	} else if (d.verdict == VERDICT_ALLOW)

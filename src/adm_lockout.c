@@ -72,7 +72,7 @@ cmd_lockout(const char *db, int argc, char *argv[])
 	} else if ((n = state_clear(s, argc == 2 ? argv[1] : NULL)) == -1)
 		adm_fail("lockout clear", state_errmsg(s));
 	else {
-		printf("cleared %d entr%s\n", n, n == 1 ? "y" : "ies");
+		printf("lockout cleared: %d entr%s\n", n, n == 1 ? "y" : "ies");
 		ret = 0;
 	}
 	state_close(s);

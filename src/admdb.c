@@ -127,7 +127,7 @@ out:
 static int
 db_migrate_one(sqlite3 *db, char *err, size_t errsz)
 {
-	char	 sql[64];
+	char	 sql[64], why[512];
 	int	 v, ret = -1;
 
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
@@ -151,8 +151,8 @@ db_migrate_one(sqlite3 *db, char *err, size_t errsz)
 	if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		seterr(err, errsz, "migration %d: %s", v + 1,
-		    sqlite3_errmsg(db));
+		adm_plainmsg(why, sizeof(why), sqlite3_errmsg(db));
+		seterr(err, errsz, "migration %d: %s", v + 1, why);
 		goto out;
 	}
 	return 1;
@@ -235,7 +235,8 @@ db_perms(const char *path, gid_t gid, char *err, size_t errsz)
  * its own transaction, and give the database, -wal and -shm the
  * layout of db_perms() (also to an existing database: running init
  * again repairs it).  A database newer than this program is refused.
- * Return 0, or -1 with a message in err (nothing half-applied).
+ * Return the schema version the database had (0 for a new one), or -1
+ * with a message in err (nothing half-applied).
  */
 int
 adm_init(const char *path, gid_t gid, char *err, size_t errsz)
@@ -243,7 +244,7 @@ adm_init(const char *path, gid_t gid, char *err, size_t errsz)
 	sqlite3		*db;
 	sqlite3_stmt	*st = NULL;
 	const char	*mode;
-	int		 fd, v, rc, tries, ret = -1;
+	int		 fd, v, was, rc, tries, ret = -1;
 
 	/* Made here, not by SQLite: its mode would follow the umask. */
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
@@ -268,6 +269,7 @@ adm_init(const char *path, gid_t gid, char *err, size_t errsz)
 		return -1;
 	if (db_version(db, &v, err, errsz) == -1)
 		goto out;
+	was = v;
 	if (v == 0) {
 		if (sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1,
 		    &st, NULL) != SQLITE_OK) {
@@ -303,7 +305,7 @@ adm_init(const char *path, gid_t gid, char *err, size_t errsz)
 	/* A read made -wal and -shm if they were missing. */
 	if (rc == 0 && db_version(db, &v, err, errsz) == 0 &&
 	    db_perms(path, gid, err, errsz) == 0)
-		ret = 0;
+		ret = was;
 out:
 	sqlite3_finalize(st);
 	sqlite3_close(db);

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <grp.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -25,39 +26,28 @@
 #include "extern.h"
 #include "admin.h"
 
+/*
+ * A command: its name, its function (the adm_*.c ones return -1 for a
+ * usage error, admin.c's call adm_usage()), its usage lines without
+ * "portcullis " ("\n"-separated) and one line saying what it does.
+ */
 struct cmd {
 	const char	*name;
 	int		(*fn)(const char *, int, char *[]);
+	const char	*usage;
+	const char	*desc;
 };
 
-static void	 adm_usage(void) __attribute__((noreturn));
+static const struct cmd	*cur;	/* the command running, for its usage */
 
+static void	 adm_usage(void) __attribute__((noreturn));
+static void	 usage_print(FILE *, const struct cmd *, int);
+
+/* A usage error in the command running: its usage on stderr, exit 2. */
 static void
 adm_usage(void)
 {
-	fputs("usage: portcullis [-d DB] init [--group GROUP]\n"
-	    "       portcullis [-d DB] replace NEW.db\n"
-	    "       portcullis [-d DB] user add|passwd NAME\n"
-	    "       portcullis [-d DB] user del|disable|enable NAME\n"
-	    "       portcullis [-d DB] user list\n"
-	    "       portcullis [-d DB] role add|del NAME\n"
-	    "       portcullis [-d DB] grant USER ROLE\n"
-	    "       portcullis [-d DB] revoke USER ROLE\n"
-	    "       portcullis [-d DB] rule add [--host HOST] "
-	    "PATTERN METHODS PRINCIPAL\n"
-	    "       portcullis [-d DB] rule list\n"
-	    "       portcullis [-d DB] rule del ID\n"
-	    "       portcullis [-d DB] check [--host HOST] "
-	    "[--mode MODE] METHOD TARGET [USER]\n"
-	    "       portcullis [-d DB] shell\n"
-	    "       portcullis [-d DB] import htpasswd|htgroup|policy "
-	    "[--dry-run] FILE\n"
-	    "       portcullis [-d DB] export [--format sql|json]\n"
-	    "       portcullis [-d DB] lint\n"
-	    "       portcullis [-d DB] [-S STATE] lockout list\n"
-	    "       portcullis [-d DB] [-S STATE] lockout clear "
-	    "[USER | NETWORK]\n",
-	    stderr);
+	usage_print(stderr, cur, 1);
 	exit(2);
 }
 
@@ -157,7 +147,7 @@ cmd_init(const char *db, int argc, char *argv[])
 	char		 err[512], *end;
 	unsigned long	 n;
 	gid_t		 gid = (gid_t)-1;
-	int		 k;
+	int		 k, was, isnew;
 
 	k = adm_opts(argc, argv, names, vals, nitems(names));
 	if (argc != k)
@@ -173,12 +163,22 @@ cmd_init(const char *db, int argc, char *argv[])
 		else
 			return adm_fail("init --group", "no such group");
 	}
-	if (adm_init(db, gid, err, sizeof(err)) == -1)
+	isnew = access(db, F_OK) == -1 && errno == ENOENT;
+	if ((was = adm_init(db, gid, err, sizeof(err))) == -1)
 		return adm_fail(db, err);
 	if ((state = adm_state_path(db)) == NULL)
 		return 1;
 	if (state_init(state, gid, err, sizeof(err)) == -1)
 		return adm_fail(state, err);
+	if (isnew)
+		printf("created %s (schema %d; lockout state %s)\n", db,
+		    SCHEMA_VERSION, state);
+	else if (was < SCHEMA_VERSION)
+		printf("migrated %s from schema %d to %d (lockout state "
+		    "%s)\n", db, was, SCHEMA_VERSION, state);
+	else
+		printf("%s is up to date (schema %d; lockout state %s)\n",
+		    db, SCHEMA_VERSION, state);
 	return 0;
 }
 
@@ -195,6 +195,7 @@ cmd_replace(const char *db, int argc, char *argv[])
 		adm_usage();
 	if (adm_replace(db, argv[0], err, sizeof(err)) == -1)
 		return adm_fail("replace", err);
+	printf("replaced the policy of %s with %s's\n", db, argv[0]);
 	return 0;
 }
 
@@ -233,6 +234,9 @@ user_setpass(struct adm *a, const char *name, int add)
 		    adm_user_passwd(a, name, hash));
 	ret = row_status(a, rc, what, add ? "already exists" :
 	    "no such user");
+	if (ret == 0)
+		printf(add ? "user %s added\n" : "password of %s changed\n",
+		    name);
 out:
 	explicit_bzero(hash, sizeof(hash));
 	return ret;
@@ -278,14 +282,26 @@ cmd_user(const char *db, int argc, char *argv[])
 		rc = tx_end(a, strcmp(sub, "del") == 0 ? adm_user_del(a, name) :
 		    adm_user_disable(a, name, strcmp(sub, "disable") == 0));
 	ret = row_status(a, rc, what, "no such user");
+	if (ret == 0)
+		printf("user %s %s\n", name, strcmp(sub, "del") == 0 ?
+		    "deleted" : strcmp(sub, "disable") == 0 ? "disabled" :
+		    "enabled");
 out:
 	adm_close(a);
 	return ret;
 }
 
+/* Whether rule r grants to the role deleted (arg: its name). */
+static int
+gone_principal(const struct pol_rule *r, const void *arg)
+{
+	return strcmp(r->principal, arg) == 0;
+}
+
 static int
 cmd_role(const char *db, int argc, char *argv[])
 {
+	struct policy	 pol;
 	struct adm	*a;
 	char		 what[NAME_MAX_LEN + 8];
 	int		 add, rc, ret = 1;
@@ -303,13 +319,47 @@ cmd_role(const char *db, int argc, char *argv[])
 	if ((a = db_open(db)) == NULL)
 		return 1;
 	(void)snprintf(what, sizeof(what), "role %s", argv[1]);
-	if ((rc = adm_begin(a, 1)) == 0)
-		rc = tx_end(a, add ? adm_role_add(a, argv[1], NULL) :
-		    adm_role_del(a, argv[1]));
+	/* The policy before a del: which resources it leaves bare. */
+	memset(&pol, 0, sizeof(pol));
+	if ((rc = adm_begin(a, 1)) == 0 && (add ||
+	    (rc = adm_load(a, &pol, 0)) == 0))
+		rc = add ? adm_role_add(a, argv[1], NULL) :
+		    adm_role_del(a, argv[1]);
+	rc = tx_end(a, rc);
 	ret = row_status(a, rc, what, add ? "already exists" :
 	    "no such role");
+	if (ret == 0)
+		printf("role %s %s\n", argv[1], add ? "added" : "deleted");
+	if (ret == 0 && !add)
+		adm_warn_bare(&pol, gone_principal, argv[1]);
+	pol_free(&pol);
 	adm_close(a);
 	return ret;
+}
+
+/* The members table's triggers (sql/0001) and what to say instead. */
+#define MEMBER_NOUSER	"members: no such user (add it to users first)"
+#define MEMBER_NOROLE	"members: no such role (add it to roles first)"
+
+/*
+ * A grant refused for a user or role that does not exist: say which,
+ * and the command that adds it, in a's message (else leave it).
+ */
+static void
+member_why(struct adm *a, const char *user, const char *role)
+{
+	const char	*m = adm_errmsg(a);
+	char		 why[2 * NAME_MAX_LEN + 64];
+
+	if (strcmp(m, MEMBER_NOUSER) == 0)
+		(void)snprintf(why, sizeof(why), "no user '%s' (portcullis "
+		    "user add %s)", user, user);
+	else if (strcmp(m, MEMBER_NOROLE) == 0)
+		(void)snprintf(why, sizeof(why), "no role '%s' (portcullis "
+		    "role add %s)", role, role);
+	else
+		return;
+	adm_seterrmsg(a, why);
 }
 
 /*
@@ -334,7 +384,14 @@ membership(const char *db, int argc, char *argv[], int grant)
 	if ((rc = adm_begin(a, 1)) == 0)
 		rc = tx_end(a, grant ? adm_grant(a, argv[0], argv[1]) :
 		    adm_revoke(a, argv[0], argv[1]));
+	if (rc == -1 && grant)
+		member_why(a, argv[0], argv[1]);
 	ret = row_status(a, rc, what, grant ? NULL : "no such membership");
+	if (ret == 0 && grant)
+		printf(rc == 1 ? "%s granted %s\n" : "%s already holds %s\n",
+		    argv[0], argv[1]);
+	else if (ret == 0)
+		printf("%s revoked from %s\n", argv[1], argv[0]);
 	adm_close(a);
 	return ret;
 }
@@ -349,103 +406,6 @@ static int
 cmd_revoke(const char *db, int argc, char *argv[])
 {
 	return membership(db, argc, argv, 0);
-}
-
-static int
-rule_print(void *arg, const struct pol_rule *r)
-{
-	if (printf("%" PRId64 "\t%s\t%s\t%s\t%s\n", r->id,
-	    r->host == NULL ? "*" : r->host, r->pattern, r->methods,
-	    r->principal) < 0)
-		return -1;
-	return 0;
-}
-
-/*
- * rule add [--host HOST] PATTERN METHODS PRINCIPAL: print the new id.
- */
-static int
-rule_add(struct adm *a, int argc, char *argv[])
-{
-	static const char *const names[] = { "host" };
-	const char	*vals[1] = { NULL };
-	struct pol_rule	 r;
-	char		 host[REQ_HOST_MAX + 1];
-	int64_t		 id;
-	int		 k, rc;
-
-	k = adm_opts(argc, argv, names, vals, nitems(names));
-	argc -= k;
-	argv += k;
-	if (argc != 3)
-		adm_usage();
-	if (vals[0] != NULL && host_canon(host, sizeof(host), vals[0],
-	    strlen(vals[0])) != 1)
-		return adm_fail("rule add", "--host: not a valid host name");
-	memset(&r, 0, sizeof(r));	/* id 0: a new one */
-	r.host = vals[0] == NULL ? NULL : host;
-	r.pattern = argv[0];
-	r.methods = argv[1];
-	r.principal = argv[2];
-	if ((rc = adm_begin(a, 1)) == 0)
-		rc = tx_end(a, adm_rule_add(a, &r, &id));
-	if (rc == -1)
-		return adm_fail("rule add", adm_errmsg(a));
-	if (printf("%" PRId64 "\n", id) < 0)
-		return 1;
-	return 0;
-}
-
-/*
- * rule del ID
- */
-static int
-rule_del(struct adm *a, const char *arg)
-{
-	char		 what[64], *end;
-	long long	 id;
-	int		 rc;
-
-	errno = 0;
-	id = strtoll(arg, &end, 10);
-	if (*arg < '0' || *arg > '9' || *end != '\0' || errno == ERANGE ||
-	    id < 1)
-		return adm_fail("rule del", "not a rule id");
-	(void)snprintf(what, sizeof(what), "rule %lld", id);
-	if ((rc = adm_begin(a, 1)) == 0)
-		rc = tx_end(a, adm_rule_del(a, (int64_t)id));
-	return row_status(a, rc, what, "no such rule");
-}
-
-static int
-cmd_rule(const char *db, int argc, char *argv[])
-{
-	struct adm	*a;
-	int		 rc, ret = 1;
-
-	if (argc < 1)
-		adm_usage();
-	if (strcmp(argv[0], "list") == 0) {
-		if (argc != 1)
-			adm_usage();
-	} else if (strcmp(argv[0], "del") == 0) {
-		if (argc != 2)
-			adm_usage();
-	} else if (strcmp(argv[0], "add") != 0)
-		adm_usage();
-	if ((a = db_open(db)) == NULL)
-		return 1;
-	if (strcmp(argv[0], "add") == 0)
-		ret = rule_add(a, argc - 1, argv + 1);
-	else if (strcmp(argv[0], "del") == 0)
-		ret = rule_del(a, argv[1]);
-	else {
-		if ((rc = adm_begin(a, 0)) == 0)
-			rc = tx_end(a, adm_rule_list(a, rule_print, NULL));
-		ret = rc == -1 ? adm_fail("rule list", adm_errmsg(a)) : 0;
-	}
-	adm_close(a);
-	return ret;
 }
 
 /*
@@ -532,31 +492,182 @@ cmd_shell(const char *db, int argc, char *argv[])
 	return adm_fail(prog, strerror(errno));
 }
 
+static int	 cmd_help(const char *, int, char *[]);
+
 static const struct cmd cmds[] = {
-	{ "init",	cmd_init },
-	{ "replace",	cmd_replace },
-	{ "user",	cmd_user },
-	{ "role",	cmd_role },
-	{ "grant",	cmd_grant },
-	{ "revoke",	cmd_revoke },
-	{ "rule",	cmd_rule },
-	{ "check",	cmd_check },
-	{ "shell",	cmd_shell },
-	{ "import",	cmd_import },	/* adm_import.c */
-	{ "export",	cmd_export },	/* adm_export.c */
-	{ "lint",	cmd_lint },	/* adm_lint.c */
-	{ "lockout",	cmd_lockout },	/* adm_lockout.c */
+	{ "init", cmd_init, "[-d DB] init [--group GROUP]",
+	  "Create the database, or migrate it to this program's schema, "
+	  "and the lockout state database beside it." },
+	{ "replace", cmd_replace, "[-d DB] replace NEW.db",
+	  "Install the database NEW.db in place of the live one, in one "
+	  "transaction (never with mv)." },
+	{ "user", cmd_user, "[-d DB] user add|passwd NAME\n"
+	  "[-d DB] user del|disable|enable NAME\n"
+	  "[-d DB] user list",
+	  "Add a user or set its password (from the terminal or one line "
+	  "of stdin), delete, disable, enable or list users." },
+	{ "role", cmd_role, "[-d DB] role add|del NAME",
+	  "Add a role, or delete one with its memberships and the rules "
+	  "that grant to it." },
+	{ "grant", cmd_grant, "[-d DB] grant USER ROLE",
+	  "Make USER a member of ROLE." },
+	{ "revoke", cmd_revoke, "[-d DB] revoke USER ROLE",
+	  "End USER's membership of ROLE." },
+	{ "rule", cmd_rule, "[-d DB] rule add [--host HOST] "
+	  "PATTERN METHODS PRINCIPAL\n"
+	  "[-d DB] rule list\n"
+	  "[-d DB] rule del ID",
+	  "Grant METHODS on the resource PATTERN to PRINCIPAL (all, "
+	  "valid-user or a role); list the rules; delete one." },
+	{ "resource", cmd_resource, "[-d DB] resource list\n"
+	  "[-d DB] resource del [--host HOST] [--force] PATTERN",
+	  "List the resources with their number of rules; delete one "
+	  "(with its rules only if --force)." },
+	{ "check", cmd_check, "[-d DB] check [--host HOST] "
+	  "[--mode MODE] METHOD TARGET [USER]",
+	  "Show what the server would answer a request in MODE, and why "
+	  "(USER's password on stdin)." },
+	{ "shell", cmd_shell, "[-d DB] shell",
+	  "Run the sqlite3 shell on the database, with hash_password() "
+	  "and foreign keys." },
+	{ "import", cmd_import, "[-d DB] import htpasswd|htgroup|policy "
+	  "[--dry-run] FILE",
+	  "Apply an htpasswd, htgroup or exported policy file in one "
+	  "transaction, or only show what it would change." },
+	{ "export", cmd_export, "[-d DB] export [--format sql|json]",
+	  "Write the whole policy, without password hashes, on standard "
+	  "output." },
+	{ "lint", cmd_lint, "[-d DB] lint",
+	  "Report rules that cannot mean what they say." },
+	{ "lockout", cmd_lockout, "[-d DB] [-S STATE] lockout list\n"
+	  "[-d DB] [-S STATE] lockout clear [USER | NETWORK]",
+	  "List the failed logins the server counted, or forget them." },
+	{ "help", cmd_help, "help [COMMAND]\n--version",
+	  "Print the usage of every command, or of one with what it "
+	  "does; print the version." },
 };
+
+/*
+ * Print c's usage lines, each "portcullis " and the line, the first
+ * after "usage: " if first, else indented to match; NULL: every
+ * command's, then how to learn more.
+ */
+static void
+usage_print(FILE *fp, const struct cmd *c, int first)
+{
+	const char	*p, *nl;
+	size_t		 i;
+
+	if (c == NULL) {
+		for (i = 0; i < nitems(cmds); i++)
+			usage_print(fp, &cmds[i], i == 0);
+		fputs("The database is -d DB, else $PORTCULLIS_DB. "
+		    "portcullis help COMMAND says what a command does;\n"
+		    "portcullis(8) says the rest.\n", fp);
+		return;
+	}
+	for (p = c->usage; ; p = nl + 1, first = 0) {
+		nl = strchr(p, '\n');
+		fprintf(fp, "%sportcullis %.*s\n", first ? "usage: " :
+		    "       ", (int)(nl == NULL ? strlen(p) :
+		    (size_t)(nl - p)), p);
+		if (nl == NULL)
+			break;
+	}
+}
+
+/* The command named name, or NULL after saying there is none (exit 2). */
+static const struct cmd *
+cmd_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(cmds); i++)
+		if (strcmp(name, cmds[i].name) == 0)
+			return &cmds[i];
+	if (has_ctl(name, strlen(name)))
+		fputs("portcullis: unknown command (portcullis help lists "
+		    "them)\n", stderr);
+	else
+		fprintf(stderr, "portcullis: unknown command '%s' (portcullis "
+		    "help lists them)\n", name);
+	return NULL;
+}
+
+/*
+ * help [COMMAND]: every command's usage, or COMMAND's and what it
+ * does, on stdout.  Exit 0, 2 for an unknown command.
+ */
+static int
+cmd_help(const char *db, int argc, char *argv[])
+{
+	const struct cmd	*c;
+
+	(void)db;
+	if (argc == 0) {
+		usage_print(stdout, NULL, 1);
+		return 0;
+	}
+	if (argc != 1)
+		adm_usage();
+	if ((c = cmd_find(argv[0])) == NULL)
+		return 2;
+	usage_print(stdout, c, 1);
+	printf("%s\n", c->desc);
+	return 0;
+}
+
+/*
+ * The global options -d DB and -S STATE go before the command: one
+ * after it (before a "--") is refused, naming it, rather than taken
+ * for an argument.  Return 0, or 2 after saying so.
+ */
+static int
+late_opts(int argc, char *argv[])
+{
+	int	 i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "-d") == 0 || strcmp(argv[i], "-S") == 0) {
+			fprintf(stderr, "portcullis: %s must come before the "
+			    "command: portcullis %s %s %s ...\n", argv[i],
+			    argv[i], argv[i][1] == 'd' ? "DB" : "STATE",
+			    argv[0]);
+			return 2;
+		}
+	return 0;
+}
+
+/* Whether argv holds "--help" before a "--". */
+static int
+wants_help(int argc, char *argv[])
+{
+	int	 i;
+
+	for (i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0)
+			return 1;
+	return 0;
+}
 
 int
 main(int argc, char *argv[])
 {
+	static const struct option longopts[] = {
+		{ "help",	no_argument,	NULL,	'h' },
+		{ "version",	no_argument,	NULL,	'V' },
+		{ NULL,		0,		NULL,	0 }
+	};
 	const char	*db = NULL;
-	size_t		 i;
 	int		 ch, ret;
 
-	/* "+": stop at the command, whose own options follow it. */
-	while ((ch = getopt(argc, argv, "+d:S:")) != -1)
+	/*
+	 * "+": stop at the command, whose own options follow it; ":" and
+	 * opterr 0: the messages are ours.
+	 */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:d:hS:", longopts,
+	    NULL)) != -1)
 		switch (ch) {
 		case 'd':
 			db = optarg;
@@ -564,24 +675,50 @@ main(int argc, char *argv[])
 		case 'S':
 			adm_state_set(optarg);
 			break;
+		case 'h':
+			usage_print(stdout, NULL, 1);
+			return 0;
+		case 'V':
+			printf("portcullis %s\n", PACKAGE_VERSION);
+			return 0;
+		case ':':
+			fprintf(stderr, "portcullis: -%c needs a value "
+			    "(portcullis help)\n", optopt);
+			return 2;
 		default:
-			adm_usage();
+			if (optopt != 0 && optopt != '?')
+				fprintf(stderr, "portcullis: unknown option "
+				    "-%c (portcullis help)\n", optopt);
+			else
+				fprintf(stderr, "portcullis: unknown option "
+				    "%s (portcullis help)\n", argv[optind - 1]);
+			return 2;
 		}
 	argc -= optind;
 	argv += optind;
-	if (argc < 1)
-		adm_usage();
+	if (argc < 1) {
+		usage_print(stdout, NULL, 1);
+		return 0;
+	}
+	if ((cur = cmd_find(argv[0])) == NULL)
+		return 2;
+	if (cur->fn == cmd_help)
+		return cmd_help(NULL, argc - 1, argv + 1);
+	if (wants_help(argc - 1, argv + 1)) {
+		usage_print(stdout, cur, 1);
+		printf("%s\n", cur->desc);
+		return 0;
+	}
+	if (late_opts(argc, argv) != 0)
+		return 2;
 	if (db == NULL)
 		db = getenv("PORTCULLIS_DB");
-	if (db == NULL || *db == '\0')
-		adm_usage();
-
-	for (i = 0; i < nitems(cmds); i++)
-		if (strcmp(argv[0], cmds[i].name) == 0)
-			break;
-	if (i == nitems(cmds))
-		adm_usage();
-	ret = cmds[i].fn(db, argc - 1, argv + 1);
+	if (db == NULL || *db == '\0') {
+		fputs("portcullis: no database: give -d DB or set "
+		    "PORTCULLIS_DB\n", stderr);
+		return 2;
+	}
+	ret = cur->fn(db, argc - 1, argv + 1);
 	if (ret == -1)		/* the adm_*.c commands' usage error */
 		adm_usage();
 	if (fflush(stdout) == EOF || ferror(stdout)) {

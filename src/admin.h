@@ -154,7 +154,8 @@ int		 polfile_read(const char *, size_t, struct policy *,
  * The administrator's read-write side of the database, for
  * `portcullis` and test fixtures: the one admin data layer (admdb.c
  * the file, admstore.c the statements).
- * adm_init() creates or migrates a database; adm_open() opens one
+ * adm_init() creates or migrates a database (returning the schema
+ * version it had, 0 for a new one); adm_open() opens one
  * whose schema is current.  The caller owns the transaction: every
  * function below but adm_init(), adm_replace() and adm_open() runs
  * inside adm_begin() ... adm_commit() or adm_rollback().  Functions
@@ -180,6 +181,7 @@ int		 adm_replace(const char *, const char *, char *, size_t);
 struct adm	*adm_open(const char *, char *, size_t);
 void		 adm_close(struct adm *);
 const char	*adm_errmsg(const struct adm *);
+void		 adm_seterrmsg(struct adm *, const char *);
 int		 adm_begin(struct adm *, int);
 int		 adm_commit(struct adm *);
 void		 adm_rollback(struct adm *);
@@ -209,6 +211,8 @@ int		 adm_rule_set(struct adm *, const struct pol_rule *);
 int		 adm_rule_del(struct adm *, int64_t);
 int		 adm_rule_list(struct adm *,
 		    int (*)(void *, const struct pol_rule *), void *);
+/* SQLite's message for a refused row in an administrator's words. */
+void		 adm_plainmsg(char *, size_t, const char *);
 /* For adm_open() only: the connection (sqlite3.h's sqlite3). */
 struct sqlite3	*admdb_open(const char *, char *, size_t);
 
@@ -254,12 +258,17 @@ int		 lint_run(const struct policy *,
 		    void (*)(void *, const struct lint_finding *), void *);
 
 /*
- * adm_import.c, adm_export.c, adm_lint.c, adm_check.c: the commands of
+ * adm_import.c, adm_export.c, adm_lint.c, adm_check.c, adm_rule.c: the
+ * commands of
  * the same names, called by admin.c's table with the database and the
  * arguments after the command name.  Each returns the exit status,
  * or -1 for a usage error (admin.c prints the usage).
  */
 int		 cmd_check(const char *, int, char *[]);
+int		 cmd_rule(const char *, int, char *[]);
+int		 cmd_resource(const char *, int, char *[]);
+void		 adm_warn_bare(const struct policy *,
+		    int (*)(const struct pol_rule *, const void *), const void *);
 int		 cmd_import(const char *, int, char *[]);
 int		 cmd_export(const char *, int, char *[]);
 int		 cmd_lint(const char *, int, char *[]);

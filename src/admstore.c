@@ -16,7 +16,8 @@
  * BEGIN for a read, one snapshot) and adm_commit() or adm_rollback().
  * On failure adm_errmsg() keeps the SQLite message, which for a
  * refused row is the name of the CHECK constraint or the text of the
- * trigger that refused it: the schema words those for administrators.
+ * trigger that refused it: the schema words those for administrators
+ * (adm_dberr() drops SQLite's own jargon around them).
  */
 #include "config.h"
 
@@ -181,13 +182,62 @@ adm_seterr(struct adm *a, const char *fmt, ...)
 }
 
 /*
- * Keep the connection's last SQLite message as the adm error.  Call
- * before anything else (a ROLLBACK) replaces it.
+ * SQLite's words for a refused row, and the administrator's: "CHECK
+ * constraint failed: " goes (the constraint's name is the sentence),
+ * the others become one.  A prefix of the message each.
+ */
+static const struct {
+	const char	*sqlite;
+	const char	*plain;		/* NULL: keep what follows */
+} dbwords[] = {
+	{ "CHECK constraint failed: ", NULL },
+	{ "UNIQUE constraint failed: ", "already exists" },
+	{ "FOREIGN KEY constraint failed", "names a user, role or resource "
+	    "that does not exist, or is still named by another row" },
+	{ "NOT NULL constraint failed: ", "a required value is missing" },
+};
+
+/* Where the schema's "(see README)" sends a reader now. */
+#define DB_SEE_README	"(see README)"
+#define DB_SEE_PAGE	"(portcullis(5), Patterns)"
+
+/*
+ * SQLite's message m in the words of dbwords[] into buf (bufsz bytes):
+ * for `portcullis` here and for a failed migration (admdb.c).
+ */
+void
+adm_plainmsg(char *buf, size_t bufsz, const char *m)
+{
+	const char	*see;
+	size_t		 i, n;
+
+	for (i = 0; i < nitems(dbwords); i++) {
+		n = strlen(dbwords[i].sqlite);
+		if (strncmp(m, dbwords[i].sqlite, n) != 0)
+			continue;
+		if (dbwords[i].plain != NULL) {
+			(void)snprintf(buf, bufsz, "%s", dbwords[i].plain);
+			return;
+		}
+		m += n;
+		break;
+	}
+	if ((see = strstr(m, DB_SEE_README)) != NULL)
+		(void)snprintf(buf, bufsz, "%.*s%s%s", (int)(see - m), m,
+		    DB_SEE_PAGE, see + strlen(DB_SEE_README));
+	else
+		(void)snprintf(buf, bufsz, "%s", m);
+}
+
+/*
+ * Keep the connection's last SQLite message as the adm error, in
+ * plain words (adm_plainmsg()).  Call before anything else (a
+ * ROLLBACK) replaces it.
  */
 static void
 adm_dberr(struct adm *a)
 {
-	adm_seterr(a, "%s", sqlite3_errmsg(a->db));
+	adm_plainmsg(a->err, sizeof(a->err), sqlite3_errmsg(a->db));
 }
 
 /*
@@ -237,6 +287,13 @@ adm_close(struct adm *a)
 		sqlite3_finalize(a->stmts[i]);
 	sqlite3_close(a->db);
 	free(a);
+}
+
+/* Replace the message of the last failure: a caller's own words. */
+void
+adm_seterrmsg(struct adm *a, const char *msg)
+{
+	adm_seterr(a, "%s", msg);
 }
 
 /*

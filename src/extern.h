@@ -276,6 +276,7 @@ void		 policy_grants_init(struct grants *);
 void		 policy_grants_add(struct grants *, const char *, int,
 		    int64_t, const char *, const char *);
 void		 policy_grants_finish(struct grants *, const char *, int);
+int		 policy_grants_names(const struct grants *, char *, size_t);
 
 /* verdict: what the decision comes to. */
 enum verdict {
@@ -448,6 +449,8 @@ int		 snap_finish(struct snapshot *);
 const struct settings *snap_settings(const struct snapshot *);
 const struct snap_res *snap_resource(const struct snapshot *, const char *,
 		    const char *);
+const struct snap_res *snap_resource_named(const struct snapshot *,
+		    const char *, const char *);
 const struct snap_rule *snap_rules(const struct snapshot *,
 		    const struct snap_res *);
 void		 snap_counts(const struct snapshot *, size_t *, size_t *);

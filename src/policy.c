@@ -431,6 +431,38 @@ policy_grants_add(struct grants *g, const char *method, int responder,
 	}
 }
 
+/*
+ * The principals g grants the request's method to, once its rules are
+ * added: "all", "valid-user", then the roles in rule order, joined by
+ * ", " into buf; "" if none (`portcullis check` says it on a 403).
+ * Returns 0, or -1 if they do not fit bufsz (buf then holds "").
+ */
+int
+policy_grants_names(const struct grants *g, char *buf, size_t bufsz)
+{
+	size_t	 i, len = 0;
+	int	 n;
+
+	if (bufsz == 0)
+		return -1;
+	buf[0] = '\0';
+	if (g->all_rule != 0 && (n = snprintf(buf, bufsz, "all")) > 0)
+		len = (size_t)n;
+	if (g->valid_rule != 0 && len < bufsz &&
+	    (n = snprintf(buf + len, bufsz - len, "%svalid-user",
+	    len ? ", " : "")) > 0)
+		len += (size_t)n;
+	for (i = 0; i < g->nroles && len < bufsz; i++)
+		if ((n = snprintf(buf + len, bufsz - len, "%s%s",
+		    len ? ", " : "", g->roles[i])) > 0)
+			len += (size_t)n;
+	if (len >= bufsz) {
+		buf[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 static int
 allow_append(char *buf, size_t bufsz, const char *m)
 {

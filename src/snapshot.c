@@ -626,6 +626,26 @@ snap_resource(const struct snapshot *sn, const char *host, const char *path)
 	return pk.best;
 }
 
+/*
+ * The resource with exactly pattern and host ("" for any host), or
+ * NULL: for `portcullis check`, which names what the deciding
+ * resource grants.  A linear search: not for the request path.
+ */
+const struct snap_res *
+snap_resource_named(const struct snapshot *sn, const char *pattern,
+    const char *host)
+{
+	size_t	 i;
+
+	if (!sn->done)
+		return NULL;
+	for (i = 0; i < sn->nres; i++)
+		if (strcmp(sn->res[i].pattern, pattern) == 0 &&
+		    strcmp(sn->res[i].host, host) == 0)
+			return &sn->res[i];
+	return NULL;
+}
+
 /* The rules of r (r->nrules of them, in id order). */
 const struct snap_rule *
 snap_rules(const struct snapshot *sn, const struct snap_res *r)

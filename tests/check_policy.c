@@ -403,6 +403,51 @@ START_TEST(test_grants)
 }
 END_TEST
 
+/*
+ * policy_grants_names(): whom the rules grant the method, as `check`
+ * names them on a 403: all, valid-user, then the roles in rule order.
+ */
+static const struct {
+	const char	*rules[4][2];	/* methods, principal */
+	const char	*method;
+	int		 responder;
+	const char	*names;
+} gnames[] = {
+	{ {{ "GET", "editors" }, { "GET", "admins" }}, "GET", 0,
+	    "editors, admins" },
+	{ {{ "GET", "viewers" }, { "POST", "editors" }}, "POST", 0,
+	    "editors" },
+	{ {{ "GET", "r" }, { "GET", "valid-user" }, { "GET", "all" }}, "HEAD",
+	    0, "all, valid-user, r" },
+	{ {{ "GET", "viewers" }}, "POST", 0, "" },
+	{ {{ "POST", "editors" }}, "POST", 1, "" },	/* not performed */
+	{ {{ "*", "ops" }}, "BREW", 0, "ops" },
+	{ {{ NULL, NULL }}, "GET", 0, "" },
+};
+
+START_TEST(test_grants_names)
+{
+	struct grants	 g;
+	char		 buf[64], small[8];
+	size_t		 i;
+
+	policy_grants_init(&g);
+	for (i = 0; i < 4 && gnames[_i].rules[i][0] != NULL; i++)
+		policy_grants_add(&g, gnames[_i].method, gnames[_i].responder,
+		    (int64_t)i + 1, gnames[_i].rules[i][0],
+		    gnames[_i].rules[i][1]);
+	policy_grants_finish(&g, gnames[_i].method, gnames[_i].responder);
+	ck_assert_int_eq(policy_grants_names(&g, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, gnames[_i].names);
+	/* Too small a buffer: -1 and "", never a name cut short. */
+	if (strlen(gnames[_i].names) >= sizeof(small)) {
+		ck_assert_int_eq(policy_grants_names(&g, small,
+		    sizeof(small)), -1);
+		ck_assert_str_eq(small, "");
+	}
+}
+END_TEST
+
 /* Bounds: too many roles or methods on one resource fail closed. */
 START_TEST(test_grants_overflow)
 {
@@ -443,6 +488,7 @@ policy_suite(void)
 	tcase_add_loop_test(tc, test_principal_covers, 0, nitems(princs));
 	tcase_add_loop_test(tc, test_methods, 0, nitems(methods));
 	tcase_add_loop_test(tc, test_methods_covers, 0, nitems(mcovers));
+	tcase_add_loop_test(tc, test_grants_names, 0, nitems(gnames));
 	tcase_add_loop_test(tc, test_grants, 0, nitems(grants));
 	tcase_add_test(tc, test_grants_overflow);
 	suite_add_tcase(s, tc);

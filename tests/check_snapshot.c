@@ -112,6 +112,49 @@ START_TEST(test_lookup)
 }
 END_TEST
 
+/*
+ * snap_resource_named(): a resource by its pattern and host exactly,
+ * as `portcullis check` finds the deciding one; never by matching.
+ */
+static const struct {
+	const char	*pattern;
+	const char	*host;		/* "" = any */
+	int		 found;
+} named[] = {
+	{ "/docs/**", "", 1 },
+	{ "/docs/**", "example.com", 1 },
+	{ "/only/here", "example.com", 1 },
+	{ "/only/here", "", 0 },		/* bound to a host only */
+	{ "/status", "other.example", 0 },
+	{ "/docs/a", "", 0 },			/* a path, not a pattern */
+	{ "/users/*/avatar", "", 1 },
+	{ "/users/eve/avatar", "", 0 },
+	{ "/nosuch", "", 0 },
+};
+
+START_TEST(test_named)
+{
+	struct snapshot		*sn = table_snapshot(nitems(tres));
+	const struct snap_res	*r;
+
+	r = snap_resource_named(sn, named[_i].pattern, named[_i].host);
+	if (!named[_i].found)
+		ck_assert_ptr_null(r);
+	else {
+		ck_assert_msg(r != NULL, "%s %s: none", named[_i].pattern,
+		    named[_i].host);
+		ck_assert_str_eq(r->pattern, named[_i].pattern);
+		ck_assert_str_eq(r->host, named[_i].host);
+	}
+	snap_free(sn);
+	/* Before snap_finish(): nothing. */
+	ck_assert_ptr_nonnull(sn = snap_new());
+	ck_assert_int_eq(snap_add_resource(sn, "/docs/**", NULL), 0);
+	ck_assert_ptr_null(snap_resource_named(sn, "/docs/**", ""));
+	snap_free(sn);
+}
+END_TEST
+
 /* No resources, or only the first few: nothing, or "/" alone. */
 START_TEST(test_empty)
 {
@@ -660,6 +703,7 @@ snapshot_suite(void)
 	TCase	*tdb = tcase_create("database");
 
 	tcase_add_loop_test(tc, test_lookup, 0, nitems(lookups));
+	tcase_add_loop_test(tc, test_named, 0, nitems(named));
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_rules);
 	tcase_set_timeout(tc, 60);

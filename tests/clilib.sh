@@ -6,12 +6,23 @@
 #   $T, $DB   the temporary directory ($work) and $T/auth.db
 #   run/expect/sql/result   assertions that print "ok N - ..." or
 #                           "not ok N - ..." through ok and fail.
+#   $SCHEMA   the schema version (one per sql/NNNN-*.sql migration)
+#   created DB, migrated DB FROM: the line `init` prints for each.
 
 . "${top_srcdir:-.}/tests/lib.sh"
 P=$ADMIN
 unset PORTCULLIS_DB
 T=$work
 DB=$T/auth.db
+SCHEMA=$(ls "$top_srcdir"/sql/[0-9][0-9][0-9][0-9]-*.sql | wc -l)
+
+created() {
+	echo "created $1 (schema $SCHEMA; lockout state $1-state)"
+}
+
+migrated() {
+	echo "migrated $1 from schema $2 to $SCHEMA (lockout state $1-state)"
+}
 
 # lines TEXT: TEXT and a newline, or nothing for "".
 lines() {
@@ -30,7 +41,7 @@ result() {
 # run [-i INPUT] ARG...: run portcullis with INPUT (printf %s, so give
 # the newline) or nothing on stdin; keep stdout, stderr and status.
 run() {
-	if [ "$1" = -i ]; then
+	if [ "${1:-}" = -i ]; then
 		printf '%s' "$2" >"$T/in"
 		shift 2
 	else

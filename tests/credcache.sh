@@ -216,7 +216,8 @@ done | "$SQLITE3" -batch "$V4"
     UPDATE settings SET value = 'Staff' WHERE name = 'realm';
     UPDATE settings SET value = 'on' WHERE name = 'proxy_auth'" >/dev/null
 "$ADMIN" -d "$V4" init >"$work/init.out" 2>&1
-check_eq "init migrates version 4" "$?:$(cat "$work/init.out")" "0:"
+check_eq "init migrates version 4" "$?:$(cat "$work/init.out")" \
+    "0:migrated $V4 from schema 4 to $(ls "$top_srcdir"/sql/[0-9]*.sql | wc -l) (lockout state $V4-state)"
 check_eq "... keeping the settings, adding the defaults" \
     "$("$SQLITE3" -batch "$V4" "PRAGMA user_version;
 	SELECT name || '=' || value FROM settings ORDER BY name")" \

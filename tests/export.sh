@@ -24,7 +24,7 @@ same() {
 }
 
 run -d "$DB" init
-expect "init" 0 "" ""
+expect "init" 0 "$(created "$DB")" ""
 "$SQLITE3" -batch "$DB" "
 INSERT INTO users (name, hash, disabled, expires) VALUES
     ('bob', '\$y\$j9T\$abc\$def', 1, '2030-01-01'),
@@ -251,12 +251,12 @@ a duplicate role|INSERT INTO roles (name, comment) VALUES ('newrole', 'again');|
 a member of a role not in the file|INSERT INTO members (user, role) VALUES ('bob', 'ghost');|:3|member bob ghost: no role ghost in the file
 a member not in the file or the database|INSERT INTO members (user, role) VALUES ('nobody', 'newrole');|:3|member nobody newrole: no user nobody in the file or the database
 a rule for a role not in the file|INSERT INTO rules (id, pattern, host, methods, principal, comment) VALUES (1, '/x', NULL, 'GET', 'ghost', '');|:3|rule 1: no role ghost in the file
-a bad pattern (the schema)|INSERT INTO rules (id, pattern, host, methods, principal, comment) VALUES (1, 'x', NULL, 'GET', 'all', '');|:3|rule 1: CHECK constraint failed: pattern must be an absolute path; * and ** are whole segments, ** only last (see README)
+a bad pattern (the schema)|INSERT INTO rules (id, pattern, host, methods, principal, comment) VALUES (1, 'x', NULL, 'GET', 'all', '');|:3|rule 1: pattern must be an absolute path; * and ** are whole segments, ** only last (portcullis(5), Patterns)
 disabled not 0 or 1|INSERT INTO users (name, disabled, expires) VALUES ('x', 2, NULL);|:3|users.disabled must be 0 or 1
-a bad expiry (the schema)|INSERT INTO users (name, disabled, expires) VALUES ('x', 0, 'soon');|:3|user x: CHECK constraint failed: expires must be NULL or a date, YYYY-MM-DD[ HH:MM:SS] (UTC)
+a bad expiry (the schema)|INSERT INTO users (name, disabled, expires) VALUES ('x', 0, 'soon');|:3|user x: expires must be NULL or a date, YYYY-MM-DD[ HH:MM:SS] (UTC)
 a rule id of 0|INSERT INTO rules (id, pattern, host, methods, principal, comment) VALUES (0, '/x', NULL, 'GET', 'all', '');|:3|rules.id must be 1 or more
-a cache age out of range (the schema)|INSERT INTO settings (name, value) VALUES ('credential_cache_seconds', '86401');|:3|setting credential_cache_seconds: CHECK constraint failed: credential_cache_seconds must be a whole number of seconds from 0 (off) to 86400
-a cache size of 0 (the schema)|INSERT INTO settings (name, value) VALUES ('credential_cache_entries', '0');|:3|setting credential_cache_entries: CHECK constraint failed: credential_cache_entries must be a whole number from 1 to 1000000
+a cache age out of range (the schema)|INSERT INTO settings (name, value) VALUES ('credential_cache_seconds', '86401');|:3|setting credential_cache_seconds: credential_cache_seconds must be a whole number of seconds from 0 (off) to 86400
+a cache size of 0 (the schema)|INSERT INTO settings (name, value) VALUES ('credential_cache_entries', '0');|:3|setting credential_cache_entries: credential_cache_entries must be a whole number from 1 to 1000000
 EOT
 printf 'INSERT INTO roles (name, comment) VALUES (%s, %s);\n' "'x'" "''" \
     >"$T/nohead"

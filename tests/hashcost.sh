@@ -25,7 +25,7 @@ MSG_YES="hash cost over the cap: yescrypt must take at most 64 MiB, as mkpasswd 
 MSG_ARGON2="hash cost over the cap: argon2 needs m at most 262144 (KiB), t at most 64, m*t at most 786432 and p at most 16 (see portcullis(5))"
 
 run -d "$DB" init
-expect "init" 0 "" ""
+expect "init" 0 "$(created "$DB")" ""
 "$SQLITE3" -batch "$DB" "INSERT INTO users (name, hash)
     VALUES ('old', '\$y\$j9T\$abc\$def')" || echo "# setup failed"
 
@@ -145,7 +145,8 @@ SLOW='$2b$14$q1mLIiDDEcVVuj8AzkLir.7Ai3.KZIt3GokCh3dAJpTXQbKfmJTqC'
     INSERT INTO users (name, hash) VALUES ('slow', '$SLOW');" >/dev/null ||
     echo "# v3 rows failed"
 run -d "$OLD" init
-expect "a version 3 database with a costly hash migrates" 0 "" ""
+expect "a version 3 database with a costly hash migrates" 0 \
+    "$(migrated "$OLD" 3)" ""
 DB=$OLD
 sql "... keeping the hash" "SELECT name, substr(hash, 1, 7) FROM users;
     PRAGMA user_version" 'slow|$2b$14$

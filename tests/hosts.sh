@@ -17,12 +17,12 @@ set -u
 SCHEMA=$(ls "$top_srcdir"/sql/[0-9][0-9][0-9][0-9]-*.sql | wc -l)
 
 TAB=$(printf '\t')
-HOST_MSG="CHECK constraint failed: host must be NULL, a lower-case host"\
+HOST_MSG="host must be NULL, a lower-case host"\
 " name (dot-separated labels of a-z 0-9 _ -) or an IP literal such as"\
 " [::1], without port or trailing dot"
 
 run -d "$DB" init
-expect "init" 0 "" ""
+expect "init" 0 "$(created "$DB")" ""
 
 # try VALUE: insert VALUE (an SQL expression) as a host, then roll
 # back; $out is the shell's stdout and stderr, $rc its status.
@@ -86,11 +86,13 @@ sql "rules: INSERT with host [::1] makes the resource" \
      VALUES ('/v6/**', '[::1]', 'GET', 'all');
      SELECT host FROM resources WHERE pattern = '/v6/**'" "[::1]"
 run -d "$DB" rule add --host '[::1]' '/**' GET all
-expect "rule add --host [::1]" 0 "2" ""
+expect "rule add --host [::1]" 0 "rule 2 added: /** host [::1] GET all" ""
 run -d "$DB" rule add --host 'a_b.example' '/**' GET all
-expect "rule add --host a_b.example" 0 "3" ""
+expect "rule add --host a_b.example" 0 \
+    "rule 3 added: /** host a_b.example GET all" ""
 run -d "$DB" rule add --host '[::FFFF:127.0.0.1]:8080' '/**' GET all
-expect "rule add --host takes a Host value and canonicalizes it" 0 "4" ""
+expect "rule add --host takes a Host value and canonicalizes it" 0 \
+    "rule 4 added: /** host [::ffff:127.0.0.1] GET all" ""
 run -d "$DB" rule list
 expect "rule list" 0 "1${TAB}[::1]${TAB}/v6/**${TAB}GET${TAB}all
 2${TAB}[::1]${TAB}/**${TAB}GET${TAB}all
@@ -129,7 +131,7 @@ mkv3 "$V3"
 "$SQLITE3" -batch "$V3" "SELECT rowid, * FROM resources ORDER BY rowid;
     SELECT * FROM rules ORDER BY id" >"$T/rows.v3"
 run -d "$V3" init
-expect "init migrates version 3 to $SCHEMA" 0 "" ""
+expect "init migrates version 3 to $SCHEMA" 0 "$(migrated "$V3" 3)" ""
 DB=$V3
 sql "... user_version $SCHEMA, still WAL" \
     "PRAGMA user_version; PRAGMA journal_mode" "$SCHEMA

@@ -177,11 +177,11 @@ scenario()
 	req "$work/c4" bob:builder /docs/guide.txt
 	seen "$_n: locked again" "$work/c4" "$_lk" "$_r"
 	check_eq "$_n: lockout clear bob" "$(lockout clear bob)" \
-	    "cleared 1 entry"
+	    "lockout cleared: 1 entry"
 	req "$work/c5" bob:builder /docs/guide.txt
 	seen "$_n: bob after clear" "$work/c5" "$ok200"
 	check_eq "$_n: lockout clear 127.0.0.1/32" \
-	    "$(lockout clear 127.0.0.1/32)" "cleared 2 entries"
+	    "$(lockout clear 127.0.0.1/32)" "lockout cleared: 2 entries"
 
 	# The state database cannot be written: an administrator holds
 	# its write lock (BEGIN IMMEDIATE) for 3 seconds.

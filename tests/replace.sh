@@ -54,7 +54,8 @@ replace_with()
 {
 	"$ADMIN" -d "$db" replace "$2" >"$work/out" 2>"$work/err"
 	check_eq "$1: exit status" "$?" "$3"
-	check_eq "$1: stdout" "$(cat "$work/out")" ""
+	check_eq "$1: stdout" "$(cat "$work/out")" \
+	    "$([ "$3" -ne 0 ] || echo "replaced the policy of $db with $2's")"
 	check_eq "$1: stderr" "$(cat "$work/err")" "$4"
 }
 

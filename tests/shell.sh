@@ -148,11 +148,11 @@ printf 'n3w\n' | "$ADMIN" -d "$DB" check GET /priv/x usery >/dev/null 2>&1
 check_eq "check: the new password is accepted" "$?" 0
 
 # --- portcullis shell ------------------------------------------------
-USAGE_SHELL='       portcullis [-d DB] shell'
+USAGE_SHELL='usage: portcullis [-d DB] shell'
 "$ADMIN" -d "$DB" shell extra </dev/null >"$work/out" 2>&1
 rc=$?
 if [ "$rc" -eq 2 ] && grep -qxF -- "$USAGE_SHELL" "$work/out"; then
-	ok "shell takes no arguments; usage() lists it"
+	ok "shell takes no arguments; its usage says so"
 else
 	fail "shell extra: exit $rc, [$(cat "$work/out")]"
 fi
