@@ -218,6 +218,9 @@ cmd_check(const char *db, int argc, char *argv[])
 	if ((argc != 2 && argc != 3) ||
 	    (vals[1] != NULL && mode_parse(vals[1], &m) == -1))
 		return -1;
+	if (m == MODE_HEALTH || m == MODE_METRICS)
+		return adm_fail(vals[1], "answers about portcullis.fcgi "
+		    "itself, decides no request");
 	if (argc == 3 && check_authz(argv[2], authz, sizeof(authz)) == -1)
 		goto out;
 	check_params(params, m, argv[0], argv[1], vals[0],
