@@ -11,7 +11,7 @@ PKGS="build-essential autoconf automake libtool pkgconf libfcgi-dev libfcgi-bin
 libsqlite3-dev sqlite3 libcrypt-dev libsodium-dev check curl mandoc
 valgrind whois apache2-utils spawn-fcgi lighttpd nginx apache2
 libapache2-mod-fcgid caddy chromium systemd fail2ban
-clang libfuzzer-14-dev libclang-rt-14-dev"
+clang libfuzzer-14-dev libclang-rt-14-dev python3-prometheus-client"
 # Node.js and npm (for the headless browser test) only if absent: some
 # machines carry a newer node of their own.
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
