@@ -270,6 +270,12 @@ check_mode(const char *opt, enum mode *m, char *line, size_t linesz)
 		    "PORTCULLIS_MODE", v);
 		return -1;
 	}
+	if (*m == MODE_HEALTH || *m == MODE_METRICS) {
+		fprintf(stderr, "portcullis: check: %s: '%s' answers about "
+		    "portcullis.fcgi itself and decides no request\n",
+		    opt != NULL ? "--mode" : "PORTCULLIS_MODE", mode_str[*m]);
+		return -1;
+	}
 	/* As req_parse(): the FastCGI role alone makes an authorizer. */
 	if (opt == NULL && *m == MODE_AUTHORIZER) {
 		fputs("portcullis: check: PORTCULLIS_MODE: the server refuses "
@@ -285,8 +291,8 @@ check_mode(const char *opt, enum mode *m, char *line, size_t linesz)
 /*
  * check [--host HOST] [--mode MODE] METHOD TARGET [USER]: decide a
  * request as the server would (decide_request(), as main.c's
- * serve()), USER's password on stdin, in the mode check_mode() says.  The lockout state is read,
- * never written.  Exit 0 on allow, 2 on a 5xx,
+ * serve()), USER's password on stdin, in the mode check_mode() says.
+ * The lockout state is read, never written.  Exit 0 on allow, 2 on a 5xx,
  * else 1 (2 also for an unknown mode); -1 for a usage error.
  */
 int

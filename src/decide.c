@@ -485,6 +485,85 @@ decide_path(struct store *s, const struct request *req, const char *path,
 }
 
 /*
+ * The health and metrics modes answer GET and HEAD only: whether
+ * req asks another method (then d is that 405, Allow: GET, HEAD).
+ */
+static int
+self_method(const struct request *req, struct decision *d)
+{
+	if (strcmp(req->method, "GET") == 0 ||
+	    strcmp(req->method, "HEAD") == 0)
+		return 0;
+	d->verdict = VERDICT_METHOD;
+	d->why = WHY_NO_METHOD;
+	snprintf(d->allow, sizeof(d->allow), "GET, HEAD");
+	return 1;
+}
+
+/*
+ * MODE_HEALTH: no decision about the request, only whether one could
+ * be made now: the policy opens (s not NULL), its schema is this
+ * build's and its snapshot builds (store_begin()), and, when its
+ * settings turn lockout on, the state database opens and reads.
+ * Allowed (WHY_HEALTH), else the 500 or 503 a decision would get.
+ * Nothing the client sent but the method is read: the mode comes
+ * from the server's configuration.
+ */
+void
+decide_health(struct store *s, const struct request *req,
+    struct decision *d)
+{
+	enum storeres	 res;
+
+	decision_init(d, req->mode);
+	d->verdict = VERDICT_ERROR;
+	d->why = WHY_STORE;
+	if (self_method(req, d))
+		return;
+	if (s == NULL) {
+		snprintf(d->detail, sizeof(d->detail), "no database");
+		return;
+	}
+	if ((res = store_begin(s)) != STORE_OK) {
+		fail(d, s, res);
+		return;
+	}
+	if (lockout_health(snap_settings(store_snapshot(s))) == -1) {
+		d->verdict = VERDICT_BUSY;
+		d->why = WHY_LOCKOUT_STATE;
+		snprintf(d->detail, sizeof(d->detail), "%s",
+		    lockout_errmsg());
+	} else {
+		d->verdict = VERDICT_ALLOW;
+		d->why = WHY_HEALTH;
+	}
+	store_end(s);
+}
+
+/*
+ * MODE_METRICS: allowed (WHY_METRICS) where this process keeps the
+ * counters (a FastCGI process: metrics_init()), else 404
+ * (WHY_NO_METRICS: one CGI request has nothing to sum).  The policy
+ * is not opened: a scrape says what happened even when it cannot.
+ */
+void
+decide_metrics(const struct request *req, struct decision *d)
+{
+	decision_init(d, req->mode);
+	if (self_method(req, d))
+		return;
+	if (metrics_on()) {
+		d->verdict = VERDICT_ALLOW;
+		d->why = WHY_METRICS;
+	} else {
+		d->verdict = VERDICT_NOTFOUND;
+		d->why = WHY_NO_METRICS;
+		snprintf(d->detail, sizeof(d->detail), "metrics are kept by "
+		    "a FastCGI process, not by one CGI request");
+	}
+}
+
+/*
  * The decision when the database could not be opened: res is what
  * store_open_ro() said, detail its message.  500, or 503 when locked.
  */
@@ -554,6 +633,8 @@ decide_request(struct request *req, req_getter get, void *arg,
 
 	if (req_parse(req, get, arg) != REQ_OK)
 		decide_badreq(req, d);
+	else if (req->mode == MODE_METRICS)
+		decide_metrics(req, d);
 	else {
 		if (*sp != NULL && store_stale(*sp, db)) {
 			store_close(*sp);
@@ -562,6 +643,8 @@ decide_request(struct request *req, req_getter get, void *arg,
 		if (*sp == NULL &&
 		    (*sp = store_open_ro(db, &res, err, sizeof(err))) == NULL)
 			decide_nostore(req, res, err, d);
+		else if (req->mode == MODE_HEALTH)
+			decide_health(*sp, req, d);
 		else
 			decide(*sp, req, d);
 		if (d->why == WHY_SCHEMA && *sp != NULL) {

@@ -87,6 +87,8 @@ enum mode {
 	MODE_AUTHORIZER,	/* FastCGI AUTHORIZER role: lighttpd, Apache */
 	MODE_AUTH_REQUEST,	/* nginx auth_request (PORTCULLIS_MODE) */
 	MODE_FORWARD_AUTH,	/* Caddy forward_auth, Traefik via a bridge */
+	MODE_HEALTH,		/* no decision: is the policy readable? */
+	MODE_METRICS,		/* no decision: the counters (metrics.c) */
 	MODE__MAX
 };
 /* Mode names, for PORTCULLIS_MODE and `portcullis check --mode`. */
@@ -326,6 +328,9 @@ enum why {
 	WHY_LIMIT,
 	WHY_LOCKED,		/* lockout.c: this client may not try now */
 	WHY_LOCKOUT_STATE,	/* lockout.c: the state database failed */
+	WHY_HEALTH,		/* MODE_HEALTH: the policy reads */
+	WHY_METRICS,		/* MODE_METRICS: the counters follow */
+	WHY_NO_METRICS,		/* MODE_METRICS in a process without them */
 	WHY__MAX
 };
 extern const char *const why_str[WHY__MAX];
@@ -461,6 +466,9 @@ void		 decide(struct store *, const struct request *,
 void		 decide_badreq(const struct request *, struct decision *);
 void		 decide_path(struct store *, const struct request *,
 		    const char *, struct decision *);
+void		 decide_health(struct store *, const struct request *,
+		    struct decision *);
+void		 decide_metrics(const struct request *, struct decision *);
 void		 decide_nostore(const struct request *, enum storeres,
 		    const char *, struct decision *);
 enum storeres	 decide_request(struct request *, req_getter, void *,
@@ -495,6 +503,7 @@ int		 wr_printf(struct writer *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 int		 resp_denial(struct writer *, const struct decision *, int);
 int		 resp_allowed(struct writer *, const struct decision *, int);
+int		 resp_self(struct writer *, const struct decision *, int);
 
 /* file.c */
 /*
@@ -587,6 +596,7 @@ int		 lockout_init(const char *, int);
 void		 lockout_close(void);
 void		 lockout_clock(time_t (*)(void));
 const char	*lockout_errmsg(void);
+int		 lockout_health(const struct settings *);
 enum lockres	 lockout_check(const struct settings *, const char *,
 		    const char *, unsigned int *, int *);
 int		 lockout_failure(const struct settings *, const char *,

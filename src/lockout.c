@@ -155,6 +155,22 @@ lockout_check(const struct settings *set, const char *addr,
 }
 
 /*
+ * After a failure was counted for (net, user), which lockout_check()
+ * had found open: count a lock if the failure imposed one (metrics.c).
+ * One more indexed read, only where metrics are kept; a read error
+ * only goes uncounted.
+ */
+static void
+lk_count_lock(const char *net, const char *user)
+{
+	time_t	 until;
+	int	 known;
+
+	if (state_locked(lk.st, net, user, lk_time(), &until, &known) == 1)
+		metrics_lock();
+}
+
+/*
  * Record the outcome of a login from addr as user: a failure (user
  * NULL: none read) is counted, a success forgets the pair.  Nothing
  * when lockout is off or only checked.  0 or -1.
@@ -177,6 +193,8 @@ lk_record(const struct settings *set, const char *addr, const char *user,
 		(void)lk_fail();
 		return -1;
 	}
+	if (failed && metrics_on())
+		lk_count_lock(net, user);
 	return 0;
 }
 
@@ -186,6 +204,28 @@ lockout_failure(const struct settings *set, const char *addr,
     const char *user)
 {
 	return lk_record(set, addr, user, 1);
+}
+
+/*
+ * For a health check: whether the state database lockout needs under
+ * set opens and reads (0; also when set turns lockout off), else -1
+ * (lockout_errmsg()).
+ */
+int
+lockout_health(const struct settings *set)
+{
+	time_t	 until;
+	int	 known;
+
+	if (!lk_on(set))
+		return 0;
+	if (lk_state() == NULL)
+		return -1;
+	if (state_locked(lk.st, "-", NULL, lk_time(), &until, &known) == -1) {
+		(void)lk_fail();
+		return -1;
+	}
+	return 0;
 }
 
 /* A good password for user from addr: forget the pair.  0 or -1. */

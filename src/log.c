@@ -46,6 +46,9 @@ const char *const why_str[WHY__MAX] = {
 	[WHY_LIMIT] = "limit",
 	[WHY_LOCKED] = "locked",
 	[WHY_LOCKOUT_STATE] = "lockout-state",
+	[WHY_HEALTH] = "health",
+	[WHY_METRICS] = "metrics",
+	[WHY_NO_METRICS] = "no-metrics",
 };
 
 /* Whether allowed requests are logged too (PORTCULLIS_LOG_ALLOWED). */

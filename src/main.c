@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <fastcgi.h>
@@ -179,6 +180,17 @@ serve_file(struct conf *c, struct writer *out, const struct request *req,
 	(void)file_serve(out, c->root, req, d, head, &check);
 }
 
+/* Microseconds from a to b (CLOCK_MONOTONIC), 0 if b is not later. */
+static uint64_t
+elapsed_us(const struct timespec *a, const struct timespec *b)
+{
+	int64_t	 us;
+
+	us = (int64_t)(b->tv_sec - a->tv_sec) * 1000000 +
+	    (b->tv_nsec - a->tv_nsec) / 1000;
+	return us > 0 ? (uint64_t)us : 0;
+}
+
 /*
  * Answer one request: parse and decide (decide_request(), which keeps
  * c->store open on the current database file), respond, log, wipe.
@@ -191,12 +203,21 @@ serve(struct conf *c, req_getter get, void *arg, struct writer *out,
 {
 	struct request	 req;
 	struct decision	 d;
-	int		 head;
+	struct timespec	 t0, t1;
+	int		 head, self;
 
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
 	(void)decide_request(&req, get, arg, c->db, &c->store, &d);
 	head = strcmp(req.method, "HEAD") == 0;
+	self = d.mode == MODE_HEALTH || d.mode == MODE_METRICS;
+	if (!self && metrics_on()) {
+		(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+		metrics_decision(&d, elapsed_us(&t0, &t1));
+	}
 	if (d.verdict != VERDICT_ALLOW)
 		(void)resp_denial(out, &d, head);
+	else if (self)
+		(void)resp_self(out, &d, head);
 	else if (d.mode != MODE_RESPONDER)
 		(void)resp_allowed(out, &d, head);
 	else
@@ -470,6 +491,9 @@ main(int argc, char *argv[])
 		    PREFORK_MAX);
 	if (nworkers == 0)
 		nworkers = sock != NULL ? prefork_auto() : 1;
+	/* Counters every worker adds to (PORTCULLIS_MODE=metrics). */
+	if (metrics_init() == -1)
+		warn("metrics: cannot map the shared counters");
 	if (nworkers > 1) {
 		if (!log_writer(&c, &slog)) {
 			slog.write = fd_write;

@@ -25,6 +25,8 @@ const char *const mode_str[MODE__MAX] = {
 	[MODE_AUTHORIZER] = "authorizer",
 	[MODE_AUTH_REQUEST] = "auth_request",
 	[MODE_FORWARD_AUTH] = "forward_auth",
+	[MODE_HEALTH] = "health",
+	[MODE_METRICS] = "metrics",
 };
 
 /* Names for enum reqbad, in its order (req_bad_str() uses them). */

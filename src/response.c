@@ -212,6 +212,25 @@ resp_denial(struct writer *w, const struct decision *d, int head)
 	    verdict_status[sent], verdict_reason[sent]);
 	return resp_tail(w, body, head);
 }
+/*
+ * Write the answer of the health and metrics modes after an allow:
+ * "ok" (health), or the counters in the Prometheus text format
+ * (metrics.c), never cached; HEAD: the headers only.  Returns 0, or
+ * -1 if writing failed.
+ */
+int
+resp_self(struct writer *w, const struct decision *d, int head)
+{
+	if (wr_printf(w, "Status: 200 OK\r\nContent-Type: text/plain; %s"
+	    "charset=utf-8\r\nCache-Control: no-store\r\n\r\n",
+	    d->mode == MODE_METRICS ? "version=0.0.4; " : "") == -1)
+		return -1;
+	if (head)
+		return 0;
+	if (d->mode == MODE_METRICS)
+		return metrics_write(w);
+	return wr_puts(w, "ok\n");
+}
 
 /*
  * Write the "allowed" answer of the deciding modes (in responder mode

@@ -375,6 +375,7 @@ store_rebuild(struct store *s)
 		goto fail;
 	}
 	s->snap = sn;
+	metrics_rebuild();
 	return STORE_OK;
 fail:
 	snap_free(sn);

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -816,6 +818,36 @@ static const struct {
 	    STORE_OK, VERDICT_ERROR, WHY_BAD_MODE, 0 },
 	{ { "REQUEST_METHOD", "GET", "REQUEST_URI", "/public/a" }, 0,
 	    STORE_MISSING, VERDICT_ERROR, WHY_STORE, 0 },
+	/* Health: the policy reads; decides nothing, wants no credentials. */
+	{ { "PORTCULLIS_MODE", "health", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/members/a" }, 1,
+	    STORE_OK, VERDICT_ALLOW, WHY_HEALTH, 1 },
+	{ { "PORTCULLIS_MODE", "health", "REQUEST_METHOD", "HEAD",
+	    "REQUEST_URI", "/nowhere" }, 1,
+	    STORE_OK, VERDICT_ALLOW, WHY_HEALTH, 1 },
+	{ { "PORTCULLIS_MODE", "health", "REQUEST_METHOD", "POST",
+	    "REQUEST_URI", "/public/a" }, 1,
+	    STORE_OK, VERDICT_METHOD, WHY_NO_METHOD, 1 },
+	{ { "PORTCULLIS_MODE", "health", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/public/a" }, 0,
+	    STORE_MISSING, VERDICT_ERROR, WHY_STORE, 0 },
+	{ { "PORTCULLIS_MODE", "health", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/a/../../b" }, 1,
+	    STORE_OK, VERDICT_BADREQ, WHY_BAD_TARGET, 0 },
+	/* Metrics: never opens the policy; off without metrics_init(). */
+	{ { "PORTCULLIS_MODE", "metrics", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/m" }, 1,
+	    STORE_OK, VERDICT_NOTFOUND, WHY_NO_METRICS, 0 },
+	{ { "PORTCULLIS_MODE", "metrics", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/m" }, 0,
+	    STORE_OK, VERDICT_NOTFOUND, WHY_NO_METRICS, 0 },
+	{ { "PORTCULLIS_MODE", "metrics", "REQUEST_METHOD", "DELETE",
+	    "REQUEST_URI", "/m" }, 1,
+	    STORE_OK, VERDICT_METHOD, WHY_NO_METHOD, 0 },
+	/* A client's header names no mode. */
+	{ { "HTTP_PORTCULLIS_MODE", "health", "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/members/a" }, 1,
+	    STORE_OK, VERDICT_NOAUTH, WHY_NO_CREDENTIALS, 1 },
 };
 
 START_TEST(test_decide_request)
@@ -840,6 +872,61 @@ START_TEST(test_decide_request)
 	ck_assert_int_eq(s != NULL, requests[_i].open);
 	if (requests[_i].res != STORE_OK)
 		ck_assert_ptr_nonnull(strstr(d.detail, "none.db"));
+	store_close(s);
+	req_wipe(&req);
+	fx_teardown(&f);
+}
+END_TEST
+
+/*
+ * Health and the lockout state database: with lockout on (the
+ * defaults) a missing state database is a 503; with it off, health
+ * does not look.  The schema of another build is a 500.
+ */
+START_TEST(test_health_state)
+{
+	struct fx	 f;
+	struct store	*s = NULL;
+	struct request	 req;
+	struct decision	 d;
+	const char	*env[] = { "PORTCULLIS_MODE", "health", "REQUEST_METHOD",
+			    "GET", "REQUEST_URI", "/", NULL, NULL };
+	char		 p[200];
+
+	fx_setup(&f);
+	fx_exec(&f, policy_sql);
+	ck_assert_int_eq(decide_request(&req, env_get, env, f.db, &s, &d),
+	    STORE_OK);
+	ck_assert_int_eq(d.why, WHY_HEALTH);
+
+	lockout_close();
+	ck_assert_int_eq(unlink(f.state), 0);
+	snprintf(p, sizeof(p), "%s-wal", f.state);
+	(void)unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", f.state);
+	(void)unlink(p);
+	/* A directory in its place: unusable, even for root. */
+	ck_assert_int_eq(mkdir(f.state, 0700), 0);
+	ck_assert_int_eq(decide_request(&req, env_get, env, f.db, &s, &d),
+	    STORE_OK);
+	ck_assert_int_eq(d.verdict, VERDICT_BUSY);
+	ck_assert_int_eq(d.why, WHY_LOCKOUT_STATE);
+	ck_assert_str_ne(d.detail, "");
+	lockout_close();
+	ck_assert_int_eq(rmdir(f.state), 0);
+
+	fx_exec(&f, "INSERT INTO settings (name, value) VALUES "
+	    "('lockout_attempts', '0'), ('lockout_network_attempts', '0')");
+	ck_assert_int_eq(decide_request(&req, env_get, env, f.db, &s, &d),
+	    STORE_OK);
+	ck_assert_int_eq(d.verdict, VERDICT_ALLOW);
+	ck_assert_int_eq(d.why, WHY_HEALTH);
+
+	fx_exec(&f, "PRAGMA user_version = 99");
+	ck_assert_int_eq(decide_request(&req, env_get, env, f.db, &s, &d),
+	    STORE_OK);
+	ck_assert_int_eq(d.verdict, VERDICT_ERROR);
+	ck_assert_int_eq(d.why, WHY_SCHEMA);
 	store_close(s);
 	req_wipe(&req);
 	fx_teardown(&f);
@@ -917,6 +1004,7 @@ decide_suite(void)
 	tcase_add_loop_test(tc, test_badreq_reason, 0, nitems(reasons));
 	tcase_add_loop_test(tc, test_decide_request, 0, nitems(requests));
 	tcase_add_test(tc, test_decide_request_store);
+	tcase_add_test(tc, test_health_state);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -235,6 +235,60 @@ START_TEST(test_sequence)
 }
 END_TEST
 
+/*
+ * With the shared counters on (metrics.c), the failure that locks a
+ * pair counts one lock; failures before it and answers while locked
+ * count none.
+ */
+START_TEST(test_metrics_locks)
+{
+	static const struct step	 wrong = { 0, V4, "alice:w", NULL,
+					    NOAUTH, WHY_BAD_PASSWORD, 0, 1 };
+	struct fx			 f;
+	struct store			*s;
+	struct decision			 d;
+	enum storeres			 res;
+	struct sink			 k;
+	struct writer			 w;
+	int				 i;
+	/* Locks counted after request i (0: none yet): the 3rd locks. */
+	static const struct {
+		enum verdict	 verdict;
+		const char	*locks;
+	} want[] = {
+		{ VERDICT__MAX,		"\nportcullis_lockouts_total 0\n" },
+		{ VERDICT_NOAUTH,	"\nportcullis_lockouts_total 0\n" },
+		{ VERDICT_NOAUTH,	"\nportcullis_lockouts_total 0\n" },
+		{ VERDICT_NOAUTH,	"\nportcullis_lockouts_total 1\n" },
+		{ VERDICT_LOCKED,	"\nportcullis_lockouts_total 1\n" },
+		{ VERDICT_LOCKED,	"\nportcullis_lockouts_total 1\n" },
+	};
+
+	fx_setup(&f);
+	fx_exec(&f, policy_sql);
+	fx_exec(&f, pair3);
+	ck_assert_int_eq(pw_init(), 0);
+	ck_assert_int_eq(metrics_init(), 0);
+	lockout_clock(fake_clock);
+	now = 1000000;
+	ck_assert_ptr_nonnull(s = store_open_ro(f.db, &res, NULL, 0));
+	for (i = 0; i < (int)nitems(want); i++) {
+		if (i > 0) {
+			run_step(s, &wrong, &d);
+			ck_assert_int_eq(d.verdict, want[i].verdict);
+		}
+		sink_init(&k, &w, -1);
+		ck_assert_int_eq(metrics_write(&w), 0);
+		ck_assert_msg(strstr(sink_str(&k), want[i].locks) != NULL,
+		    "after request %d: %s", i, sink_str(&k));
+		free(k.buf);
+	}
+	store_close(s);
+	lockout_clock(NULL);
+	fx_teardown(&f);
+}
+END_TEST
+
 /* PORTCULLIS_CLIENT_ADDR (Caddy's {client_ip}) is the client. */
 START_TEST(test_client_addr)
 {
@@ -304,6 +358,7 @@ lockout_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_sequence, 0, nitems(seqs));
 	tcase_add_test(tc, test_client_addr);
+	tcase_add_test(tc, test_metrics_locks);
 	tcase_add_loop_test(tc, test_answer, 0, nitems(answers));
 	suite_add_tcase(s, tc);
 	return s;

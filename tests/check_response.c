@@ -237,6 +237,42 @@ START_TEST(test_resp_allowed)
 END_TEST
 
 /*
+ * The health and metrics answers (metrics are off in this process:
+ * their text is checked in check_metrics.c; off, the write fails).
+ */
+#define SELF(v)	"Status: 200 OK\r\nContent-Type: text/plain; " v \
+		"charset=utf-8\r\nCache-Control: no-store\r\n\r\n"
+static const struct {
+	enum mode	 mode;
+	int		 head;
+	int		 failat;
+	int		 rc;
+	const char	*want;
+} selfs[] = {
+	{ MODE_HEALTH,	0, -1, 0, SELF("") "ok\n" },
+	{ MODE_HEALTH,	1, -1, 0, SELF("") },
+	{ MODE_HEALTH,	0, 0, -1, "" },
+	{ MODE_HEALTH,	0, 1, -1, SELF("") },
+	{ MODE_METRICS,	1, -1, 0, SELF("version=0.0.4; ") },
+	{ MODE_METRICS,	0, -1, -1, SELF("version=0.0.4; ") },
+};
+
+START_TEST(test_resp_self)
+{
+	struct decision	 d;
+	struct sink	 s;
+	struct writer	 w;
+
+	memset(&d, 0, sizeof(d));
+	d.mode = selfs[_i].mode;
+	sink_init(&s, &w, selfs[_i].failat);
+	ck_assert_int_eq(resp_self(&w, &d, selfs[_i].head), selfs[_i].rc);
+	ck_assert_str_eq(sink_str(&s), selfs[_i].want);
+	free(s.buf);
+}
+END_TEST
+
+/*
  * Denials by mode: nginx's auth_request gets every status but 401 as
  * a 403 carrying X-Portcullis-Status; the others get the real one.
  */
@@ -374,6 +410,7 @@ response_suite(void)
 	    (int)nitems(noauth_whys));
 	tcase_add_test(tc, test_resp_null_decision);
 	tcase_add_loop_test(tc, test_resp_allowed, 0, (int)nitems(alloweds));
+	tcase_add_loop_test(tc, test_resp_self, 0, (int)nitems(selfs));
 	tcase_add_loop_test(tc, test_resp_denial_mode, 0,
 	    (int)nitems(modedenials));
 	tcase_add_loop_test(tc, test_wr_printf, 0, (int)nitems(printfs));

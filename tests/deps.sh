@@ -14,7 +14,7 @@ libsqlite3-dev libcrypt-dev libsodium-dev"
 PKGS="$BUILD check libfcgi-bin sqlite3 curl mandoc
 valgrind whois apache2-utils spawn-fcgi lighttpd nginx apache2
 libapache2-mod-fcgid caddy chromium systemd fail2ban
-clang libfuzzer-14-dev libclang-rt-14-dev"
+clang libfuzzer-14-dev libclang-rt-14-dev python3-prometheus-client"
 # Node.js and npm (for the headless browser test) only if absent: some
 # machines carry a newer node of their own.
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
