@@ -640,6 +640,14 @@ Content-Length: 0" ""
 	expect "check: PORTCULLIS_MODE=authorizer refused, as the server does" 2 \
 	    "" "portcullis: check: PORTCULLIS_MODE: the server refuses"\
 " 'authorizer' there (the FastCGI role makes one); use --mode authorizer"
+	run -d "$DB" check --mode health GET /open/a
+	expect "check: --mode health refused" 2 "" \
+	    "portcullis: check: --mode: 'health' answers about portcullis.fcgi"\
+" itself and decides no request"
+	PORTCULLIS_MODE=metrics run -d "$DB" check GET /open/a
+	expect "check: PORTCULLIS_MODE=metrics refused" 2 "" \
+	    "portcullis: check: PORTCULLIS_MODE: 'metrics' answers about"\
+" portcullis.fcgi itself and decides no request"
 	run -d "$DB" check GET
 	expect "check without a target: its usage" 2 "" "$U_CHECK"
 
