@@ -560,6 +560,27 @@ int		 lockout_failure(const struct settings *, const char *,
 int		 lockout_success(const struct settings *, const char *,
 		    const char *);
 
+/* listen.c: -s (a socket never taken from a live process) and -p */
+#define LISTEN_PATH_MAX	108	/* sizeof(sun_path) on Linux */
+struct listener {
+	int		 fd;		/* listening, or -1 */
+	char		 path[LISTEN_PATH_MAX];	/* the Unix socket made,
+						   or "" (TCP) */
+	dev_t		 dev;		/* its device and inode */
+	ino_t		 ino;
+	pid_t		 owner;		/* the process that removes it */
+};
+struct pidfile {
+	int		 fd;		/* open and flock(2)ed, or -1 */
+	char		 path[1024];
+	pid_t		 owner;		/* the process that removes it */
+};
+int		 lst_open(struct listener *, const char *, char *, size_t);
+void		 lst_close(struct listener *);
+int		 pf_open(struct pidfile *, const char *, char *, size_t);
+int		 pf_write(struct pidfile *, pid_t, char *, size_t);
+void		 pf_close(struct pidfile *);
+
 /* prefork.c: the supervisor of portcullis.fcgi -n N */
 #define PREFORK_MAX	256	/* workers */
 enum prefork {
