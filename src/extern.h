@@ -135,6 +135,9 @@ struct request {
 	const char	*ims;				/* If-Modified-Since, borrowed */
 	const char	*query;				/* "?..." of the target,
 							   raw, borrowed, or NULL */
+	const char	*target;			/* the target as received,
+							   borrowed, or NULL: for
+							   the log of a 400 */
 	enum pathres	 pathres;			/* why path is unusable */
 	enum reqbad	 bad;				/* why it was refused */
 };
