@@ -563,6 +563,9 @@ int		 lockout_failure(const struct settings *, const char *,
 int		 lockout_success(const struct settings *, const char *,
 		    const char *);
 
+/* dbdiag.c: a database that cannot be opened, in words of permissions */
+int		 dbdiag(const char *, int, char *, size_t);
+
 /* listen.c: -s (a socket never taken from a live process) and -p */
 #define LISTEN_PATH_MAX	108	/* sizeof(sun_path) on Linux */
 struct listener {
