@@ -74,10 +74,28 @@ mkfile(const char *dir, const char *name, mode_t mode)
 	ck_assert_int_eq(chmod(p, mode), 0);
 }
 
+/* Remove the fixture: the directory made writable, its files, itself. */
+static void
+cleanup(const char *dir)
+{
+	static const char *const names[] = {
+		"auth.db", "auth.db-wal", "auth.db-shm"
+	};
+	char	 p[256];
+	size_t	 i;
+
+	(void)chmod(dir, 0700);
+	for (i = 0; i < nitems(names); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
+		(void)unlink(p);
+	}
+	(void)rmdir(dir);
+}
+
 START_TEST(test_dbdiag)
 {
 	char	 dir[] = "/tmp/check_dbdiag.XXXXXX", db[256], got[512];
-	char	 want[512], cmd[300];
+	char	 want[512];
 	pid_t	 pid;
 	int	 st, res, r[2];
 	enum prep p = rows[_i].prep;
@@ -131,9 +149,7 @@ START_TEST(test_dbdiag)
 		memset(got, 0, sizeof(got));
 		res = dbdiag(db, 0, got, sizeof(got));
 	}
-	snprintf(cmd, sizeof(cmd), "chmod -R u+rwx %s && rm -rf %s", dir,
-	    dir);
-	(void)system(cmd);
+	cleanup(dir);
 	ck_assert_int_eq(res, rows[_i].want);
 	if (res == 1)
 		ck_assert_str_eq(got, want);
