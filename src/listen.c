@@ -199,11 +199,20 @@ listen_tcp(struct listener *l, const char *addr, char *msg, size_t msgsz)
 	memcpy(host, h, hlen);
 	host[hlen] = '\0';
 
+	/*
+	 * IPv4 first, as libfcgi did ("localhost" is 127.0.0.1, as the
+	 * server's configuration most likely says); "[v6]:port" for IPv6.
+	 */
 	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
+	hints.ai_family = h != addr ? AF_INET6 : AF_INET;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if ((e = getaddrinfo(host, port, &hints, &res)) != 0) {
+	if ((e = getaddrinfo(host, port, &hints, &res)) != 0 &&
+	    h == addr) {
+		hints.ai_family = AF_UNSPEC;
+		e = getaddrinfo(host, port, &hints, &res);
+	}
+	if (e != 0) {
 		say(msg, msgsz, "%s: %s", addr, gai_strerror(e));
 		return -1;
 	}
