@@ -137,6 +137,9 @@ struct request {
 	const char	*ims;				/* If-Modified-Since, borrowed */
 	const char	*query;				/* "?..." of the target,
 							   raw, borrowed, or NULL */
+	const char	*target;			/* the target as received,
+							   borrowed, or NULL: for
+							   the log of a 400 */
 	enum pathres	 pathres;			/* why path is unusable */
 	enum reqbad	 bad;				/* why it was refused */
 };
@@ -603,6 +606,30 @@ int		 lockout_failure(const struct settings *, const char *,
 		    const char *);
 int		 lockout_success(const struct settings *, const char *,
 		    const char *);
+
+/* dbdiag.c: a database that cannot be opened, in words of permissions */
+int		 dbdiag(const char *, int, char *, size_t);
+
+/* listen.c: -s (a socket never taken from a live process) and -p */
+#define LISTEN_PATH_MAX	108	/* sizeof(sun_path) on Linux */
+struct listener {
+	int		 fd;		/* listening, or -1 */
+	char		 path[LISTEN_PATH_MAX];	/* the Unix socket made,
+						   or "" (TCP) */
+	dev_t		 dev;		/* its device and inode */
+	ino_t		 ino;
+	pid_t		 owner;		/* the process that removes it */
+};
+struct pidfile {
+	int		 fd;		/* open and flock(2)ed, or -1 */
+	char		 path[1024];
+	pid_t		 owner;		/* the process that removes it */
+};
+int		 lst_open(struct listener *, const char *, char *, size_t);
+void		 lst_close(struct listener *);
+int		 pf_open(struct pidfile *, const char *, char *, size_t);
+int		 pf_write(struct pidfile *, pid_t, char *, size_t);
+void		 pf_close(struct pidfile *);
 
 /* prefork.c: the supervisor of portcullis.fcgi -n N */
 #define PREFORK_MAX	256	/* workers */

@@ -14,6 +14,7 @@
 #define LOG_LINE_MAX	4096	/* one line, written in one call */
 #define LOG_URI_MAX	1024	/* escaped uri, "..." beyond */
 #define ESC_MAX(n)	(4 * (n) + 1)	/* n bytes, all as \xNN */
+#define LOG_RAW_MAX	255		/* bytes of a refused target */
 
 /* Names for enum why, in its order: the log's reason=. */
 const char *const why_str[WHY__MAX] = {
@@ -124,6 +125,33 @@ log_escape(char *dst, size_t dstsz, const char *src)
 	dst[len] = '\0';
 }
 
+/*
+ * The uri= of a line: the canonical path, else (a target refused
+ * before it had one: 400 bad-target) the target as the client sent it,
+ * its first LOG_RAW_MAX bytes escaped and "..." if there were more,
+ * else "-".  dst has LOG_URI_MAX bytes.
+ */
+static void
+log_uri(char *dst, const struct request *req)
+{
+	char	 raw[LOG_RAW_MAX + 1];
+	size_t	 n, len;
+
+	if (req->path[0] != '\0' || req->target == NULL ||
+	    *req->target == '\0') {
+		log_escape(dst, LOG_URI_MAX,
+		    req->path[0] == '\0' ? "-" : req->path);
+		return;
+	}
+	n = strnlen(req->target, LOG_RAW_MAX + 1);
+	len = n > LOG_RAW_MAX ? LOG_RAW_MAX : n;
+	memcpy(raw, req->target, len);
+	raw[len] = '\0';
+	log_escape(dst, LOG_URI_MAX - 3, raw);	/* ESC_MAX(255) fits */
+	if (n > LOG_RAW_MAX)
+		memcpy(dst + strlen(dst), "...", 4);
+}
+
 /* Write a finished line, "...\n"-cut if it overflowed buf. */
 static void
 log_write(struct writer *w, char *buf, size_t bufsz, int n)
@@ -168,6 +196,8 @@ why_authfail(enum why why)
  *   auth failure: client= reason= user= method= uri=
  *   denied: client= status= reason= user= method= uri= [rule=]
  *   error: client= status= reason= detail= method= uri=
+ * uri= is the canonical path; for a target refused (400 bad-target)
+ * the target as received, escaped and cut (log_uri()).
  * cache= is hit or miss for a password checked (credcache.c), "-"
  * when none was (anonymous, or a user Apache authenticated).
  * An unknown verdict is logged as the 500 it is answered with.
@@ -193,7 +223,7 @@ log_decision(struct writer *w, const struct request *req,
 
 	log_escape(addr, sizeof(addr), req->addr);
 	log_escape(method, sizeof(method), req->method);
-	log_escape(uri, sizeof(uri), req->path[0] == '\0' ? "-" : req->path);
+	log_uri(uri, req);
 
 	switch (v) {
 	case VERDICT_ALLOW:

@@ -7,7 +7,9 @@
  *  - FastCGI on fd 0, as spawned by lighttpd (bin-path), mod_fcgid,
  *    spawn-fcgi or a systemd socket with StandardInput=socket;
  *  - FastCGI on a socket it opens itself: -s 127.0.0.1:PORT or
- *    -s /path.sock (created mode 0660).
+ *    -s /path.sock (created mode 0660, refused while another process
+ *    listens there, removed at a clean exit: listen.c), with -p a
+ *    pidfile.
  * With -n N (the default with -s: "auto", the CPUs) the FastCGI
  * process is a supervisor (prefork.c) of N workers accepting on the
  * same socket; each opens the database on its first request.
@@ -23,7 +25,9 @@
 
 #include <err.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,13 +57,29 @@ struct conf {
 					   until the first request */
 };
 
-static void __attribute__((noreturn))
-usage(void)
+/* The socket (-s) and pidfile (-p) to remove at exit (atexit()). */
+static struct listener	 lst = { .fd = -1 };
+static struct pidfile	 pidf = { .fd = -1 };
+
+static void
+remove_files(void)
 {
-	fprintf(stderr, "usage: portcullis.fcgi [-d database] "
-	    "[-l fcgi | stderr | syslog] [-n workers | auto] [-r root] "
-	    "[-S state] [-s address]\n");
-	exit(2);
+	lst_close(&lst);
+	pf_close(&pidf);
+}
+
+/*
+ * The synopsis: to stderr with exit status 2 after a bad option, to
+ * stdout with 0 for --help (f == stdout).
+ */
+static void __attribute__((noreturn))
+usage(FILE *f)
+{
+	fprintf(f, "usage: portcullis.fcgi [-d database] "
+	    "[-l fcgi | stderr | syslog] [-n workers | auto] [-p pidfile] "
+	    "[-r root] [-S state] [-s address]\n"
+	    "       portcullis.fcgi --help | --version\n");
+	exit(f == stdout ? 0 : 2);
 }
 
 static int
@@ -321,23 +341,22 @@ serve_fcgi(struct conf *c, int fd)
 }
 
 /*
- * Open our own listening socket.  A TCP address must name its host:
- * libfcgi binds ":PORT" to every interface.  A Unix socket is made
- * mode 0660 (owner and group, e.g. the web server's).
+ * A single process (no supervisor) stops on SIGINT as on SIGTERM:
+ * after the request in flight, through the handler libfcgi installed
+ * for SIGTERM (FCGX_Init(): it makes the accept fail), so that main()
+ * returns and the socket and pidfile are removed.  Also when SIGINT
+ * was inherited ignored (a shell's "... &"), as nginx does: a server
+ * is stopped by either.  Left alone if SIGTERM is not libfcgi's.
  */
-static int
-open_socket(const char *addr)
+static void
+stop_on_sigint(void)
 {
-	int	 fd;
+	struct sigaction	 term;
 
-	if (addr[0] == ':' || strncmp(addr, "*:", 2) == 0)
-		errx(1, "%s: name the address to listen on, e.g. "
-		    "127.0.0.1%s", addr, strchr(addr, ':'));
-	if ((fd = FCGX_OpenSocket(addr, 64)) < 0)
-		errx(1, "%s: cannot listen", addr);
-	if (addr[0] == '/' && chmod(addr, 0660) == -1)
-		err(1, "chmod %s", addr);
-	return fd;
+	if (sigaction(SIGTERM, NULL, &term) == -1 ||
+	    term.sa_handler == SIG_DFL || term.sa_handler == SIG_IGN)
+		return;
+	(void)sigaction(SIGINT, &term, NULL);
 }
 
 /*
@@ -374,7 +393,13 @@ main(int argc, char *argv[])
 	char		 statepath[PATH_MAX];
 	const char	*logenv;
 	struct writer	 slog;
-	const char	*sock = NULL, *nopt = NULL, *nenv;
+	static const struct option longopts[] = {
+		{ "help",	no_argument,	NULL,	'h' },
+		{ "version",	no_argument,	NULL,	'V' },
+		{ NULL,		0,		NULL,	0 }
+	};
+	char		 msg[PATH_MAX + 256];
+	const char	*sock = NULL, *nopt = NULL, *nenv, *pfile = NULL;
 	size_t		 nworkers = 0;
 	int		 ch, fd = 0, logset = 0;
 
@@ -404,8 +429,15 @@ main(int argc, char *argv[])
 			    argc - 1, argc == 2 ? "" : "s");
 		argc = 1;
 	}
-	while ((ch = getopt(argc, argv, "d:l:n:r:S:s:")) != -1) {
+	/* --help and --version only: -h and -V are not options. */
+	while ((ch = getopt_long(argc, argv, "+d:l:n:p:r:S:s:", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			usage(stdout);
+		case 'V':
+			printf("portcullis.fcgi %s\n", PACKAGE_VERSION);
+			return 0;
 		case 'd':
 			c.db = optarg;
 			break;
@@ -418,12 +450,15 @@ main(int argc, char *argv[])
 			else if (strcmp(optarg, "syslog") == 0)
 				c.logto = LOG_TO_SYSLOG;
 			else
-				usage();
+				usage(stderr);
 			break;
 		case 'n':
 			nopt = optarg;
 			if ((nworkers = prefork_count(nopt)) == 0)
-				usage();
+				usage(stderr);
+			break;
+		case 'p':
+			pfile = optarg;
 			break;
 		case 'r':
 			c.root = optarg;
@@ -435,13 +470,13 @@ main(int argc, char *argv[])
 			sock = optarg;
 			break;
 		default:
-			usage();
+			usage(stderr);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc > 0)
-		usage();
+		usage(stderr);
 
 	if (c.root != NULL && *c.root == '\0')
 		c.root = NULL;
@@ -456,13 +491,22 @@ main(int argc, char *argv[])
 	if (FCGX_Init() != 0)
 		errx(1, "FCGX_Init failed");
 
-	if (sock != NULL)
-		fd = open_socket(sock);
-	else if (FCGX_IsCGI()) {
+	if (atexit(remove_files) != 0)
+		errx(1, "atexit failed");
+	if (pfile != NULL && pf_open(&pidf, pfile, msg, sizeof(msg)) == -1)
+		errx(1, "%s", msg);
+	if (sock != NULL) {
+		if (lst_open(&lst, sock, msg, sizeof(msg)) == -1)
+			errx(1, "%s", msg);
+		fd = lst.fd;
+	} else if (FCGX_IsCGI()) {
 		/* PORTCULLIS_WORKERS may be the server's: ignored here. */
 		if (nopt != NULL)
 			errx(1, "-n %s: no listening socket to share (fd 0 "
 			    "is not one; give -s)", nopt);
+		if (pfile != NULL)
+			errx(1, "-p %s: not a FastCGI process (fd 0 is not "
+			    "a listening socket; give -s)", pfile);
 		serve_cgi(&c);
 		store_close(c.store);
 		lockout_close();
@@ -494,6 +538,11 @@ main(int argc, char *argv[])
 	/* Counters every worker adds to (PORTCULLIS_MODE=metrics). */
 	if (metrics_init() == -1)
 		warn("metrics: cannot map the shared counters");
+	/* The supervisor's PID (or the single process's), socket bound. */
+	if (pfile != NULL && pf_write(&pidf, getpid(), msg, sizeof(msg)) == -1)
+		errx(1, "%s", msg);
+	if (nworkers == 1)
+		stop_on_sigint();
 	if (nworkers > 1) {
 		if (!log_writer(&c, &slog)) {
 			slog.write = fd_write;
@@ -501,6 +550,12 @@ main(int argc, char *argv[])
 		}
 		switch (prefork(nworkers, &slog)) {
 		case PREFORK_WORKER:
+			/* The lock stays with the supervisor's descriptor. */
+			if (pidf.fd != -1) {
+				(void)close(pidf.fd);
+				pidf.fd = -1;
+			}
+			stop_on_sigint();	/* ^C: finish, then exit */
 			break;
 		case PREFORK_DONE:
 			return 0;

@@ -20,7 +20,8 @@
  * first request.
  *
  * The supervisor blocks SIGCHLD, SIGTERM and SIGINT and takes them
- * with sigtimedwait(2); a worker gets back the caller's signal mask
+ * with sigtimedwait(2), SIGINT even if it was inherited ignored (a
+ * shell's "... &"); a worker gets back the caller's signal mask
  * and dispositions (libfcgi's SIGTERM handler, installed by
  * FCGX_Init()).  On Linux a worker also gets SIGTERM when the
  * supervisor dies (SIGKILL), instead of serving on unsupervised.
@@ -67,7 +68,7 @@ now_ms(void)
 static void
 on_chld(int sig)
 {
-	(void)sig;	/* only so that SIGCHLD is never discarded */
+	(void)sig;	/* only so that SIGCHLD, SIGINT are never discarded */
 }
 
 /*
@@ -76,7 +77,8 @@ on_chld(int sig)
  */
 static int
 start(struct worker *w, pid_t self, const sigset_t *omask,
-    const struct sigaction *ochld, struct writer *log)
+    const struct sigaction *ochld, const struct sigaction *oint,
+    struct writer *log)
 {
 	pid_t	 pid;
 
@@ -91,6 +93,7 @@ start(struct worker *w, pid_t self, const sigset_t *omask,
 	}
 	if (pid == 0) {
 		(void)sigaction(SIGCHLD, ochld, NULL);
+		(void)sigaction(SIGINT, oint, NULL);
 		(void)sigprocmask(SIG_SETMASK, omask, NULL);
 #ifdef __linux__
 		/* Stop after the request in flight if the supervisor dies. */
@@ -162,7 +165,7 @@ enum prefork
 prefork(size_t n, struct writer *log)
 {
 	struct worker		*ws;
-	struct sigaction	 sa, ochld;
+	struct sigaction	 sa, ochld, oint;
 	struct timespec		 ts;
 	sigset_t		 set, omask;
 	pid_t			 self = getpid();
@@ -183,8 +186,10 @@ prefork(size_t n, struct writer *log)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_chld;
 	sigemptyset(&sa.sa_mask);
+	/* A signal ignored is discarded, never pending: handled, blocked. */
 	if (sigprocmask(SIG_BLOCK, &set, &omask) == -1 ||
-	    sigaction(SIGCHLD, &sa, &ochld) == -1) {
+	    sigaction(SIGCHLD, &sa, &ochld) == -1 ||
+	    sigaction(SIGINT, &sa, &oint) == -1) {
 		free(ws);
 		return PREFORK_ERROR;
 	}
@@ -198,7 +203,7 @@ prefork(size_t n, struct writer *log)
 			if (ws[i].pid != 0)
 				continue;
 			if (ws[i].due <= t &&
-			    start(&ws[i], self, &omask, &ochld, log)) {
+			    start(&ws[i], self, &omask, &ochld, &oint, log)) {
 				free(ws);
 				return PREFORK_WORKER;
 			}
@@ -224,6 +229,7 @@ prefork(size_t n, struct writer *log)
 
 	free(ws);
 	(void)sigaction(SIGCHLD, &ochld, NULL);
+	(void)sigaction(SIGINT, &oint, NULL);
 	(void)sigprocmask(SIG_SETMASK, &omask, NULL);
 	return PREFORK_DONE;
 }

@@ -274,6 +274,7 @@ req_parse(struct request *r, req_getter get, void *arg)
 		vm = get(arg, "REQUEST_METHOD");
 		vu = get(arg, "REQUEST_URI");
 	}
+	r->target = vu;
 
 	n = vm == NULL ? 0 : strnlen(vm, REQ_METHOD_MAX + 1);
 	if (n > REQ_METHOD_MAX || !http_token(vm, n)) {

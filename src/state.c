@@ -196,8 +196,11 @@ state_open(const char *path, int rdonly, char *err, size_t errsz)
 	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
 	    NULL) != SQLITE_OK)
 		goto fail;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		goto fail;
+	}
+	v = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	if (v != STATE_VERSION) {
 		snprintf(err, errsz, "%s: not a lockout state database "
@@ -211,8 +214,10 @@ state_open(const char *path, int rdonly, char *err, size_t errsz)
 			goto fail;
 	return s;
 fail:
-	snprintf(err, errsz, "%s: %s", path, s->db == NULL ?
-	    "out of memory" : sqlite3_errmsg(s->db));
+	/* A permission, said as one (dbdiag.c), else SQLite's message. */
+	if (s->db == NULL || !dbdiag(path, !rdonly, err, errsz))
+		snprintf(err, errsz, "%s: %s", path, s->db == NULL ?
+		    "out of memory" : sqlite3_errmsg(s->db));
 	state_close(s);
 	return NULL;
 }

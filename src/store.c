@@ -116,34 +116,23 @@ store_exec(struct store *s, enum stmt id)
 }
 
 /*
- * After a failed first read: if path's -wal or -shm is missing, say
- * so.  A reader that cannot write the directory (README, "Deploying")
- * cannot make them, and SQLite only says "attempt to write a readonly
- * database".  They go when the last connection that may checkpoint
- * closes without SQLITE_FCNTL_PERSIST_WAL (a plain sqlite3 session);
+ * After a failed first read: say which permission is missing
+ * (dbdiag.c), instead of SQLite's "unable to open database file" or
+ * "attempt to write a readonly database".  A reader that cannot write
+ * the directory (README, "Deploying") cannot make a missing -wal or
+ * -shm: they go when the last connection that may checkpoint closes
+ * without SQLITE_FCNTL_PERSIST_WAL (a plain sqlite3 session), and
  * `portcullis init` makes them again.
  */
 static void
 store_nowal(struct store *s, const char *path)
 {
-	static const char *const sfx[] = { "-wal", "-shm" };
-	struct stat	 sb;
-	char		 side[1024];
-	size_t		 i;
-	int		 rc = sqlite3_extended_errcode(s->db) & 0xff;
+	int	 rc = sqlite3_extended_errcode(s->db) & 0xff;
 
-	if (rc != SQLITE_READONLY && rc != SQLITE_CANTOPEN)
+	if (rc != SQLITE_READONLY && rc != SQLITE_CANTOPEN &&
+	    rc != SQLITE_PERM && rc != SQLITE_IOERR)
 		return;
-	for (i = 0; i < nitems(sfx); i++) {
-		if ((size_t)snprintf(side, sizeof(side), "%s%s", path,
-		    sfx[i]) >= sizeof(side) || stat(side, &sb) == 0 ||
-		    errno != ENOENT)
-			continue;
-		snprintf(s->err, sizeof(s->err), "%s%s: missing, and this "
-		    "process may not create it: run portcullis init",
-		    path, sfx[i]);
-		return;
-	}
+	(void)dbdiag(path, 0, s->err, sizeof(s->err));
 }
 
 /*
@@ -190,7 +179,8 @@ store_open_ro(const char *path, enum storeres *res, char *err, size_t errsz)
 	if (stat(path, &sb) == -1) {
 		if (errno == ENOENT)
 			*res = STORE_MISSING;
-		if (err != NULL)
+		if (err != NULL && (errno == ENOENT ||
+		    !dbdiag(path, 0, err, errsz)))
 			snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
@@ -204,9 +194,10 @@ store_open_ro(const char *path, enum storeres *res, char *err, size_t errsz)
 
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY, NULL);
 	if (rc != SQLITE_OK || s->db == NULL) {
-		if (s->db != NULL)
+		if (s->db != NULL) {
 			store_fail(s, path);
-		else
+			store_nowal(s, path);
+		} else
 			snprintf(s->err, sizeof(s->err), "%s: out of memory",
 			    path);
 		goto fail;

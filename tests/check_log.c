@@ -194,6 +194,58 @@ START_TEST(test_log_decision)
 }
 END_TEST
 
+/*
+ * A 400 for a target: uri= is the target as received (no canonical
+ * path), escaped, its first 255 bytes and "..." beyond.  long_a: the
+ * target is 300 'a's after "/".
+ */
+#define LINE400 "portcullis: denied: client=192.0.2.1 status=400 " \
+	"reason=bad-target user=\"\" method=\"GET\" uri=\""
+static const struct {
+	const char	*target;
+	int		 long_a;
+	const char	*want;
+} targets[] = {
+	{ "/a/../../etc/passwd", 0, LINE400 "/a/../../etc/passwd\"\n" },
+	{ "/x%2fy", 0, LINE400 "/x%2fy\"\n" },
+	{ "/q\" x=\"1\n\xff", 0, LINE400 "/q\\\" x=\\\"1\\x0a\\xff\"\n" },
+	{ "", 0, LINE400 "-\"\n" },
+	{ NULL, 0, LINE400 "-\"\n" },
+	{ NULL, 1, NULL },
+};
+
+START_TEST(test_log_badtarget)
+{
+	struct request	 req;
+	struct decision	 d;
+	struct sink	 s;
+	struct writer	 w;
+	char		 longt[302], want[512];
+
+	memset(&req, 0, sizeof(req));
+	memset(&d, 0, sizeof(d));
+	(void)snprintf(req.addr, sizeof(req.addr), "192.0.2.1");
+	(void)snprintf(req.method, sizeof(req.method), "GET");
+	d.verdict = VERDICT_BADREQ;
+	d.why = WHY_BAD_TARGET;
+	req.target = targets[_i].target;
+	if (targets[_i].long_a) {
+		longt[0] = '/';
+		memset(longt + 1, 'a', 300);
+		longt[301] = '\0';
+		req.target = longt;
+		/* "/" and 254 'a's: 255 bytes, then "...". */
+		(void)snprintf(want, sizeof(want), "%s/%.254s...\"\n",
+		    LINE400, longt + 1);
+	} else
+		(void)snprintf(want, sizeof(want), "%s", targets[_i].want);
+	sink_init(&s, &w, -1);
+	log_decision(&w, &req, &d);
+	ck_assert_str_eq(sink_str(&s), want);
+	free(s.buf);
+}
+END_TEST
+
 /* The Authorization header never reaches a line, for any why. */
 START_TEST(test_log_no_authz)
 {
@@ -304,6 +356,7 @@ log_suite(void)
 	tc = tcase_create("core");
 	tcase_add_loop_test(tc, test_log_escape, 0, (int)nitems(escapes));
 	tcase_add_loop_test(tc, test_log_decision, 0, (int)nitems(lines));
+	tcase_add_loop_test(tc, test_log_badtarget, 0, (int)nitems(targets));
 	tcase_add_loop_test(tc, test_log_no_authz, 0, WHY__MAX);
 	tcase_add_test(tc, test_log_long);
 	tcase_add_loop_test(tc, test_log_msg, 0, (int)nitems(msgs));

@@ -59,6 +59,12 @@ check_eq "replaced database file" \
 grep -q '^portcullis: denied: client=127.0.0.1 status=403 reason=no-grant user="bob" method="GET" uri="/admin/"' \
     "$work/cgi-fcgi.err" && ok "403 logged on FCGI_STDERR" ||
     fail "403 not logged: $(head -5 "$work/cgi-fcgi.err")"
+# A 400 names the target it refused, as sent (escaped, bounded).
+send_fcgi GET '/a/../../etc/"passwd' - - "$work/bad1"
+check_eq "bad target: 400" "$(cat "$work/bad1.status")" 400
+grep -qxF 'portcullis: denied: client=127.0.0.1 status=400 reason=bad-target user="" method="GET" uri="/a/../../etc/\"passwd"' \
+    "$work/cgi-fcgi.err" && ok "400 logged with its target" ||
+    fail "400 line: $(grep status=400 "$work/cgi-fcgi.err")"
 if grep -q 'builder\|wonderland\|Basic ' "$work/cgi-fcgi.err" \
     "$work/fcgi.err"; then
 	fail "a secret reached the log"

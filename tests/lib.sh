@@ -29,6 +29,7 @@
 #   18900-18949  bench/soak.sh (nginx +0, rollback-journal nginx +12,
 #                12 each): tests/soak.sh 18900-18923, make soak
 #                18925-18948; not part of make check
+#   18950-18974  listen.sh (portcullis.fcgi -s 127.0.0.1:PORT in use)
 #   19000-19019  health.sh (nginx: health and metrics)
 
 set -u

@@ -116,6 +116,36 @@ $got"
 	fi
 }
 
+# 3. portcullis.fcgi.8 has an entry (.It Cm NAME) for every log reason
+# of src/log.c's why_str[] but "none", and names every mode of
+# src/request.c's mode_str[].
+names_of() {
+	sed -n "/^const char \*const $2\[/,/^};/s/.*= \"\([^\"]*\)\",\$/\1/p" \
+	    "$top_srcdir/src/$1"
+}
+# check_words MIN WHAT PATTERN NAME...: at least MIN names were read.
+check_words() {
+	min=$1
+	what=$2
+	pattern=$3
+	shift 3
+	missing=
+	for w in "$@"; do
+		grep -q "^$(printf "$pattern" "$w")\$" \
+		    "$top_srcdir/man/portcullis.fcgi.8" ||
+		    missing="$missing $w"
+	done
+	if [ $# -ge "$min" ] && [ -z "$missing" ]; then
+		ok "portcullis.fcgi.8: every $what ($#)"
+	else
+		not_ok "portcullis.fcgi.8: every $what ($#)" \
+		    "missing:${missing:- (too few names read)}"
+	fi
+}
+check_words 20 "log reason= in LOGGING" '.It Cm %s' \
+    $(names_of log.c why_str | grep -vx none)
+check_words 4 "mode in Modes" '.It Cm %s' $(names_of request.c mode_str)
+
 check_synopsis portcullis.8 "$top_builddir/src/portcullis"
 check_synopsis portcullis.fcgi.8 "$top_builddir/cgi-bin/portcullis.fcgi" -Z
 

@@ -156,7 +156,7 @@ auth.db-state-wal"
 cgi "then www-data fails closed" 500
 check_eq "... saying why and what to do" \
     "$(grep -o 'detail="[^"]*"' "$work/c.$((npass + nfail - 1)).err")" \
-    "detail=\"$db-wal: missing, and this process may not create it: run portcullis init\""
+    "detail=\"cannot create auth.db-wal in $dir: Permission denied (the server's user needs write access to the directory, or run portcullis init to make it; portcullis.fcgi(8), FILES)\""
 "$ADMIN" -d "$db" init
 check_eq "portcullis init repairs the layout" "$(layout)" "$WANT"
 cgi "then www-data reads again" 200
@@ -164,9 +164,19 @@ rm "$db-shm"
 cgi "-shm alone missing: fails closed" 500
 check_eq "... naming it" \
     "$(grep -o 'detail="[^"]*"' "$work/c.$((npass + nfail - 1)).err")" \
-    "detail=\"$db-shm: missing, and this process may not create it: run portcullis init\""
+    "detail=\"cannot create auth.db-shm in $dir: Permission denied (the server's user needs write access to the directory, or run portcullis init to make it; portcullis.fcgi(8), FILES)\""
 "$ADMIN" -d "$db" init
 cgi "repaired again" 200
+
+# The database unreadable to www-data (its group is another): the
+# whole line, naming the file, the access, errno and the group.
+chgrp root "$db"
+cgi "unreadable database: fails closed" 500
+check_eq "... the line says which access and which group" \
+    "$(cat "$work/c.$((npass + nfail - 1)).err")" \
+    "portcullis: error: client=127.0.0.1 status=500 reason=store detail=\"cannot open $db for reading: Permission denied (run as its owner or a member of its group root, which needs read access; portcullis.fcgi(8), FILES)\" method=\"GET\" uri=\"/x.txt\""
+chgrp www-data "$db"
+cgi "readable again" 200
 
 # `portcullis shell` keeps them too (.filectrl persist_wal).
 PORTCULLIS_EXTENSION=$top_builddir/src/.libs/portcullis \
