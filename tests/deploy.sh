@@ -181,7 +181,7 @@ run_doc "nginx example: the socket directory" "$NGINX_EX" \
     finish deploy
 fcgi_cmd=$(doc_cmd "$NGINX_EX" '^runuser -u www-data -- ' | local_paths)
 case $fcgi_cmd in
-runuser*" -s $work/run/portcullis/portcullis.sock")
+runuser*" -s $work/run/portcullis/portcullis.sock -p $work/run/portcullis/portcullis.pid")
 	ok "nginx example: $fcgi_cmd" ;;
 *)	fail "nginx example: no runuser command: [$fcgi_cmd]"
 	finish deploy ;;
@@ -197,6 +197,9 @@ check_eq "the socket: www-data's, mode 0660" \
     "$(stat -c '%a %U' "$sock")" "660 www-data"
 fpid=$(pgrep -P $rpid)
 [ -n "$fpid" ] && started "$fpid"
+pidf=$work/run/portcullis/portcullis.pid
+check_eq "the pidfile names portcullis.fcgi, not runuser" \
+    "$(cat "$pidf" 2>/dev/null)" "$fpid"
 
 nginx_user=www-data
 start_nginx nginx-auth_request.conf nginx 18650 25 || finish deploy
@@ -316,6 +319,8 @@ if [ -n "$fpid" ]; then
 	    ok "portcullis.fcgi stopped with runuser"
 	unstarted "$fpid"
 fi
+check_eq "socket and pidfile gone after the clean exit" \
+    "$(ls "$work/run/portcullis")" ""
 sanitizer_free "from portcullis.fcgi" "$work/fcgi.err" \
     "$work/nginx/logs/portcullis-error.log" "$work/error.log"
 

@@ -23,7 +23,8 @@ ALL="README man/portcullis.5 man/portcullis.8 man/portcullis.fcgi.8
 $(find examples -type f | sort)"
 # The files of this layout's name; portcullis(8) and portcullis.fcgi(8)
 # join them when their examples say auth.db.
-NAMED="README man/portcullis.5 $(find examples -type f | sort)"
+NAMED="README man/portcullis.5 man/portcullis.8 man/portcullis.fcgi.8
+$(find examples -type f | sort)"
 
 # stripped FILE: its lines without the comment sign, prompt or
 # indentation before them.
