@@ -14,13 +14,20 @@
 #include "admin.h"
 
 /*
- * Report an error as one line "portcullis: what: why".  Return 1, the
- * exit status of an error.
+ * Report an error as one line "portcullis: what: why", or
+ * "portcullis: why" when why already starts with "what: " (a file's
+ * path in a message about that file).  Return 1, the exit status of
+ * an error.
  */
 int
 adm_fail(const char *what, const char *why)
 {
-	fprintf(stderr, "portcullis: %s: %s\n", what, why);
+	size_t	 n = strlen(what);
+
+	if (strncmp(why, what, n) == 0 && why[n] == ':' && why[n + 1] == ' ')
+		fprintf(stderr, "portcullis: %s\n", why);
+	else
+		fprintf(stderr, "portcullis: %s: %s\n", what, why);
 	return 1;
 }
 

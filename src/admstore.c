@@ -231,18 +231,28 @@ adm_plainmsg(char *buf, size_t bufsz, const char *m)
 
 /*
  * Keep the connection's last SQLite message as the adm error, in
- * plain words (adm_plainmsg()).  Call before anything else (a
- * ROLLBACK) replaces it.
+ * plain words (adm_plainmsg()); a write refused because this user
+ * may only read the files ("attempt to write a readonly database":
+ * SQLite fell back to read-only at open) is said as the missing
+ * permission (dbdiag.c).  Call before anything else (a ROLLBACK)
+ * replaces it.
  */
 static void
 adm_dberr(struct adm *a)
 {
+	const char	*path;
+
+	if ((sqlite3_extended_errcode(a->db) & 0xff) == SQLITE_READONLY &&
+	    (path = sqlite3_db_filename(a->db, "main")) != NULL &&
+	    *path != '\0' && dbdiag(path, 1, a->err, sizeof(a->err)))
+		return;
 	adm_plainmsg(a->err, sizeof(a->err), sqlite3_errmsg(a->db));
 }
 
 /*
  * Open an existing database whose schema is this program's
- * (admdb_open()), and prepare the statements.  Return the handle
+ * (admdb_open(); a failure that is a missing permission is said as
+ * one), and prepare the statements.  Return the handle
  * (free with adm_close()), or NULL with a message in err.
  */
 struct adm *
@@ -255,8 +265,11 @@ adm_open(const char *path, char *err, size_t errsz)
 		(void)snprintf(err, errsz, "%s", strerror(errno));
 		return NULL;
 	}
-	if ((a->db = admdb_open(path, err, errsz)) == NULL)
+	if ((a->db = admdb_open(path, err, errsz)) == NULL) {
+		/* A permission, said as one (dbdiag.c). */
+		(void)dbdiag(path, 1, err, errsz);
 		goto fail;
+	}
 	for (i = 0; i < STMT__MAX; i++)
 		if (sqlite3_prepare_v3(a->db, stmts[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &a->stmts[i],

@@ -135,7 +135,7 @@ expect "unknown command, no database" 2 "" \
     "portcullis: unknown command 'frobnicate' (portcullis help lists them)"
 run -d "$DB" user list
 expect "missing database refused" 1 "" \
-    "portcullis: $DB: No such file or directory"
+    "portcullis: $DB: No such file or directory (make it with portcullis init)"
 truth "... and not created" test ! -e "$DB"
 
 run -d "$DB" init
@@ -827,7 +827,7 @@ run -d "$DB" lockout clear
 expect "lockout clear: all" 0 "lockout cleared: 0 entries" ""
 run -d "$DB" -S "$T/other-state" lockout list
 expect "lockout -S: a missing state database" 1 "" \
-"portcullis: $T/other-state: $T/other-state: No such file or directory (make it with portcullis init)"
+"portcullis: $T/other-state: No such file or directory (make it with portcullis init)"
 run -d "$DB" lockout frobnicate
 expect "lockout: an unknown subcommand is a usage error" 2 "" "$U_LOCKOUT"
 run -d "$DB" lockout list extra

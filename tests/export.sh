@@ -278,6 +278,6 @@ for args in "export --format xml" "export --format" "export extra" \
 done
 run -d "$T/none.db" export
 expect "export of a missing database" 1 "" \
-    "portcullis: $T/none.db: No such file or directory"
+    "portcullis: $T/none.db: No such file or directory (make it with portcullis init)"
 
 finish export

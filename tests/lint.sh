@@ -247,7 +247,7 @@ user gus: unreadable \$y\$ parameters, which never verify; set a new password" "
 # --- errors -------------------------------------------------------------------
 run -d "$T/none.db" lint
 expect "a missing database: exit 2" 2 "" \
-    "portcullis: $T/none.db: No such file or directory"
+    "portcullis: $T/none.db: No such file or directory (make it with portcullis init)"
 run -d "$DB" lint extra
 _ok=0
 [ "$rc" -eq 2 ] && grep -q '^usage: portcullis' "$T/err" && _ok=1

@@ -188,4 +188,13 @@ check_eq "portcullis shell, last to close, kept -wal and -shm" \
     "$(layout)" "$WANT"
 cgi "... and www-data reads its change" 403
 
+# The CLI run by a user who may read but not write the policy: the
+# missing permission named, not SQLite's "readonly database".
+www "$ADMIN" -d "$db" role add intruder >"$work/cli.out" 2>"$work/cli.err"
+check_eq "CLI as www-data: refused" $? 1
+check_eq "CLI as www-data: what is missing" "$(cat "$work/cli.err")" \
+    "portcullis: role intruder: cannot open $db for writing: Permission denied (run as its owner or a member of its group www-data, which needs read and write access; portcullis.fcgi(8), FILES)"
+check_eq "CLI as www-data: nothing written" \
+    "$("$SQLITE3" "$db" "SELECT count(*) FROM roles WHERE name = 'intruder'")" 0
+
 finish perms

@@ -158,7 +158,7 @@ else
 fi
 "$ADMIN" -d "$work/none.db" shell </dev/null >"$work/out" 2>&1
 check_eq "shell: a missing database is refused" "$?:$(cat "$work/out")" \
-    "1:portcullis: $work/none.db: No such file or directory"
+    "1:portcullis: $work/none.db: No such file or directory (make it with portcullis init)"
 test ! -e "$work/none.db"
 check_eq "... and not created" "$?" 0
 OLDV=$work/old.db
