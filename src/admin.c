@@ -56,7 +56,11 @@ adm_usage(void)
 	    "       portcullis [-d DB] lint\n"
 	    "       portcullis [-d DB] [-S STATE] lockout list\n"
 	    "       portcullis [-d DB] [-S STATE] lockout clear "
-	    "[USER | NETWORK]\n",
+	    "[USER | NETWORK]\n"
+	    "       portcullis [-d DB] token add USER [--label TEXT] "
+	    "[--expires DATE] [--roles ROLE,...]\n"
+	    "       portcullis [-d DB] token list [USER]\n"
+	    "       portcullis [-d DB] token del|disable|enable ID\n",
 	    stderr);
 	exit(2);
 }
@@ -546,6 +550,7 @@ static const struct cmd cmds[] = {
 	{ "export",	cmd_export },	/* adm_export.c */
 	{ "lint",	cmd_lint },	/* adm_lint.c */
 	{ "lockout",	cmd_lockout },	/* adm_lockout.c */
+	{ "token",	cmd_token },	/* adm_token.c */
 };
 
 int
