@@ -95,6 +95,8 @@ check_print(const struct request *r, const struct decision *d)
 	else
 		printf("rule: %" PRId64 "\n", d->rule);
 	printf("user: %s\n", *d->user == '\0' ? "-" : d->user);
+	if (*d->token != '\0')
+		printf("token: %s\n", d->token);
 	printf("reason: %s\n", why_str[d->why]);
 	printf("status: %d %s\n", verdict_status[d->verdict],
 	    verdict_reason[d->verdict]);
@@ -188,17 +190,56 @@ out:
 }
 
 /*
- * check [--host HOST] [--mode MODE] METHOD TARGET [USER]: decide a
- * request as the server would (decide_request(), as main.c's
- * serve()), USER's password on stdin.  The lockout state is read,
+ * Read a token from stdin (as a password is read) and make it the
+ * Bearer header it would come in (RFC 6750 §2.1), into authz; its id
+ * must be id, so that a token pasted for another is caught.  Returns
+ * 0, or -1 after saying why.
+ */
+static int
+check_bearer(const char *id, char *authz, size_t authzsz)
+{
+	char		 tok[PASS_MAX + 2], got[TOKEN_IDLEN + 1];
+	const char	*why = NULL;
+	size_t		 n = 0;
+	int		 ret = -1;
+
+	memset(tok, 0, sizeof(tok));
+	if (adm_pass_read(tok, sizeof(tok), &n, 0, &why) == -1) {
+		adm_fail("token", why);
+		goto out;
+	}
+	if (token_id(tok, n, got) == -1) {
+		adm_fail("check", "standard input holds no token");
+		goto out;
+	}
+	if (strcmp(got, id) != 0) {
+		adm_fail("check", "the token on standard input is not token "
+		    "--token names");
+		goto out;
+	}
+	if ((size_t)snprintf(authz, authzsz, "Bearer %s", tok) >= authzsz) {
+		adm_fail("check", "cannot make the Authorization header");
+		goto out;
+	}
+	ret = 0;
+out:
+	explicit_bzero(tok, sizeof(tok));
+	return ret;
+}
+
+/*
+ * check [--host HOST] [--mode MODE] [--token ID] METHOD TARGET [USER]:
+ * decide a request as the server would (decide_request(), as main.c's
+ * serve()), USER's password on stdin; with --token ID, token ID on
+ * stdin, sent as Bearer (not with USER).  The lockout state is read,
  * never written.  Exit 0 on allow, 2 on a 5xx,
  * else 1; -1 for a usage error (an unknown MODE among them).
  */
 int
 cmd_check(const char *db, int argc, char *argv[])
 {
-	static const char *const names[] = { "host", "mode" };
-	const char	*vals[2] = { NULL, NULL };
+	static const char *const names[] = { "host", "mode", "token" };
+	const char	*vals[3] = { NULL, NULL, NULL };
 	struct param	 params[CHECK_PARAMS_MAX];
 	struct request	 r;
 	struct decision	 d;
@@ -215,13 +256,16 @@ cmd_check(const char *db, int argc, char *argv[])
 		return -1;
 	argc -= k;
 	argv += k;
-	if ((argc != 2 && argc != 3) ||
+	if ((argc != 2 && argc != 3) || (argc == 3 && vals[2] != NULL) ||
 	    (vals[1] != NULL && mode_parse(vals[1], &m) == -1))
 		return -1;
 	if (argc == 3 && check_authz(argv[2], authz, sizeof(authz)) == -1)
 		goto out;
+	if (vals[2] != NULL &&
+	    check_bearer(vals[2], authz, sizeof(authz)) == -1)
+		goto out;
 	check_params(params, m, argv[0], argv[1], vals[0],
-	    argc == 3 ? authz : NULL);
+	    argc == 3 || vals[2] != NULL ? authz : NULL);
 
 	/* Lockout is looked at, never counted: check only asks. */
 	if ((state = adm_state_path(db)) == NULL)

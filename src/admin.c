@@ -49,6 +49,8 @@ adm_usage(void)
 	    "       portcullis [-d DB] rule del ID\n"
 	    "       portcullis [-d DB] check [--host HOST] "
 	    "[--mode MODE] METHOD TARGET [USER]\n"
+	    "       portcullis [-d DB] check [--host HOST] "
+	    "[--mode MODE] --token ID METHOD TARGET\n"
 	    "       portcullis [-d DB] shell\n"
 	    "       portcullis [-d DB] import htpasswd|htgroup|policy "
 	    "[--dry-run] FILE\n"

@@ -43,12 +43,16 @@ USAGE='usage: portcullis [-d DB] init [--group GROUP]
        portcullis [-d DB] rule list
        portcullis [-d DB] rule del ID
        portcullis [-d DB] check [--host HOST] [--mode MODE] METHOD TARGET [USER]
+       portcullis [-d DB] check [--host HOST] [--mode MODE] --token ID METHOD TARGET
        portcullis [-d DB] shell
        portcullis [-d DB] import htpasswd|htgroup|policy [--dry-run] FILE
        portcullis [-d DB] export [--format sql|json]
        portcullis [-d DB] lint
        portcullis [-d DB] [-S STATE] lockout list
-       portcullis [-d DB] [-S STATE] lockout clear [USER | NETWORK]'
+       portcullis [-d DB] [-S STATE] lockout clear [USER | NETWORK]
+       portcullis [-d DB] token add USER [--label TEXT] [--expires DATE] [--roles ROLE,...]
+       portcullis [-d DB] token list [USER]
+       portcullis [-d DB] token del|disable|enable ID'
 UNAME="must be 1-255 bytes of UTF-8 without ':' or control characters"
 # The schema's words (sql/0001-init.sql), as SQLite reports them.
 PATTERN_MSG='CHECK constraint failed: pattern must be an absolute path;'\
