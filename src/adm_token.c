@@ -15,7 +15,7 @@
  * STATE enabled, disabled or expired (the token's own); times
  * YYYY-MM-DDTHH:MM:SSZ, EXPIRES "-" for never; ROLES "*" for all of
  * the owner's, else those of its list the owner holds now, ","-joined,
- * "-" for none; LABEL the rest of the line.  Exit 0, 1 on an error,
+ * "-" for none; LABEL the rest of the line (none when empty).  Exit 0, 1 on an error,
  * 2 (-1 here) on a usage error.
  */
 #include "config.h"
@@ -77,10 +77,10 @@ token_print(void *arg, const struct adm_token *t)
 
 	(void)arg;
 	roles = !t->limited ? "*" : *t->effective != '\0' ? t->effective : "-";
-	return printf("%s %s %s %s %s %s %s\n", t->id, t->user,
+	return printf("%s %s %s %s %s %s%s%s\n", t->id, t->user,
 	    t->disabled ? "disabled" : t->expired ? "expired" : "enabled",
 	    t->created, t->expires != NULL ? t->expires : "-", roles,
-	    t->label) < 0 ? -1 : 0;
+	    *t->label != '\0' ? " " : "", t->label) < 0 ? -1 : 0;
 }
 
 /*

@@ -112,12 +112,12 @@ result "$([ $rc -eq 0 ] && token_out && [ "$T3" != "$T1" ] && echo 1 ||
 # Ordered by owner, then id.
 if [ "$I1" \< "$I2" ]; then
 	ALICE="$I1 alice enabled C - ed ci deploy
-$I2 alice expired C 2020-01-01T10:00:00Z * "
+$I2 alice expired C 2020-01-01T10:00:00Z *"
 else
-	ALICE="$I2 alice expired C 2020-01-01T10:00:00Z * 
+	ALICE="$I2 alice expired C 2020-01-01T10:00:00Z *
 $I1 alice enabled C - ed ci deploy"
 fi
-BOB="$I3 bob enabled C 2999-12-31T00:00:00Z * "
+BOB="$I3 bob enabled C 2999-12-31T00:00:00Z *"
 run -d "$DB" token list
 check_eq_out "list: every token, no hash" "$ALICE
 $BOB"
@@ -133,7 +133,7 @@ run -d "$DB" token disable "$I3"
 expect "disable" 0 "" ""
 sql "... the row" "SELECT disabled FROM tokens WHERE id = '$I3'" "1"
 run -d "$DB" token list bob
-check_eq_out "... list shows it" "$I3 bob disabled C 2999-12-31T00:00:00Z * "
+check_eq_out "... list shows it" "$I3 bob disabled C 2999-12-31T00:00:00Z *"
 run -d "$DB" token enable "$I3"
 expect "enable" 0 "" ""
 sql "... the row" "SELECT disabled FROM tokens WHERE id = '$I3'" "0"
