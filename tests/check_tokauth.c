@@ -103,8 +103,8 @@ tokens_insert(const struct fx *f)
 /*
  * One request in auth_request mode: the Authorization header (or
  * "user:pass" sent as Basic), the verdict, why, the user and roles
- * handed to the server, the token id logged, and the challenge lines
- * of a 401 (both WWW-Authenticate fields).
+ * handed to the server, the token id logged, and what the 401's one
+ * WWW-Authenticate field says after its Bearer challenge.
  */
 static const struct {
 	const char	*target;
@@ -254,8 +254,7 @@ START_TEST(test_token)
 		ck_assert_int_eq(resp_denial(&w, &d, 0), 0);
 		snprintf(want, sizeof(want), "Status: 401 Unauthorized\r\n"
 		    "WWW-Authenticate: Basic realm=\"Portcullis\", "
-		    "charset=\"UTF-8\"\r\n"
-		    "WWW-Authenticate: Bearer realm=\"Portcullis\"%s\r\n"
+		    "charset=\"UTF-8\", Bearer realm=\"Portcullis\"%s\r\n"
 		    "Cache-Control: no-store\r\n"
 		    "Content-Type: text/plain; charset=utf-8\r\n"
 		    "Content-Length: 17\r\n\r\n401 Unauthorized\n",
@@ -347,8 +346,7 @@ START_TEST(test_proxy)
 	ck_assert_str_eq(sink_str(&k),
 	    "Status: 407 Proxy Authentication Required\r\n"
 	    "Proxy-Authenticate: Basic realm=\"Portcullis\", "
-	    "charset=\"UTF-8\"\r\n"
-	    "Proxy-Authenticate: Bearer realm=\"Portcullis\", "
+	    "charset=\"UTF-8\", Bearer realm=\"Portcullis\", "
 	    "error=\"invalid_token\"\r\n"
 	    "Cache-Control: no-store\r\n"
 	    "Content-Type: text/plain; charset=utf-8\r\n"

@@ -28,6 +28,8 @@
 #   18900-18949  bench/soak.sh (nginx +0, rollback-journal nginx +12,
 #                12 each): tests/soak.sh 18900-18923, make soak
 #                18925-18948; not part of make check
+#   18975-18999  server-tokens.sh (nginx 18975, lighttpd authorizer
+#                18980, Apache 18985 and 18991 + Portcullis +3)
 
 set -u
 top_builddir=${top_builddir:-$(pwd)}

@@ -186,8 +186,7 @@ token: $I2
 reason: expired-token
 status: 401 Unauthorized
 Status: 401 Unauthorized
-WWW-Authenticate: Basic realm=\"Portcullis\", charset=\"UTF-8\"
-WWW-Authenticate: Bearer realm=\"Portcullis\", error=\"invalid_token\"
+WWW-Authenticate: Basic realm=\"Portcullis\", charset=\"UTF-8\", Bearer realm=\"Portcullis\", error=\"invalid_token\"
 Cache-Control: no-store
 Content-Type: text/plain; charset=utf-8
 Content-Length: 17" ""
