@@ -8,9 +8,13 @@
  *  1. the most specific resource for (host, canonical path); none: 403;
  *  2. the method must be one the resource supports, else 405 + Allow;
  *  3. a grant of the method to "all": allowed, no credentials read;
- *  4. credentials (RFC 7617): lockout first (lockout.c: a locked
- *     client is 429 and costs no verification), then verified; any
- *     failure: 401, the same bytes whatever the reason, and counted;
+ *  4. credentials (RFC 7617 Basic, or one of our tokens as Bearer or
+ *     as the Basic password: README, "Tokens"; a token acts with its
+ *     owner's roles, or those of its list the owner holds, in step
+ *     5): lockout first (lockout.c: a locked client is 429 and costs
+ *     no verification), then verified; any failure: 401, the same
+ *     bytes whatever the reason (but error="invalid_token" for a
+ *     failed Bearer token), and counted;
  *  5. a grant to "valid-user" or to a role the user holds: allowed;
  *     else 403;
  *  6. a path ending in "/" names a directory, which every server (and
