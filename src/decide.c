@@ -252,7 +252,11 @@ lockout_err(struct decision *d)
  * Proxy-Authorization with the proxy_auth setting on; Basic (RFC
  * 7617), or Bearer (RFC 6750 §2.1) with one of our tokens.  A Basic
  * password of the token form is checked as a token (token_verify()):
- * no password of that form is ever compared with users.hash.
+ * no password of that form is ever compared with users.hash.  Only
+ * while the policy holds a token (set->tokens): until then Bearer is
+ * another scheme (no credentials, not counted) and every password a
+ * password, as before tokens, so that a deployment without tokens
+ * answers, logs and counts exactly as it did.
  * Lockout (lockout.c) comes first: a client locked for this user name,
  * or its network, gets WHY_LOCKED and costs no verification; the user
  * name of a Bearer token is its owner's when the id is known, else
@@ -286,10 +290,11 @@ authenticate(struct store *s, const struct request *req,
 		user = c.user;
 		if (c.usersz < sizeof(d->claimed))
 			memcpy(d->claimed, c.user, c.usersz + 1);
-		tok = token_id(c.pass, c.passsz, NULL) == 0;
+		tok = set->tokens && token_id(c.pass, c.passsz, NULL) == 0;
 		break;
 	case CRED_NONE:
-		switch (cred_parse_bearer(&c, hdr, hdrsz)) {
+		switch (set->tokens ? cred_parse_bearer(&c, hdr, hdrsz) :
+		    CRED_NONE) {
 		case CRED_OK:
 			tok = 1;
 			d->bad_token = 1;	/* until it verifies */

@@ -270,9 +270,10 @@ START_TEST(test_token)
 END_TEST
 
 /*
- * Without a token in the policy, a 401 offers Basic alone, byte for
- * byte as before schema 7, and a Bearer header is refused all the
- * same (no token can match).
+ * Without a token in the policy, everything is as before schema 7: a
+ * 401 offers Basic alone, byte for byte, Bearer is another scheme (no
+ * credentials, not counted by lockout) and a password of the token
+ * form is a password.
  */
 START_TEST(test_no_tokens)
 {
@@ -280,9 +281,11 @@ START_TEST(test_no_tokens)
 	struct store	*s;
 	struct request	 req;
 	struct decision	 d;
+	struct request	 r2;
 	struct sink	 k;
 	struct writer	 w;
 	enum storeres	 res;
+	unsigned long	 h;
 
 	fx_setup(&f);
 	fx_exec(&f, policy_sql);
@@ -290,8 +293,10 @@ START_TEST(test_no_tokens)
 	ck_assert_ptr_nonnull(s = store_open_ro(f.db, &res, NULL, 0));
 	decide(s, &req, &d);
 	ck_assert_int_eq(d.verdict, VERDICT_NOAUTH);
-	ck_assert_int_eq(d.why, WHY_UNKNOWN_TOKEN);
+	ck_assert_int_eq(d.why, WHY_NO_CREDENTIALS);
 	ck_assert_int_eq(d.bearer, 0);
+	ck_assert_int_eq(d.bad_token, 0);
+	ck_assert_str_eq(d.token, "");
 	sink_init(&k, &w, -1);
 	ck_assert_int_eq(resp_denial(&w, &d, 1), 0);
 	ck_assert_str_eq(sink_str(&k), "Status: 401 Unauthorized\r\n"
@@ -301,11 +306,21 @@ START_TEST(test_no_tokens)
 	    "Content-Type: text/plain; charset=utf-8\r\n"
 	    "Content-Length: 17\r\n\r\n");
 	free(k.buf);
+	row_request(&r2, "/v/x", NULL, "alice:" TA, "192.0.2.7");
+	ck_assert_int_eq(pw_init(), 0);
+	h = pw_hashes();
+	decide(s, &r2, &d);
+	ck_assert_int_eq(d.why, WHY_BAD_PASSWORD);
+	ck_assert_uint_eq(pw_hashes() - h, 1);
 	/* The first token changes the challenge at the next decision. */
 	tokens_insert(&f);
 	decide(s, &req, &d);
 	ck_assert_int_eq(d.verdict, VERDICT_ALLOW);
 	ck_assert_int_eq(d.bearer, 1);
+	decide(s, &r2, &d);
+	ck_assert_int_eq(d.verdict, VERDICT_ALLOW);
+	ck_assert_str_eq(d.token, "aaaaaaaaaaaaaaaa");
+	req_wipe(&r2);
 	/* A token deleted with its owner stops working at once. */
 	fx_exec(&f, "DELETE FROM users WHERE name = 'alice'");
 	decide(s, &req, &d);
