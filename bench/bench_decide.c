@@ -11,6 +11,13 @@
  * failure its write; "locked client" is one whose network is locked
  * (429): it should cost about as little as the baseline, no hash.
  *
+ * Tokens (issue 12): in a loop of their own, with the credential cache
+ * on and warm, a Bearer token against a cached password (the target:
+ * a token decision as fast as a cached credential decision), and an
+ * unknown id against a wrong secret (close to 1: a SHA-256 each, no
+ * timing tells ids apart; both pay lockout's write of a failure, from
+ * a network of their own).
+ *
  * Then the same two decisions (anonymous, and a user with the right
  * password) in databases of 1k and 1M users and 0, 1k and 100k other
  * resources, as ratios to the smallest, with the targets of issue 8:
@@ -123,6 +130,143 @@ mkdb(const char *path, const char *hash)
 		exit(1);
 	}
 	sqlite3_close(db);
+}
+
+/*
+ * The token loop's cases, against one database with one token for
+ * alice (tok_add()); the Authorization header is made by tok_req().
+ */
+static char	 tok[TOKEN_LEN + 1];
+static struct tkase {
+	const char	*name;
+	int		 kind;		/* 0 none, 1 Basic alice:s3cret, 2
+					   Bearer tok, 3 wrong secret, 4
+					   unknown id */
+	enum verdict	 want;
+	double		 secs;
+} tkases[] = {
+	{ "anonymous, granted to all", 0, VERDICT_ALLOW, 0 },
+	{ "right password, cached", 1, VERDICT_ALLOW, 0 },
+	{ "Bearer token", 2, VERDICT_ALLOW, 0 },
+	{ "Bearer, wrong secret", 3, VERDICT_NOAUTH, 0 },
+	{ "Bearer, unknown id", 4, VERDICT_NOAUTH, 0 },
+};
+
+/*
+ * Add a new token for alice to the database at path (into tok), and
+ * turn the pair lockout off: thousands of wrong secrets for alice
+ * would lock her; the network's count (what both failure cases write)
+ * stays on, its limit far off.
+ */
+static void
+tok_add(const char *path)
+{
+	sqlite3	*db;
+	char	 sql[512], id[TOKEN_IDLEN + 1], hash[TOKEN_HASHLEN + 1];
+
+	if (token_new(tok, id, hash) == -1 ||
+	    sqlite3_open(path, &db) != SQLITE_OK)
+		exit(1);
+	snprintf(sql, sizeof(sql), "INSERT INTO tokens (id, user, hash) "
+	    "VALUES ('%s', 'alice', '%s'); INSERT OR REPLACE INTO settings "
+	    "VALUES ('lockout_attempts', '0')", id, hash);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		exit(1);
+	sqlite3_close(db);
+}
+
+/* Fill req with tkases[k]'s request; 0 or -1. */
+static int
+tok_req(struct request *req, size_t k)
+{
+	static char	 authz[160], b64[96], bad[TOKEN_LEN + 1];
+	static const char *env[10];
+
+	env[0] = "REQUEST_METHOD";
+	env[1] = "GET";
+	env[2] = "REQUEST_URI";
+	env[3] = tkases[k].kind == 0 ? "/public/x" : "/docs/x";
+	/* Failures from a network of their own: no success clears them. */
+	env[4] = "REMOTE_ADDR";
+	env[5] = tkases[k].kind >= 3 ? "192.0.2.4" : "192.0.2.3";
+	env[6] = "HTTP_AUTHORIZATION";
+	env[7] = authz;
+	env[8] = env[9] = NULL;
+	memcpy(bad, tok, sizeof(bad));
+	switch (tkases[k].kind) {
+	case 0:
+		env[6] = NULL;
+		break;
+	case 1:
+		b64_encode(b64, sizeof(b64), "alice:s3cret", 12);
+		snprintf(authz, sizeof(authz), "Basic %s", b64);
+		break;
+	case 3:
+		bad[TOKEN_LEN - 1] = bad[TOKEN_LEN - 1] == '0' ? '1' : '0';
+		snprintf(authz, sizeof(authz), "Bearer %s", bad);
+		break;
+	case 4:
+		bad[4] = bad[4] == '0' ? '1' : '0';
+		snprintf(authz, sizeof(authz), "Bearer %s", bad);
+		break;
+	default:
+		snprintf(authz, sizeof(authz), "Bearer %s", tok);
+		break;
+	}
+	return req_parse(req, get, env) == REQ_OK ? 0 : -1;
+}
+
+/*
+ * The token loop: rounds * 100 rounds of tkases[], interleaved, the
+ * credential cache on (and warm after the first round).  0, or -1 on
+ * a wrong verdict.
+ */
+static int
+tok_run(const char *path, int rounds)
+{
+	struct store	*s;
+	struct request	 req;
+	struct decision	 d;
+	enum storeres	 res;
+	size_t		 i;
+	int		 r, n = rounds * 100;
+	double		 t;
+
+	tok_add(path);
+	if ((s = store_open_ro(path, &res, NULL, 0)) == NULL)
+		return -1;
+	credcache_enable(1);
+	for (r = -1; r < n; r++)	/* round -1: the warm-up */
+		for (i = 0; i < nitems(tkases); i++) {
+			if (tok_req(&req, i) == -1)
+				goto fail;
+			t = now();
+			decide(s, &req, &d);
+			if (r >= 0)
+				tkases[i].secs += now() - t;
+			if (d.verdict != tkases[i].want) {
+				fprintf(stderr, "%s: verdict %d\n",
+				    tkases[i].name, d.verdict);
+				goto fail;
+			}
+		}
+	credcache_enable(0);
+	store_close(s);
+	printf("tokens, %d rounds, credential cache on; ratios to \"%s\" "
+	    "(%.1f us per decision)\n", n, tkases[1].name,
+	    tkases[1].secs / n * 1e6);
+	for (i = 0; i < nitems(tkases); i++)
+		printf("  %-28s %10.3f x\n", tkases[i].name,
+		    tkases[i].secs / tkases[1].secs);
+	printf("Bearer token / cached password: %.3f\n",
+	    tkases[2].secs / tkases[1].secs);
+	printf("unknown id / wrong secret: %.3f\n",
+	    tkases[4].secs / tkases[3].secs);
+	return 0;
+fail:
+	credcache_enable(0);
+	store_close(s);
+	return -1;
 }
 
 /*
@@ -506,6 +650,8 @@ main(int argc, char *argv[])
 	    kases[4].secs / kases[3].secs);
 	printf("locked client / wrong password: %.4f\n",
 	    kases[5].secs / kases[3].secs);
+	if (tok_run(db, rounds) == -1)
+		goto out;
 
 	/* A round there hashes once per database: fewer of them. */
 	if (scale_run(dir, hash, rounds / 4 > 3 ? rounds / 4 : 3) == -1)

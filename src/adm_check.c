@@ -98,6 +98,8 @@ check_print(const struct request *r, const struct decision *d,
 	else
 		printf("rule: %" PRId64 "\n", d->rule);
 	printf("user: %s\n", *d->user == '\0' ? "-" : d->user);
+	if (*d->token != '\0')
+		printf("token: %s\n", d->token);
 	printf("reason: %s\n", why_str[d->why]);
 	if (granted != NULL)
 		printf("granted to: %s\n", granted);
@@ -289,17 +291,57 @@ check_mode(const char *opt, enum mode *m, char *line, size_t linesz)
 }
 
 /*
- * check [--host HOST] [--mode MODE] METHOD TARGET [USER]: decide a
- * request as the server would (decide_request(), as main.c's
- * serve()), USER's password on stdin, in the mode check_mode() says.
- * The lockout state is read, never written.  Exit 0 on allow, 2 on a 5xx,
- * else 1 (2 also for an unknown mode); -1 for a usage error.
+ * Read a token from stdin (as a password is read) and make it the
+ * Bearer header it would come in (RFC 6750 §2.1), into authz; its id
+ * must be id, so that a token pasted for another is caught.  Returns
+ * 0, or -1 after saying why.
+ */
+static int
+check_bearer(const char *id, char *authz, size_t authzsz)
+{
+	char		 tok[PASS_MAX + 2], got[TOKEN_IDLEN + 1];
+	const char	*why = NULL;
+	size_t		 n = 0;
+	int		 ret = -1;
+
+	memset(tok, 0, sizeof(tok));
+	if (adm_pass_read(tok, sizeof(tok), &n, 0, &why) == -1) {
+		adm_fail("token", why);
+		goto out;
+	}
+	if (token_id(tok, n, got) == -1) {
+		adm_fail("check", "standard input holds no token");
+		goto out;
+	}
+	if (strcmp(got, id) != 0) {
+		adm_fail("check", "the token on standard input is not token "
+		    "--token names");
+		goto out;
+	}
+	if ((size_t)snprintf(authz, authzsz, "Bearer %s", tok) >= authzsz) {
+		adm_fail("check", "cannot make the Authorization header");
+		goto out;
+	}
+	ret = 0;
+out:
+	explicit_bzero(tok, sizeof(tok));
+	return ret;
+}
+
+/*
+ * check [--host HOST] [--mode MODE] [--token ID] METHOD TARGET [USER]:
+ * decide a request as the server would (decide_request(), as main.c's
+ * serve()), in the mode check_mode() says; USER's password on stdin,
+ * or with --token ID, token ID on stdin, sent as Bearer (not with
+ * USER).  The lockout state is read, never written.  Exit 0 on allow,
+ * 2 on a 5xx, else 1 (2 also for an unknown mode); -1 for a usage
+ * error.
  */
 int
 cmd_check(const char *db, int argc, char *argv[])
 {
-	static const char *const names[] = { "host", "mode" };
-	const char	*vals[2] = { NULL, NULL };
+	static const char *const names[] = { "host", "mode", "token" };
+	const char	*vals[3] = { NULL, NULL, NULL };
 	struct param	 params[CHECK_PARAMS_MAX];
 	struct request	 r;
 	struct decision	 d;
@@ -317,14 +359,17 @@ cmd_check(const char *db, int argc, char *argv[])
 		return -1;
 	argc -= k;
 	argv += k;
-	if (argc != 2 && argc != 3)
+	if ((argc != 2 && argc != 3) || (argc == 3 && vals[2] != NULL))
 		return -1;
 	if (check_mode(vals[1], &m, mline, sizeof(mline)) == -1)
 		return 2;
 	if (argc == 3 && check_authz(argv[2], authz, sizeof(authz)) == -1)
 		goto out;
+	if (vals[2] != NULL &&
+	    check_bearer(vals[2], authz, sizeof(authz)) == -1)
+		goto out;
 	check_params(params, m, argv[0], argv[1], vals[0],
-	    argc == 3 ? authz : NULL);
+	    argc == 3 || vals[2] != NULL ? authz : NULL);
 
 	/* Lockout is looked at, never counted: check only asks. */
 	if ((state = adm_state_path(db)) == NULL)

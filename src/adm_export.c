@@ -8,7 +8,8 @@
  * id) and nothing varies between runs, so an export can be kept in
  * version control and diffed.  The formats are policyfile.c's: sql
  * is what `portcullis import policy` reads back, json is for other
- * tools.
+ * tools.  No token is written, not even its id or label (README
+ * "Tokens"): a token cannot be imported back without its secret.
  */
 #include "config.h"
 

@@ -5,7 +5,9 @@
  * rules involved ("rule 4:", "rules 2,5:") or with what else it is
  * about ("resource /x:", "user bob:"); exit 1 if there is any, 0 if
  * none, 2 on an error.  Lines starting "note:" say what the rule set
- * needs from the server and count as no finding.
+ * needs from the server and count as no finding.  Then the tokens
+ * (admtoken.c): one that has expired, and a limited one whose owner
+ * holds none of its roles, as "token ID: ...".
  */
 #include "config.h"
 
@@ -24,6 +26,27 @@ print_finding(void *arg, const struct lint_finding *f)
 	printf("%s%s: %s\n", f->note ? "note: " : "", f->subject, f->message);
 }
 
+/* A token's findings, counted in *arg. */
+static int
+token_finding(void *arg, const struct adm_token *t)
+{
+	int	*n = arg;
+
+	if (t->expired) {
+		printf("token %s: expired %s: it cannot log in any more "
+		    "(portcullis token del %s)\n", t->id,
+		    t->expires != NULL ? t->expires : "-", t->id);
+		(*n)++;
+	}
+	if (t->limited && *t->effective == '\0') {
+		printf("token %s: user %s holds none of the roles it is "
+		    "limited to: it grants only what valid-user does\n",
+		    t->id, t->user);
+		(*n)++;
+	}
+	return 0;
+}
+
 /*
  * lint: exit 0 no finding, 1 findings, 2 error; -1 for a usage error.
  */
@@ -33,7 +56,7 @@ cmd_lint(const char *db, int argc, char *argv[])
 	struct policy	 pol;
 	struct adm	*a;
 	char		 err[512];
-	int		 n, ret = 2;
+	int		 n, nt = 0, ret = 2;
 
 	(void)argv;
 	if (argc != 0)
@@ -52,7 +75,13 @@ cmd_lint(const char *db, int argc, char *argv[])
 		adm_fail("lint", "out of memory");
 		goto out;
 	}
-	ret = n > 0 ? 1 : 0;
+	if (adm_begin(a, 0) == -1 ||
+	    adm_token_list(a, NULL, token_finding, &nt) == -1) {
+		adm_fail("lint", adm_errmsg(a));
+		goto out;
+	}
+	adm_rollback(a);
+	ret = n > 0 || nt > 0 ? 1 : 0;
 out:
 	pol_free(&pol);
 	adm_close(a);

@@ -524,9 +524,10 @@ static const struct cmd cmds[] = {
 	  "List the resources with their number of rules; delete one "
 	  "(with its rules only if --force)." },
 	{ "check", cmd_check, "[-d DB] check [--host HOST] "
-	  "[--mode MODE] METHOD TARGET [USER]",
+	  "[--mode MODE] METHOD TARGET [USER]\n"
+	  "[-d DB] check [--host HOST] [--mode MODE] --token ID METHOD TARGET",
 	  "Show what the server would answer a request in MODE, and why "
-	  "(USER's password on stdin)." },
+	  "(USER's password, or token ID, on stdin)." },
 	{ "shell", cmd_shell, "[-d DB] shell",
 	  "Run the sqlite3 shell on the database, with hash_password() "
 	  "and foreign keys." },
@@ -542,6 +543,12 @@ static const struct cmd cmds[] = {
 	{ "lockout", cmd_lockout, "[-d DB] [-S STATE] lockout list\n"
 	  "[-d DB] [-S STATE] lockout clear [USER | NETWORK]",
 	  "List the failed logins the server counted, or forget them." },
+	{ "token", cmd_token, "[-d DB] token add USER [--label TEXT] "
+	  "[--expires DATE] [--roles ROLE,...]\n"
+	  "[-d DB] token list [USER]\n"
+	  "[-d DB] token del|disable|enable ID",
+	  "Make an API token for USER (printed once), list tokens, or "
+	  "delete, disable or enable one." },
 	{ "help", cmd_help, "help [COMMAND]\n--version",
 	  "Print the usage of every command, or of one with what it "
 	  "does; print the version." },

@@ -215,6 +215,31 @@ int		 adm_rule_list(struct adm *,
 void		 adm_plainmsg(char *, size_t, const char *);
 /* For adm_open() only: the connection (sqlite3.h's sqlite3). */
 struct sqlite3	*admdb_open(const char *, char *, size_t);
+struct sqlite3	*adm_conn(struct adm *);
+void		 adm_conn_err(struct adm *, const char *);
+
+/* admtoken.c: the tokens table (sql/0007-tokens.sql) for adm_token.c */
+struct adm_token {
+	const char	*id;
+	const char	*user;
+	const char	*label;
+	const char	*created;	/* YYYY-MM-DDTHH:MM:SSZ */
+	const char	*expires;	/* ditto, or NULL */
+	int		 disabled;
+	int		 expired;	/* expires <= now (UTC) */
+	int		 limited;
+	const char	*roles;		/* token_roles, ","-joined, or "" */
+	const char	*effective;	/* what it acts with now, or "" */
+};
+int		 adm_token_add(struct adm *, const char *, const char *,
+		    const char *, const char *, const char *, int);
+int		 adm_token_role(struct adm *, const char *, const char *);
+int		 adm_token_holds(struct adm *, const char *, const char *);
+int		 adm_token_set(struct adm *, const char *, int);
+int		 adm_token_del(struct adm *, const char *);
+int		 adm_token_list(struct adm *, const char *,
+		    int (*)(void *, const struct adm_token *), void *);
+int		 cmd_token(const char *, int, char *[]);
 
 /* lint.c */
 /*

@@ -892,3 +892,25 @@ out:
 	pol_free(&pol);
 	return ret;
 }
+
+/* --- for admtoken.c ---------------------------------------------------- */
+
+/*
+ * The connection, for admtoken.c's token statements (kept apart so
+ * that the token command stays one file pair).
+ */
+struct sqlite3 *
+adm_conn(struct adm *a)
+{
+	return a->db;
+}
+
+/* Keep msg, or the connection's last message if NULL, as the error. */
+void
+adm_conn_err(struct adm *a, const char *msg)
+{
+	if (msg == NULL)
+		adm_dberr(a);
+	else
+		adm_seterr(a, "%s", msg);
+}

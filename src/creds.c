@@ -1,6 +1,7 @@
 /*
  * "Basic" credentials (RFC 7617): a bounded, strict base64 decoder
- * and the user-pass split.  No lookups here.
+ * and the user-pass split; "Bearer" credentials (RFC 6750 §2.1): the
+ * token, checked for its syntax only.  No lookups here.
  */
 #include "config.h"
 
@@ -184,6 +185,77 @@ cred_parse_basic(struct cred *c, const char *hdr, size_t hdrsz)
 	c->usersz = (size_t)(colon - c->buf);
 	c->pass = colon + 1;
 	c->passsz = n - c->usersz - 1;
+	return CRED_OK;
+}
+
+/*
+ * Whether ch may be in an RFC 6750 §2.1 b64token:
+ *	b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" )
+ *	    *"="
+ * ('=' is handled by the caller: only at the end).
+ */
+static int
+b64token_char(unsigned char ch)
+{
+	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+	    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' ||
+	    ch == '~' || ch == '+' || ch == '/';
+}
+
+/*
+ * Parse an Authorization header value of hdrsz bytes as RFC 6750
+ * §2.1 Bearer credentials:
+ *
+ *	credentials = "Bearer" 1*SP b64token
+ *
+ * The scheme is matched case-insensitively (RFC 9110 §11.1); one or
+ * more spaces and a b64token of 1 to CRED_BUF_MAX - 1 bytes must
+ * follow, nothing else (no trailing space, no parameters).  Whether
+ * the token is one of ours (token_id()) is for the caller: the syntax
+ * is all that is checked here.
+ *
+ * Returns CRED_NONE if hdr is NULL or empty or names another scheme,
+ * CRED_BAD if it is a malformed Bearer, CRED_OK with c->bearer set,
+ * c->user NULL and c->pass the token in c->buf, NUL-terminated, its
+ * length in c->passsz.  Unless CRED_OK, c holds no token bytes.  The
+ * caller calls cred_wipe() when done.
+ */
+enum credres
+cred_parse_bearer(struct cred *c, const char *hdr, size_t hdrsz)
+{
+	size_t	 i, sp;
+
+	c->user = c->pass = NULL;
+	c->usersz = c->passsz = 0;
+	c->bearer = 0;
+
+	/* A tchar after "Bearer" makes it another scheme ("Bearers"). */
+	if (hdr == NULL || hdrsz < 6 || strncasecmp(hdr, "Bearer", 6) != 0 ||
+	    (hdrsz > 6 && http_token(hdr + 6, 1)))
+		return CRED_NONE;
+	hdr += 6;
+	hdrsz -= 6;
+	for (sp = 0; sp < hdrsz && hdr[sp] == ' '; sp++)
+		continue;
+	if (sp == 0 || sp == hdrsz)
+		return CRED_BAD;
+	hdr += sp;
+	hdrsz -= sp;
+	if (hdrsz > sizeof(c->buf) - 1)
+		return CRED_BAD;
+	for (i = 0; i < hdrsz && b64token_char((unsigned char)hdr[i]); i++)
+		continue;
+	if (i == 0)
+		return CRED_BAD;
+	for (; i < hdrsz && hdr[i] == '='; i++)
+		continue;
+	if (i != hdrsz)
+		return CRED_BAD;
+	memcpy(c->buf, hdr, hdrsz);
+	c->buf[hdrsz] = '\0';
+	c->pass = c->buf;
+	c->passsz = hdrsz;
+	c->bearer = 1;
 	return CRED_OK;
 }
 

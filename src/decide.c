@@ -8,9 +8,13 @@
  *  1. the most specific resource for (host, canonical path); none: 403;
  *  2. the method must be one the resource supports, else 405 + Allow;
  *  3. a grant of the method to "all": allowed, no credentials read;
- *  4. credentials (RFC 7617): lockout first (lockout.c: a locked
- *     client is 429 and costs no verification), then verified; any
- *     failure: 401, the same bytes whatever the reason, and counted;
+ *  4. credentials (RFC 7617 Basic, or one of our tokens as Bearer or
+ *     as the Basic password: README, "Tokens"; a token acts with its
+ *     owner's roles, or those of its list the owner holds, in step
+ *     5): lockout first (lockout.c: a locked client is 429 and costs
+ *     no verification), then verified; any failure: 401, the same
+ *     bytes whatever the reason (but error="invalid_token" for a
+ *     failed Bearer token), and counted;
  *  5. a grant to "valid-user" or to a role the user holds: allowed;
  *     else 403;
  *  6. a path ending in "/" names a directory, which every server (and
@@ -46,6 +50,8 @@ struct auth {
 	unsigned int	 retry_after;	/* WHY_LOCKED: seconds */
 	char		 user[NAME_MAX_LEN + 1];
 	char		 claimed[NAME_MAX_LEN + 1];
+	char		 token[TOKEN_IDLEN + 1];
+	int		 bad_token;
 };
 
 static void
@@ -100,7 +106,65 @@ counts(enum why why)
 	return why == WHY_BAD_HEADER || why == WHY_UNKNOWN_USER ||
 	    why == WHY_BAD_PASSWORD || why == WHY_DISABLED_USER ||
 	    why == WHY_EXPIRED_USER || why == WHY_UNSUPPORTED_HASH ||
-	    why == WHY_COSTLY_HASH;
+	    why == WHY_COSTLY_HASH || why == WHY_UNKNOWN_TOKEN ||
+	    why == WHY_BAD_TOKEN || why == WHY_DISABLED_TOKEN ||
+	    why == WHY_EXPIRED_TOKEN || why == WHY_TOKEN_USER;
+}
+
+/*
+ * Look up the token c holds (a Bearer token, or a Basic password of
+ * the token form) by its id, before lockout is asked: a Bearer token's
+ * owner is the user name lockout counts.  Returns 1 (*t filled,
+ * d->token its id), 0 (not a token of ours: d->token is its id if it
+ * has the form) or -1 on a store error.
+ */
+static int
+token_lookup(struct store *s, const struct cred *c, struct token_row *t,
+    struct decision *d)
+{
+	char	 id[TOKEN_IDLEN + 1];
+
+	if (token_id(c->pass, c->passsz, id) == -1)
+		return 0;
+	memcpy(d->token, id, sizeof(d->token));
+	return store_token(s, id, t);
+}
+
+/*
+ * Verify the token c holds against what token_lookup() found (found:
+ * 1 if it did, t its row): the secret first, always (token_check():
+ * an unknown id costs what a known one does), then, for Basic, the
+ * user must be the owner, then the token and the owner must be
+ * neither disabled nor expired.  No credential cache: a SHA-256 costs
+ * less than a cache lookup would save.  Returns 1 (d->user the owner,
+ * d->token the id) or 0 (d->why says why not).
+ */
+static int
+token_verify(const struct cred *c, int found, const struct token_row *t,
+    struct decision *d)
+{
+	int	 ok;
+
+	ok = token_check(c->pass, c->passsz, found ? t->hash : NULL);
+	if (!found)
+		d->why = WHY_UNKNOWN_TOKEN;
+	else if (!ok)
+		d->why = WHY_BAD_TOKEN;
+	else if (!c->bearer && strcmp(c->user, t->user) != 0)
+		d->why = WHY_TOKEN_USER;
+	else if (t->disabled)
+		d->why = WHY_DISABLED_TOKEN;
+	else if (t->expired)
+		d->why = WHY_EXPIRED_TOKEN;
+	else if (t->udisabled)
+		d->why = WHY_DISABLED_USER;
+	else if (t->uexpired)
+		d->why = WHY_EXPIRED_USER;
+	else {
+		snprintf(d->user, sizeof(d->user), "%s", t->user);
+		return 1;
+	}
+	return 0;
 }
 
 /*
@@ -184,28 +248,41 @@ lockout_err(struct decision *d)
 }
 
 /*
- * Check the request's Basic credentials: Authorization, or
- * Proxy-Authorization with the proxy_auth setting on.  Lockout
- * (lockout.c) comes first: a client locked for this user name, or its
- * network, gets WHY_LOCKED and costs no verification; then every
- * failure of sent credentials is counted, and a success forgets the
- * pair's failures.  Returns 1 (d->user set), 0 (d->why says why not),
- * or -1 on a store, library or lockout state error (WHY_LOCKOUT_STATE).
+ * Check the request's credentials: Authorization, or
+ * Proxy-Authorization with the proxy_auth setting on; Basic (RFC
+ * 7617), or Bearer (RFC 6750 §2.1) with one of our tokens.  A Basic
+ * password of the token form is checked as a token (token_verify()):
+ * no password of that form is ever compared with users.hash.  Only
+ * while the policy holds a token (set->tokens): until then Bearer is
+ * another scheme (no credentials, not counted) and every password a
+ * password, as before tokens, so that a deployment without tokens
+ * answers, logs and counts exactly as it did.
+ * Lockout (lockout.c) comes first: a client locked for this user name,
+ * or its network, gets WHY_LOCKED and costs no verification; the user
+ * name of a Bearer token is its owner's when the id is known, else
+ * there is none (the network alone is counted).  Then every failure
+ * of sent credentials is counted, and a success forgets the pair's
+ * failures.  A failed Bearer sets d->bad_token (the challenge says
+ * error="invalid_token").  Returns 1 (d->user set), 0 (d->why says
+ * why not), or -1 on a store, library or lockout state error
+ * (WHY_LOCKOUT_STATE).
  */
 static int
 authenticate(struct store *s, const struct request *req,
     const struct settings *set, struct decision *d)
 {
 	struct cred	 c;
+	struct token_row t;
 	int		 proxy = set->proxy_auth;
 	const char	*hdr = proxy ? req->pauthz : req->authz;
 	const char	*user = NULL;
 	size_t		 hdrsz = proxy ? req->pauthzsz : req->authzsz;
-	int		 known, ret = 0;
+	int		 known, tok = 0, found = 0, ret = 0;
 
 	if (!proxy && req->ruser[0] != '\0')
 		return trusted(s, req, d);
 	memset(&c, 0, sizeof(c));
+	memset(&t, 0, sizeof(t));
 	if (proxy ? req->pauthz_toolong : req->authz_toolong)
 		d->why = WHY_BAD_HEADER;
 	else switch (cred_parse_basic(&c, hdr, hdrsz)) {
@@ -213,13 +290,37 @@ authenticate(struct store *s, const struct request *req,
 		user = c.user;
 		if (c.usersz < sizeof(d->claimed))
 			memcpy(d->claimed, c.user, c.usersz + 1);
+		tok = set->tokens && token_id(c.pass, c.passsz, NULL) == 0;
 		break;
 	case CRED_NONE:
-		d->why = WHY_NO_CREDENTIALS;
-		goto out;
+		switch (set->tokens ? cred_parse_bearer(&c, hdr, hdrsz) :
+		    CRED_NONE) {
+		case CRED_OK:
+			tok = 1;
+			d->bad_token = 1;	/* until it verifies */
+			break;
+		case CRED_NONE:
+			d->why = WHY_NO_CREDENTIALS;
+			goto out;
+		default:
+			d->why = WHY_BAD_HEADER;
+			d->bad_token = 1;
+			break;
+		}
+		break;
 	default:
 		d->why = WHY_BAD_HEADER;
 		break;
+	}
+	if (tok) {
+		if ((found = token_lookup(s, &c, &t, d)) == -1) {
+			ret = -1;
+			goto out;
+		}
+		if (c.bearer && found) {
+			user = t.user;
+			memcpy(d->claimed, t.user, sizeof(d->claimed));
+		}
 	}
 
 	switch (lockout_check(set, req->addr, user, &d->retry_after, &known)) {
@@ -232,7 +333,10 @@ authenticate(struct store *s, const struct request *req,
 	default:
 		break;
 	}
-	if (user != NULL && (ret = verify(s, set, &c, d)) == -1)
+	if (tok) {
+		if ((ret = token_verify(&c, found, &t, d)) == 1)
+			d->bad_token = 0;
+	} else if (user != NULL && (ret = verify(s, set, &c, d)) == -1)
 		goto out;
 	if (ret == 1 && known && lockout_success(set, req->addr, user) == -1)
 		ret = lockout_err(d);
@@ -241,6 +345,7 @@ authenticate(struct store *s, const struct request *req,
 		ret = lockout_err(d);
 out:
 	cred_wipe(&c);
+	explicit_bzero(&t, sizeof(t));
 	return ret;
 }
 
@@ -259,6 +364,8 @@ auth_once(struct store *s, const struct request *req,
 		d->retry_after = a->retry_after;
 		memcpy(d->user, a->user, sizeof(d->user));
 		memcpy(d->claimed, a->claimed, sizeof(d->claimed));
+		memcpy(d->token, a->token, sizeof(d->token));
+		d->bad_token = a->bad_token;
 		return a->rc;
 	}
 	if ((a->rc = authenticate(s, req, set, d)) == -1)
@@ -268,6 +375,8 @@ auth_once(struct store *s, const struct request *req,
 	a->retry_after = d->retry_after;
 	memcpy(a->user, d->user, sizeof(a->user));
 	memcpy(a->claimed, d->claimed, sizeof(a->claimed));
+	memcpy(a->token, d->token, sizeof(a->token));
+	a->bad_token = d->bad_token;
 	a->done = 1;
 	return a->rc;
 }
@@ -313,8 +422,11 @@ decide_grants(struct store *s, const struct request *req,
 		d->rule = g->valid_rule;
 		return 0;
 	}
+	/* A token acts with its owner's roles, or some of them. */
 	for (i = 0; i < g->nroles; i++) {
-		if ((rc = store_member(s, d->user, g->roles[i])) == -1)
+		if ((rc = d->token[0] != '\0' ?
+		    store_token_member(s, d->token, g->roles[i]) :
+		    store_member(s, d->user, g->roles[i])) == -1)
 			return -1;
 		if (rc == 1) {
 			d->verdict = VERDICT_ALLOW;
@@ -393,6 +505,7 @@ decide_snap(struct store *s, const struct request *req, struct decision *d)
 	size_t			 len = strlen(req->path);
 
 	memcpy(d->realm, set->realm, sizeof(d->realm));
+	d->bearer = set->tokens;
 	memset(&a, 0, sizeof(a));
 	idx = *d;
 	if (decide_at(s, sn, req, req->path, set, &a, d) == -1)
@@ -411,6 +524,9 @@ decide_snap(struct store *s, const struct request *req, struct decision *d)
 	if (d->verdict != VERDICT_ALLOW || d->user[0] == '\0' ||
 	    req->mode == MODE_RESPONDER)
 		return 0;
+	if (d->token[0] != '\0')
+		return store_token_roles(s, d->token, d->roles,
+		    sizeof(d->roles));
 	return store_roles(s, d->user, d->roles, sizeof(d->roles));
 }
 
@@ -454,6 +570,7 @@ decide(struct store *s, const struct request *req, struct decision *d)
 			fail(d, s, store_busy(s) ? STORE_BUSY : STORE_ERROR);
 		d->anonymous = 0;
 		d->user[0] = d->roles[0] = '\0';
+		d->bearer = d->bad_token = 0;
 	}
 	store_end(s);
 }

@@ -32,13 +32,18 @@
 #define PATTERN_MAX	REQ_PATH_MAX	/* resources.pattern */
 #define ALLOW_MAX	1024	/* Allow header value */
 #define POLICY_ROLES_MAX 64
+/* token.c: "pct_" + id + "_" + secret; sql/0007-tokens.sql */
+#define TOKEN_IDLEN	16	/* hex digits of the public id */
+#define TOKEN_SECRETLEN	64	/* hex digits of the 256-bit secret */
+#define TOKEN_LEN	(4 + TOKEN_IDLEN + 1 + TOKEN_SECRETLEN)
+#define TOKEN_HASHLEN	64	/* hex SHA-256 of the whole token */
 #define ROLES_MAX	4096	/* a user's roles, ","-joined */	/* distinct roles granted one method on one resource */
 
 /*
  * The schema version this build reads and writes: the number of the
  * highest sql/NNNN-*.sql migration.
  */
-#define SCHEMA_VERSION	6
+#define SCHEMA_VERSION	7
 
 /* migrations.c: generated from sql/ by build-aux/sql2c.sh */
 extern const char *const migrations[];
@@ -164,6 +169,7 @@ struct cred {
 	size_t		 usersz;
 	const char	*pass;
 	size_t		 passsz;
+	int		 bearer;	/* Bearer: the token in pass, no user */
 };
 enum credres {
 	CRED_NONE,		/* no Authorization, or another scheme */
@@ -173,6 +179,7 @@ enum credres {
 int		 b64_decode(char *, size_t, const char *, size_t, size_t *);
 size_t		 b64_encode(char *, size_t, const void *, size_t);
 enum credres	 cred_parse_basic(struct cred *, const char *, size_t);
+enum credres	 cred_parse_bearer(struct cred *, const char *, size_t);
 void		 cred_wipe(struct cred *);
 
 /* passwd.c */
@@ -334,6 +341,11 @@ enum why {
 	WHY_HEALTH,		/* MODE_HEALTH: the policy reads */
 	WHY_METRICS,		/* MODE_METRICS: the counters follow */
 	WHY_NO_METRICS,		/* MODE_METRICS in a process without them */
+	WHY_UNKNOWN_TOKEN,	/* no token of that id, or not a token */
+	WHY_BAD_TOKEN,		/* a token id with the wrong secret */
+	WHY_DISABLED_TOKEN,
+	WHY_EXPIRED_TOKEN,
+	WHY_TOKEN_USER,		/* Basic: the user is not the owner */
 	WHY__MAX
 };
 extern const char *const why_str[WHY__MAX];
@@ -371,6 +383,11 @@ struct decision {
 	char		 detail[256];			/* log-only detail */
 	enum ccres	 cache;				/* password: hit, miss */
 	unsigned int	 retry_after;			/* 429, 503: seconds */
+	char		 token[TOKEN_IDLEN + 1];	/* id of the token
+							   sent, or "" */
+	int		 bearer;			/* 401: offer Bearer */
+	int		 bad_token;			/* ... with error=
+							   "invalid_token" */
 };
 
 /* store.c */
@@ -400,6 +417,8 @@ struct settings {
 	unsigned int	 cache_seconds;		/* credential_cache_seconds */
 	unsigned int	 cache_entries;		/* credential_cache_entries */
 	struct lockout	 lockout;		/* 5/900/900, 50/900/900 */
+	int		 tokens;		/* the policy holds a token:
+						   401s offer Bearer */
 };
 enum storeres {
 	STORE_OK,
@@ -423,6 +442,18 @@ const struct snapshot *store_snapshot(const struct store *);
 int		 store_user(struct store *, const char *, size_t, char *,
 		    size_t, int *, int *);
 int		 store_member(struct store *, const char *, const char *);
+/* A token's row and its owner's state (store_token()). */
+struct token_row {
+	char		 user[NAME_MAX_LEN + 1];	/* the owner */
+	char		 hash[TOKEN_HASHLEN + 1];
+	int		 disabled;			/* the token's */
+	int		 expired;
+	int		 udisabled;			/* the owner's */
+	int		 uexpired;
+};
+int		 store_token(struct store *, const char *, struct token_row *);
+int		 store_token_member(struct store *, const char *, const char *);
+int		 store_token_roles(struct store *, const char *, char *, size_t);
 
 /* snapshot.c */
 /*
@@ -556,10 +587,6 @@ void		 metrics_rebuild(void);
 int		 metrics_write(struct writer *);
 
 /* token.c: API tokens (their form, making one, checking one) */
-#define TOKEN_IDLEN	16	/* hex digits of the public id */
-#define TOKEN_SECRETLEN	64	/* hex digits of the 256-bit secret */
-#define TOKEN_LEN	(4 + TOKEN_IDLEN + 1 + TOKEN_SECRETLEN)
-#define TOKEN_HASHLEN	64	/* hex SHA-256 of the whole token */
 int		 token_id(const char *, size_t, char *);
 void		 token_hash(char *, const char *, size_t);
 int		 token_new(char *, char *, char *);

@@ -50,6 +50,11 @@ const char *const why_str[WHY__MAX] = {
 	[WHY_HEALTH] = "health",
 	[WHY_METRICS] = "metrics",
 	[WHY_NO_METRICS] = "no-metrics",
+	[WHY_UNKNOWN_TOKEN] = "unknown-token",
+	[WHY_BAD_TOKEN] = "bad-token",
+	[WHY_DISABLED_TOKEN] = "disabled-token",
+	[WHY_EXPIRED_TOKEN] = "expired-token",
+	[WHY_TOKEN_USER] = "token-user",
 };
 
 /* Whether allowed requests are logged too (PORTCULLIS_LOG_ALLOWED). */
@@ -180,6 +185,11 @@ why_authfail(enum why why)
 	case WHY_EXPIRED_USER:
 	case WHY_UNSUPPORTED_HASH:
 	case WHY_COSTLY_HASH:
+	case WHY_UNKNOWN_TOKEN:
+	case WHY_BAD_TOKEN:
+	case WHY_DISABLED_TOKEN:
+	case WHY_EXPIRED_TOKEN:
+	case WHY_TOKEN_USER:
 		return 1;
 	default:
 		return 0;
@@ -212,6 +222,8 @@ log_decision(struct writer *w, const struct request *req,
 	char		 user[ESC_MAX(NAME_MAX_LEN)];
 	char		 detail[ESC_MAX(sizeof(d->detail))];
 	const char	*why;
+	/* A token's id (hex: nothing to escape), never the token. */
+	const char	*tok = d->token[0] != '\0' ? " token=" : "";
 	enum verdict	 v = d->verdict;
 	int		 n;
 
@@ -229,9 +241,9 @@ log_decision(struct writer *w, const struct request *req,
 	case VERDICT_ALLOW:
 		log_escape(user, sizeof(user), d->user);
 		n = snprintf(line, sizeof(line), "portcullis: allowed: "
-		    "client=%s user=\"%s\" cache=%s method=\"%s\" uri=\"%s\"",
-		    addr, user, (size_t)d->cache < CC__MAX ?
-		    ccres_str[d->cache] : "-", method, uri);
+		    "client=%s user=\"%s\" cache=%s method=\"%s\" uri=\"%s\""
+		    "%s%s", addr, user, (size_t)d->cache < CC__MAX ?
+		    ccres_str[d->cache] : "-", method, uri, tok, d->token);
 		if (n >= 0 && (size_t)n < sizeof(line))
 			n += d->rule != 0 ?
 			    snprintf(line + n, sizeof(line) - (size_t)n,
@@ -250,16 +262,16 @@ log_decision(struct writer *w, const struct request *req,
 			log_escape(user, sizeof(user), d->claimed);
 			n = snprintf(line, sizeof(line), "portcullis: auth "
 			    "failure: client=%s reason=%s user=\"%s\" "
-			    "method=\"%s\" uri=\"%s\"\n",
-			    addr, why, user, method, uri);
+			    "method=\"%s\" uri=\"%s\"%s%s\n",
+			    addr, why, user, method, uri, tok, d->token);
 			break;
 		}
 		log_escape(user, sizeof(user),
 		    d->user[0] != '\0' ? d->user : d->claimed);
 		n = snprintf(line, sizeof(line), "portcullis: denied: "
 		    "client=%s status=%d reason=%s user=\"%s\" "
-		    "method=\"%s\" uri=\"%s\"", addr, verdict_status[v],
-		    why, user, method, uri);
+		    "method=\"%s\" uri=\"%s\"%s%s", addr, verdict_status[v],
+		    why, user, method, uri, tok, d->token);
 		if (n >= 0 && (size_t)n < sizeof(line))
 			n += d->rule != 0 ?
 			    snprintf(line + n, sizeof(line) - (size_t)n,

@@ -148,6 +148,14 @@ resp_tail(struct writer *w, const char *body, int head)
  *   401: WWW-Authenticate, Basic scheme with charset (RFC 7617 §2,
  *        §2.1; RFC 9110 §11.6.1, §15.5.2);
  *   407: Proxy-Authenticate, the same challenge (§11.7.1, §15.5.8);
+ *        both followed, in the same field (§11.6.1: a list of
+ *        challenges), by a Bearer challenge (RFC 6750 §3) when
+ *        d->bearer (the policy holds a token), with
+ *        error="invalid_token" when d->bad_token (a Bearer token was
+ *        sent and failed, whatever the reason).  One field, not two:
+ *        nginx before 1.23 copies only the first WWW-Authenticate of
+ *        an auth_request answer, and $upstream_http_* has only the
+ *        first value;
  *   405: Allow, even when empty: no method is allowed (§10.2.1,
  *        §15.5.6);
  *   429: Retry-After: the seconds the lock has left (RFC 6585 §4);
@@ -157,7 +165,9 @@ resp_tail(struct writer *w, const char *body, int head)
  * other status of an auth subrequest into 500 (README, "Deploying
  * behind a web server", nginx; ngx_http_auth_request_module), and its
  * error_page re-renders the real one from that header.
- * Every response of one status is byte-identical whatever the cause.
+ * Every response of one status is byte-identical whatever the cause,
+ * but for that error parameter, which tells a client only that the
+ * token it sent did not do.
  * Returns 0, or -1 if writing failed.
  */
 int
@@ -187,9 +197,15 @@ resp_denial(struct writer *w, const struct decision *d, int head)
 	case VERDICT_NOAUTH:
 	case VERDICT_PROXYAUTH:
 		realm_quote(realm, sizeof(realm), d->realm);
-		if (wr_printf(w, "%s: Basic realm=\"%s\", "
-		    "charset=\"UTF-8\"\r\n", v == VERDICT_NOAUTH ?
-		    "WWW-Authenticate" : "Proxy-Authenticate", realm) == -1)
+		if (wr_printf(w, "%s: Basic realm=\"%s\", charset=\"UTF-8\"",
+		    v == VERDICT_NOAUTH ? "WWW-Authenticate" :
+		    "Proxy-Authenticate", realm) == -1)
+			return -1;
+		if (d->bearer && wr_printf(w, ", Bearer realm=\"%s\"%s",
+		    realm, d->bad_token ? ", error=\"invalid_token\"" : "") ==
+		    -1)
+			return -1;
+		if (wr_puts(w, "\r\n") == -1)
 			return -1;
 		break;
 	case VERDICT_METHOD:

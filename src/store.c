@@ -38,6 +38,10 @@ enum stmt {
 	STMT_USER,
 	STMT_MEMBER,
 	STMT_ROLES,
+	STMT_TOKENS,
+	STMT_TOKEN,
+	STMT_TOKEN_MEMBER,
+	STMT_TOKEN_ROLES,
 	STMT__MAX
 };
 
@@ -71,6 +75,27 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT 1 FROM members WHERE user = ?1 AND role = ?2",
 	/* STMT_ROLES */
 	"SELECT role FROM members WHERE user = ?1 ORDER BY role",
+	/* STMT_TOKENS: whether 401s offer Bearer (sql/0007-tokens.sql) */
+	"SELECT EXISTS (SELECT 1 FROM tokens)",
+	/* STMT_TOKEN: a token by id, with its owner's state */
+	"SELECT t.user, t.hash, t.disabled, "
+	"t.expires IS NOT NULL AND datetime(t.expires) <= datetime('now'), "
+	"u.disabled, "
+	"u.expires IS NOT NULL AND datetime(u.expires) <= datetime('now') "
+	"FROM tokens AS t JOIN users AS u ON u.name = t.user WHERE t.id = ?1",
+	/*
+	 * STMT_TOKEN_MEMBER: whether token ?1 holds role ?2: its owner
+	 * does, and the token is not limited or lists the role
+	 */
+	"SELECT 1 FROM tokens AS t JOIN members AS m ON m.user = t.user "
+	"WHERE t.id = ?1 AND m.role = ?2 AND (t.limited = 0 OR EXISTS "
+	"(SELECT 1 FROM token_roles AS r WHERE r.token = t.id "
+	"AND r.role = m.role))",
+	/* STMT_TOKEN_ROLES: the roles STMT_TOKEN_MEMBER says yes to */
+	"SELECT m.role FROM tokens AS t JOIN members AS m ON m.user = t.user "
+	"WHERE t.id = ?1 AND (t.limited = 0 OR EXISTS "
+	"(SELECT 1 FROM token_roles AS r WHERE r.token = t.id "
+	"AND r.role = m.role)) ORDER BY m.role",
 };
 
 struct store {
@@ -83,6 +108,8 @@ struct store {
 	int		 busy;		/* last failure was SQLITE_BUSY */
 	char		 err[256];	/* last failure, for the log */
 };
+
+static int	 store_has_tokens(struct store *, int *);
 
 static void
 store_fail(struct store *s, const char *what)
@@ -358,7 +385,8 @@ store_rebuild(struct store *s)
 		snprintf(s->err, sizeof(s->err), "snapshot: out of memory");
 		return STORE_ERROR;
 	}
-	if (store_settings(s, &set) == -1 || store_policy(s, sn) == -1)
+	if (store_settings(s, &set) == -1 || store_policy(s, sn) == -1 ||
+	    store_has_tokens(s, &set.tokens) == -1)
 		goto fail;
 	snap_set_settings(sn, &set);
 	if (snap_finish(sn) == -1) {
@@ -563,23 +591,17 @@ store_settings(struct store *s, struct settings *set)
 }
 
 /*
- * The roles user holds, sorted and ","-joined into buf.  Returns 0,
- * or -1 on error (a list that does not fit bufsz is an error).
+ * Step st (bound: ?1 the user or token) and join the roles of its
+ * rows, sorted by the statement, with "," into buf.  Returns 0, or -1
+ * on error (a list that does not fit bufsz is an error).
  */
-int
-store_roles(struct store *s, const char *user, char *buf, size_t bufsz)
+static int
+roles_join(struct store *s, sqlite3_stmt *st, char *buf, size_t bufsz)
 {
-	sqlite3_stmt	*st = s->stmts[STMT_ROLES];
 	const char	*role;
 	size_t		 len = 0, n;
 	int		 rc, ret = 0;
 
-	buf[0] = '\0';
-	if (sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC) != SQLITE_OK) {
-		store_fail(s, "roles");
-		store_done(st);
-		return -1;
-	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((role = (const char *)sqlite3_column_text(st, 0)) == NULL)
 			continue;
@@ -598,6 +620,101 @@ store_roles(struct store *s, const char *user, char *buf, size_t bufsz)
 		store_fail(s, "roles");
 		ret = -1;
 	}
+	store_done(st);
+	return ret;
+}
+
+/*
+ * The roles user holds, sorted and ","-joined into buf.  Returns 0,
+ * or -1 on error (a list that does not fit bufsz is an error).
+ */
+int
+store_roles(struct store *s, const char *user, char *buf, size_t bufsz)
+{
+	sqlite3_stmt	*st = s->stmts[STMT_ROLES];
+
+	buf[0] = '\0';
+	if (sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC) != SQLITE_OK) {
+		store_fail(s, "roles");
+		store_done(st);
+		return -1;
+	}
+	return roles_join(s, st, buf, bufsz);
+}
+
+/*
+ * The roles token id (TOKEN_IDLEN hex digits) acts with: its owner's,
+ * or those of them the token lists if it is limited; sorted and
+ * ","-joined into buf.  Returns 0, or -1 on error.
+ */
+int
+store_token_roles(struct store *s, const char *id, char *buf, size_t bufsz)
+{
+	sqlite3_stmt	*st = s->stmts[STMT_TOKEN_ROLES];
+
+	buf[0] = '\0';
+	if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK) {
+		store_fail(s, "token roles");
+		store_done(st);
+		return -1;
+	}
+	return roles_join(s, st, buf, bufsz);
+}
+
+/*
+ * Whether the policy holds any token, into *yes.  Returns 0, or -1.
+ */
+static int
+store_has_tokens(struct store *s, int *yes)
+{
+	sqlite3_stmt	*st = s->stmts[STMT_TOKENS];
+	int		 ret = -1;
+
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*yes = sqlite3_column_int(st, 0) != 0;
+		ret = 0;
+	} else
+		store_fail(s, "tokens");
+	store_done(st);
+	return ret;
+}
+
+/*
+ * Look a token up by its id (TOKEN_IDLEN hex digits, NUL-terminated).
+ * Returns 1 and fills *t; 0 if there is no such token; -1 on error (a
+ * stored owner or hash that does not fit is an error: the schema
+ * allows none).
+ */
+int
+store_token(struct store *s, const char *id, struct token_row *t)
+{
+	sqlite3_stmt	*st = s->stmts[STMT_TOKEN];
+	const char	*u, *h;
+	int		 rc, ret = -1;
+
+	if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+		ret = 0;
+	if (rc != SQLITE_ROW)
+		goto out;
+	u = (const char *)sqlite3_column_text(st, 0);
+	h = (const char *)sqlite3_column_text(st, 1);
+	if (u == NULL || h == NULL || strlen(u) >= sizeof(t->user) ||
+	    strlen(h) >= sizeof(t->hash)) {
+		snprintf(s->err, sizeof(s->err), "token row too long");
+		goto out;
+	}
+	memcpy(t->user, u, strlen(u) + 1);
+	memcpy(t->hash, h, strlen(h) + 1);
+	t->disabled = sqlite3_column_int(st, 2) != 0;
+	t->expired = sqlite3_column_int(st, 3) != 0;
+	t->udisabled = sqlite3_column_int(st, 4) != 0;
+	t->uexpired = sqlite3_column_int(st, 5) != 0;
+	ret = 1;
+out:
+	if (ret == -1 && s->err[0] == '\0')
+		store_fail(s, "token");
 	store_done(st);
 	return ret;
 }
@@ -662,6 +779,29 @@ store_member(struct store *s, const char *user, const char *role)
 	}
 	if (ret == -1)
 		store_fail(s, "member");
+	store_done(st);
+	return ret;
+}
+
+/*
+ * Whether token id acts with role: its owner holds it, and the token
+ * is not limited or lists it.  Returns 1, 0, or -1 on error.
+ */
+int
+store_token_member(struct store *s, const char *id, const char *role)
+{
+	sqlite3_stmt	*st = s->stmts[STMT_TOKEN_MEMBER];
+	int		 rc, ret = -1;
+
+	if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC) == SQLITE_OK) {
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			ret = 1;
+		else if (rc == SQLITE_DONE)
+			ret = 0;
+	}
+	if (ret == -1)
+		store_fail(s, "token member");
 	store_done(st);
 	return ret;
 }

@@ -1,5 +1,6 @@
 /*
- * Unit tests for creds.c: strict base64 and RFC 7617 Basic parsing.
+ * Unit tests for creds.c: strict base64, RFC 7617 Basic and RFC 6750
+ * Bearer parsing.
  */
 #include "config.h"
 
@@ -389,6 +390,107 @@ START_TEST(test_b64_roundtrip)
 }
 END_TEST
 
+#define TOK	"pct_0123456789abcdef_" \
+	"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+
+/*
+ * Bearer headers (RFC 6750 §2.1): the verdict and, for CRED_OK, the
+ * token (syntax only: whether it is ours is decide.c's question).
+ */
+static const struct {
+	const char	*hdr;
+	enum credres	 want;
+	const char	*tok;
+} bearers[] = {
+	/* Not Bearer at all. */
+	{ NULL,				CRED_NONE,	NULL },
+	{ "",				CRED_NONE,	NULL },
+	{ "Basic YWxpY2U6cHc=",		CRED_NONE,	NULL },
+	{ "Bearers abc",		CRED_NONE,	NULL },
+	{ "Bearer-x abc",		CRED_NONE,	NULL },
+	{ "BearerAbc",			CRED_NONE,	NULL },
+	{ " Bearer abc",		CRED_NONE,	NULL },
+	{ "Beare abc",			CRED_NONE,	NULL },
+	/* Well-formed: any case of the scheme, 1*SP, b64token. */
+	{ "Bearer " TOK,		CRED_OK,	TOK },
+	{ "bearer " TOK,		CRED_OK,	TOK },
+	{ "BEARER   " TOK,		CRED_OK,	TOK },
+	{ "Bearer a",			CRED_OK,	"a" },
+	{ "Bearer aZ09-._~+/",		CRED_OK,	"aZ09-._~+/" },
+	{ "Bearer abc==",		CRED_OK,	"abc==" },
+	/* Malformed Bearer. */
+	{ "Bearer",			CRED_BAD,	NULL },
+	{ "Bearer ",			CRED_BAD,	NULL },
+	{ "Bearer    ",			CRED_BAD,	NULL },
+	{ "Bearer\t" TOK,		CRED_BAD,	NULL },
+	{ "Bearer " TOK " ",		CRED_BAD,	NULL },
+	{ "Bearer " TOK "\r\n",	CRED_BAD,	NULL },
+	{ "Bearer " TOK ",x",		CRED_BAD,	NULL },
+	{ "Bearer a b",			CRED_BAD,	NULL },
+	{ "Bearer =abc",		CRED_BAD,	NULL },
+	{ "Bearer ==",			CRED_BAD,	NULL },
+	{ "Bearer ab=c",		CRED_BAD,	NULL },
+	{ "Bearer ab*",			CRED_BAD,	NULL },
+	{ "Bearer ab\"c\"",		CRED_BAD,	NULL },
+	{ "Bearer realm=\"x\"",	CRED_BAD,	NULL },
+	{ "Bearer tok\xc3\xa9",	CRED_BAD,	NULL },
+	{ "Bearer ab%41",		CRED_BAD,	NULL },
+	{ "Bearer ab:cd",		CRED_BAD,	NULL },
+};
+
+START_TEST(test_cred_parse_bearer)
+{
+	struct cred	 c;
+	const char	*h = bearers[_i].hdr;
+	enum credres	 r;
+
+	memset(&c, 0x5a, sizeof(c));
+	r = cred_parse_bearer(&c, h, h == NULL ? 0 : strlen(h));
+	ck_assert_msg(r == bearers[_i].want, "row %d \"%s\": got %d",
+	    _i, h == NULL ? "(null)" : h, (int)r);
+	ck_assert_ptr_null(c.user);
+	if (r != CRED_OK) {
+		ck_assert_ptr_null(c.pass);
+		ck_assert_uint_eq(c.passsz, 0);
+		ck_assert_int_eq(c.bearer, 0);
+		return;
+	}
+	ck_assert_int_eq(c.bearer, 1);
+	ck_assert_str_eq(c.pass, bearers[_i].tok);
+	ck_assert_uint_eq(c.passsz, strlen(bearers[_i].tok));
+	cred_wipe(&c);
+	ck_assert_ptr_null(c.pass);
+	ck_assert_uint_eq(c.buf[0], 0);
+}
+END_TEST
+
+/*
+ * Lengths: a b64token of CRED_BUF_MAX - 1 bytes fits, one more does
+ * not; hdrsz, not a NUL, ends the header.
+ */
+START_TEST(test_cred_bearer_length)
+{
+	struct cred	 c;
+	char		 hdr[7 + CRED_BUF_MAX + 1];
+
+	memcpy(hdr, "Bearer ", 7);
+	memset(hdr + 7, 'a', CRED_BUF_MAX);
+	hdr[7 + CRED_BUF_MAX] = '\0';
+	memset(&c, 0, sizeof(c));
+	ck_assert_int_eq(cred_parse_bearer(&c, hdr, 7 + CRED_BUF_MAX - 1),
+	    CRED_OK);
+	ck_assert_uint_eq(c.passsz, CRED_BUF_MAX - 1);
+	ck_assert_uint_eq(c.pass[CRED_BUF_MAX - 1], 0);
+	ck_assert_int_eq(cred_parse_bearer(&c, hdr, 7 + CRED_BUF_MAX),
+	    CRED_BAD);
+	/* Shorter hdrsz: the bytes after it are not read. */
+	ck_assert_int_eq(cred_parse_bearer(&c, "Bearer ab cd", 9), CRED_OK);
+	ck_assert_str_eq(c.pass, "ab");
+	ck_assert_int_eq(cred_parse_bearer(&c, "Bearer ab", 6), CRED_BAD);
+	cred_wipe(&c);
+}
+END_TEST
+
 static Suite *
 creds_suite(void)
 {
@@ -402,6 +504,11 @@ creds_suite(void)
 	tcase_add_loop_test(tc, test_cred_parse_ok, 0, nitems(oks));
 	tcase_add_loop_test(tc, test_cred_length, 0, nitems(lens));
 	tcase_add_test(tc, test_cred_hdrsz);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("cred_parse_bearer");
+	tcase_add_loop_test(tc, test_cred_parse_bearer, 0, nitems(bearers));
+	tcase_add_test(tc, test_cred_bearer_length);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("base64");

@@ -50,12 +50,16 @@ SUMMARY='usage: portcullis [-d DB] init [--group GROUP]
        portcullis [-d DB] resource list
        portcullis [-d DB] resource del [--host HOST] [--force] PATTERN
        portcullis [-d DB] check [--host HOST] [--mode MODE] METHOD TARGET [USER]
+       portcullis [-d DB] check [--host HOST] [--mode MODE] --token ID METHOD TARGET
        portcullis [-d DB] shell
        portcullis [-d DB] import htpasswd|htgroup|policy [--dry-run] FILE
        portcullis [-d DB] export [--format sql|json]
        portcullis [-d DB] lint
        portcullis [-d DB] [-S STATE] lockout list
        portcullis [-d DB] [-S STATE] lockout clear [USER | NETWORK]
+       portcullis [-d DB] token add USER [--label TEXT] [--expires DATE] [--roles ROLE,...]
+       portcullis [-d DB] token list [USER]
+       portcullis [-d DB] token del|disable|enable ID
        portcullis help [COMMAND]
        portcullis --version
 The database is -d DB, else $PORTCULLIS_DB. portcullis help COMMAND says what a command does;
@@ -71,7 +75,8 @@ U_RULE='usage: portcullis [-d DB] rule add [--host HOST] PATTERN METHODS PRINCIP
        portcullis [-d DB] rule del ID'
 U_RESOURCE='usage: portcullis [-d DB] resource list
        portcullis [-d DB] resource del [--host HOST] [--force] PATTERN'
-U_CHECK='usage: portcullis [-d DB] check [--host HOST] [--mode MODE] METHOD TARGET [USER]'
+U_CHECK='usage: portcullis [-d DB] check [--host HOST] [--mode MODE] METHOD TARGET [USER]
+       portcullis [-d DB] check [--host HOST] [--mode MODE] --token ID METHOD TARGET'
 U_LOCKOUT='usage: portcullis [-d DB] [-S STATE] lockout list
        portcullis [-d DB] [-S STATE] lockout clear [USER | NETWORK]'
 # The "mode:" line of check without --mode or PORTCULLIS_MODE.
