@@ -225,10 +225,20 @@ check_granted(struct store *s, const struct request *r,
 			    ru->grant->methods, ru->grant->principal);
 	if (policy_grants_names(&g, names, sizeof(names)) == -1)
 		return NULL;
-	if (store_roles(s, d->user, roles, sizeof(roles)) == -1)
+	if (*d->token != '\0') {
+		/* A token holds its effective roles, not all its owner's. */
+		if (store_token_roles(s, d->token, roles, sizeof(roles)) == -1)
+			return NULL;
+		len = (size_t)snprintf(buf, bufsz, "%s (token %s of %s has: ",
+		    *names == '\0' ? "nobody" : names, d->token, d->user);
+	} else {
+		if (store_roles(s, d->user, roles, sizeof(roles)) == -1)
+			return NULL;
+		len = (size_t)snprintf(buf, bufsz, "%s (%s has: ",
+		    *names == '\0' ? "nobody" : names, d->user);
+	}
+	if (len >= bufsz)
 		return NULL;
-	len = (size_t)snprintf(buf, bufsz, "%s (%s has: ", *names == '\0' ?
-	    "nobody" : names, d->user);
 	if (*roles == '\0')
 		(void)snprintf(roles, sizeof(roles), "no roles");
 	for (p = roles; len + 4 < bufsz && *p != '\0'; p++) {

@@ -240,8 +240,12 @@ token_row(const char *db, const char *sub, int argc, char *argv[])
 		rc = adm_fail(what, adm_errmsg(a));
 	else if (rc == 0)
 		rc = adm_fail(what, "no such token");
-	else
+	else {
+		printf("token %s %s\n", argv[0], strcmp(sub, "del") == 0 ?
+		    "deleted" : strcmp(sub, "disable") == 0 ? "disabled" :
+		    "enabled");
 		rc = 0;
+	}
 	adm_close(a);
 	return rc;
 }

@@ -106,7 +106,7 @@ expect "COMMAND --help: the same, without a database" 0 "$U_RULE
 Grant METHODS on the resource PATTERN to PRINCIPAL (all, valid-user or a role); list the rules; delete one." ""
 run -d "$DB" check --help
 expect "COMMAND --help after options" 0 "$U_CHECK
-Show what the server would answer a request in MODE, and why (USER's password on stdin)." ""
+Show what the server would answer a request in MODE, and why (USER's password, or token ID, on stdin)." ""
 run help frobnicate
 expect "help of an unknown command" 2 "" \
     "portcullis: unknown command 'frobnicate' (portcullis help lists them)"
