@@ -131,6 +131,31 @@ b64_encode(char *out, size_t outsz, const void *in, size_t insz)
 }
 
 /*
+ * The auth-scheme of a credentials header (RFC 9110 §11.4), matched
+ * case-insensitively (§11.1), and the one or more spaces after it:
+ * on CRED_OK *hdr and *hdrsz are moved past both.  CRED_NONE if hdr is
+ * NULL or names another scheme (a tchar after it: "Basics"), CRED_BAD
+ * if no space, or nothing, follows.
+ */
+static enum credres
+cred_scheme(const char **hdr, size_t *hdrsz, const char *scheme)
+{
+	size_t	 n = strlen(scheme), sp;
+
+	if (*hdr == NULL || *hdrsz < n ||
+	    strncasecmp(*hdr, scheme, n) != 0 ||
+	    (*hdrsz > n && http_token(*hdr + n, 1)))
+		return CRED_NONE;
+	for (sp = 0; n + sp < *hdrsz && (*hdr)[n + sp] == ' '; sp++)
+		continue;
+	if (sp == 0 || n + sp == *hdrsz)
+		return CRED_BAD;
+	*hdr += n + sp;
+	*hdrsz -= n + sp;
+	return CRED_OK;
+}
+
+/*
  * Parse an Authorization header value of hdrsz bytes (RFC 9110 §11.4,
  * RFC 7617 §2):
  *
@@ -152,24 +177,14 @@ b64_encode(char *out, size_t outsz, const void *in, size_t insz)
 enum credres
 cred_parse_basic(struct cred *c, const char *hdr, size_t hdrsz)
 {
-	char	*colon;
-	size_t	 n, sp;
+	char		*colon;
+	size_t		 n;
+	enum credres	 res;
 
 	c->user = c->pass = NULL;
 	c->usersz = c->passsz = 0;
-
-	/* A tchar after "Basic" makes it another scheme ("Basics"). */
-	if (hdr == NULL || hdrsz < 5 || strncasecmp(hdr, "Basic", 5) != 0 ||
-	    (hdrsz > 5 && http_token(hdr + 5, 1)))
-		return CRED_NONE;
-	hdr += 5;
-	hdrsz -= 5;
-	for (sp = 0; sp < hdrsz && hdr[sp] == ' '; sp++)
-		continue;
-	if (sp == 0 || sp == hdrsz)
-		return CRED_BAD;
-	hdr += sp;
-	hdrsz -= sp;
+	if ((res = cred_scheme(&hdr, &hdrsz, "Basic")) != CRED_OK)
+		return res;
 
 	if (hdrsz > CRED_B64_MAX ||
 	    b64_decode(c->buf, sizeof(c->buf) - 1, hdr, hdrsz, &n) == -1)
@@ -223,24 +238,14 @@ b64token_char(unsigned char ch)
 enum credres
 cred_parse_bearer(struct cred *c, const char *hdr, size_t hdrsz)
 {
-	size_t	 i, sp;
+	size_t		 i;
+	enum credres	 res;
 
 	c->user = c->pass = NULL;
 	c->usersz = c->passsz = 0;
 	c->bearer = 0;
-
-	/* A tchar after "Bearer" makes it another scheme ("Bearers"). */
-	if (hdr == NULL || hdrsz < 6 || strncasecmp(hdr, "Bearer", 6) != 0 ||
-	    (hdrsz > 6 && http_token(hdr + 6, 1)))
-		return CRED_NONE;
-	hdr += 6;
-	hdrsz -= 6;
-	for (sp = 0; sp < hdrsz && hdr[sp] == ' '; sp++)
-		continue;
-	if (sp == 0 || sp == hdrsz)
-		return CRED_BAD;
-	hdr += sp;
-	hdrsz -= sp;
+	if ((res = cred_scheme(&hdr, &hdrsz, "Bearer")) != CRED_OK)
+		return res;
 	if (hdrsz > sizeof(c->buf) - 1)
 		return CRED_BAD;
 	for (i = 0; i < hdrsz && b64token_char((unsigned char)hdr[i]); i++)

@@ -762,15 +762,17 @@ out:
 }
 
 /*
- * Whether user holds role.  Returns 1, 0, or -1 on error.
+ * Whether statement i, bound to (who, role), returns a row: a
+ * membership test.  Returns 1, 0, or -1 on error (what names it).
  */
-int
-store_member(struct store *s, const char *user, const char *role)
+static int
+store_holds(struct store *s, enum stmt i, const char *who, const char *role,
+    const char *what)
 {
-	sqlite3_stmt	*st = s->stmts[STMT_MEMBER];
+	sqlite3_stmt	*st = s->stmts[i];
 	int		 rc, ret = -1;
 
-	if (sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC) == SQLITE_OK &&
+	if (sqlite3_bind_text(st, 1, who, -1, SQLITE_STATIC) == SQLITE_OK &&
 	    sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC) == SQLITE_OK) {
 		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			ret = 1;
@@ -778,9 +780,16 @@ store_member(struct store *s, const char *user, const char *role)
 			ret = 0;
 	}
 	if (ret == -1)
-		store_fail(s, "member");
+		store_fail(s, what);
 	store_done(st);
 	return ret;
+}
+
+/* Whether user holds role.  Returns 1, 0, or -1 on error. */
+int
+store_member(struct store *s, const char *user, const char *role)
+{
+	return store_holds(s, STMT_MEMBER, user, role, "member");
 }
 
 /*
@@ -790,18 +799,5 @@ store_member(struct store *s, const char *user, const char *role)
 int
 store_token_member(struct store *s, const char *id, const char *role)
 {
-	sqlite3_stmt	*st = s->stmts[STMT_TOKEN_MEMBER];
-	int		 rc, ret = -1;
-
-	if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC) == SQLITE_OK) {
-		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			ret = 1;
-		else if (rc == SQLITE_DONE)
-			ret = 0;
-	}
-	if (ret == -1)
-		store_fail(s, "token member");
-	store_done(st);
-	return ret;
+	return store_holds(s, STMT_TOKEN_MEMBER, id, role, "token member");
 }
