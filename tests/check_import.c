@@ -1330,7 +1330,8 @@ START_TEST(test_nodb)
 	file_put(file, "alice:" H_BC "\n", strlen("alice:" H_BC "\n"));
 	ck_assert_int_eq(run_cmd(cmd_import, db, f.dir, imp, file, &c), 1);
 	snprintf(want, sizeof(want),
-	    "portcullis: %s: No such file or directory\n", db);
+	    "portcullis: %s: No such file or directory (make it with "
+	    "portcullis init)\n", db);
 	ck_assert_str_eq(c.out, "");
 	ck_assert_str_eq(c.err, want);
 	cap_free(&c);
