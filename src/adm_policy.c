@@ -108,17 +108,6 @@ policy_check(struct imp *im, struct policy *f, const struct policy *db)
 	return 0;
 }
 
-/* "PATTERN" or "PATTERN host HOST" into buf. */
-static const char *
-res_name(char *buf, size_t bufsz, const char *pattern, const char *host)
-{
-	if (host == NULL)
-		(void)snprintf(buf, bufsz, "%s", pattern);
-	else
-		(void)snprintf(buf, bufsz, "%s host %s", pattern, host);
-	return buf;
-}
-
 /* "ID (PATTERN[ host HOST] METHODS PRINCIPAL)" into buf. */
 static const char *
 rule_name(char *buf, size_t bufsz, const struct pol_rule *r)
@@ -126,7 +115,7 @@ rule_name(char *buf, size_t bufsz, const struct pol_rule *r)
 	char	 res[PATTERN_MAX + REQ_HOST_MAX + 8];
 
 	(void)snprintf(buf, bufsz, "%" PRId64 " (%s %s %s)", r->id,
-	    res_name(res, sizeof(res), r->pattern, r->host), r->methods,
+	    adm_res_name(res, sizeof(res), r->pattern, r->host), r->methods,
 	    r->principal);
 	return buf;
 }
@@ -213,7 +202,7 @@ apply_row(struct imp *im, enum pol_tab t, const void *row, int add)
 		break;
 	case POL_RESOURCES:
 		memcpy(what, "resource ", 9);
-		res_name(what + 9, sizeof(what) - 9, x->pattern, x->host);
+		adm_res_name(what + 9, sizeof(what) - 9, x->pattern, x->host);
 		ok = add ? adm_resource_add(im->adm, x->pattern, x->host,
 		    x->comment) == 0 : adm_resource_comment(im->adm,
 		    x->pattern, x->host, x->comment) == 1;
@@ -339,7 +328,7 @@ apply_rest(struct imp *im, const struct policy *f, const struct policy *db)
 		if (pol_find(f, POL_RESOURCES, r) != NULL ||
 		    resource_used(f, r))
 			continue;
-		res_name(res, sizeof(res), r->pattern, r->host);
+		adm_res_name(res, sizeof(res), r->pattern, r->host);
 		if (adm_resource_del(im->adm, r->pattern, r->host) == -1)
 			return imp_err(im, 0, "resource %s: %s", res,
 			    adm_errmsg(im->adm));

@@ -32,17 +32,6 @@ nstrcmp(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-/* "PATTERN" or "PATTERN host HOST" into buf, as import prints it. */
-static const char *
-res_name(char *buf, size_t bufsz, const char *pattern, const char *host)
-{
-	if (host == NULL)
-		(void)snprintf(buf, bufsz, "%s", pattern);
-	else
-		(void)snprintf(buf, bufsz, "%s host %s", pattern, host);
-	return buf;
-}
-
 /*
  * Append s to the ", "-separated list in buf; past bufsz - 8 bytes
  * append ", ..." once instead.
@@ -240,7 +229,7 @@ rule_add(struct adm *a, int argc, char *argv[])
 		goto out;
 	}
 	printf("rule %" PRId64 " added: %s %s %s\n", id,
-	    res_name(res, sizeof(res), r.pattern, r.host), r.methods,
+	    adm_res_name(res, sizeof(res), r.pattern, r.host), r.methods,
 	    r.principal);
 	ret = 0;
 out:
@@ -296,7 +285,7 @@ adm_warn_bare(const struct policy *pol,
 		fprintf(stderr, "portcullis: warning: resource %s has no "
 		    "rules left: every request it decides is now answered "
 		    "405; portcullis resource del %s%s%s%s removes it\n",
-		    res_name(res, sizeof(res), x->pattern, x->host),
+		    adm_res_name(res, sizeof(res), x->pattern, x->host),
 		    x->host == NULL ? "" : "--host ",
 		    x->host == NULL ? "" : x->host, x->host == NULL ? "" : " ",
 		    sh_quote(q, sizeof(q), x->pattern));
@@ -348,7 +337,7 @@ rule_del(struct adm *a, const char *arg)
 		goto out;
 	}
 	printf("rule %lld deleted: %s %s %s\n", id,
-	    res_name(res, sizeof(res), r->pattern, r->host), r->methods,
+	    adm_res_name(res, sizeof(res), r->pattern, r->host), r->methods,
 	    r->principal);
 	adm_warn_bare(&pol, gone_id, &rid);
 	ret = 0;
@@ -472,7 +461,7 @@ resource_del(struct adm *a, int argc, char *argv[])
 	key.pattern = (char *)(uintptr_t)pattern;
 	key.host = hostarg == NULL ? NULL : host;
 	memcpy(what, "resource ", 9);
-	res_name(what + 9, sizeof(what) - 9, key.pattern, key.host);
+	adm_res_name(what + 9, sizeof(what) - 9, key.pattern, key.host);
 	memset(&pol, 0, sizeof(pol));
 	if (adm_begin(a, 1) == -1 || adm_load(a, &pol, 0) == -1) {
 		ret = adm_fail(what, adm_errmsg(a));

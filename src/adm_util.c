@@ -32,6 +32,20 @@ adm_fail(const char *what, const char *why)
 }
 
 /*
+ * "PATTERN" or "PATTERN host HOST" into buf, as the commands print a
+ * resource.  Returns buf.
+ */
+const char *
+adm_res_name(char *buf, size_t bufsz, const char *pattern, const char *host)
+{
+	if (host == NULL)
+		(void)snprintf(buf, bufsz, "%s", pattern);
+	else
+		(void)snprintf(buf, bufsz, "%s host %s", pattern, host);
+	return buf;
+}
+
+/*
  * Take the options of a subcommand from argv: each "--name VALUE" or
  * "--name=VALUE" with name in names[0..n) stores VALUE in vals[i];
  * "--" ends them.  Return how many arguments they took, or -1 on an

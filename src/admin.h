@@ -303,6 +303,7 @@ int		 cmd_lockout(const char *, int, char *[]);
 void		 adm_state_set(const char *);
 const char	*adm_state_path(const char *);
 int		 adm_fail(const char *, const char *);
+const char	*adm_res_name(char *, size_t, const char *, const char *);
 int		 adm_opts(int, char *[], const char *const *, const char **,
 		    size_t);
 

@@ -547,22 +547,35 @@ decision_init(struct decision *d, enum mode m)
  * (503 when locked) that names no user.  Fills *d; never fails to
  * fill it.
  */
-void
-decide(struct store *s, const struct request *req, struct decision *d)
+/*
+ * Start the read transaction of a decision on s (d already
+ * initialised): 0, or -1 with d the 500/503 it comes to (no database,
+ * or store_begin() failed).
+ */
+static int
+decide_begin(struct store *s, struct decision *d)
 {
 	enum storeres	 res;
 
-	decision_init(d, req->mode);
 	d->verdict = VERDICT_ERROR;
 	d->why = WHY_STORE;
 	if (s == NULL) {
 		snprintf(d->detail, sizeof(d->detail), "no database");
-		return;
+		return -1;
 	}
 	if ((res = store_begin(s)) != STORE_OK) {
 		fail(d, s, res);
-		return;
+		return -1;
 	}
+	return 0;
+}
+
+void
+decide(struct store *s, const struct request *req, struct decision *d)
+{
+	decision_init(d, req->mode);
+	if (decide_begin(s, d) == -1)
+		return;
 	if (decide_snap(s, req, d) == -1) {
 		if (d->why == WHY_LOCKOUT_STATE)
 			d->verdict = VERDICT_BUSY;	/* 503, detail kept */
@@ -630,21 +643,9 @@ void
 decide_health(struct store *s, const struct request *req,
     struct decision *d)
 {
-	enum storeres	 res;
-
 	decision_init(d, req->mode);
-	d->verdict = VERDICT_ERROR;
-	d->why = WHY_STORE;
-	if (self_method(req, d))
+	if (self_method(req, d) || decide_begin(s, d) == -1)
 		return;
-	if (s == NULL) {
-		snprintf(d->detail, sizeof(d->detail), "no database");
-		return;
-	}
-	if ((res = store_begin(s)) != STORE_OK) {
-		fail(d, s, res);
-		return;
-	}
 	if (lockout_health(snap_settings(store_snapshot(s))) == -1) {
 		d->verdict = VERDICT_BUSY;
 		d->why = WHY_LOCKOUT_STATE;

@@ -591,17 +591,25 @@ store_settings(struct store *s, struct settings *set)
 }
 
 /*
- * Step st (bound: ?1 the user or token) and join the roles of its
- * rows, sorted by the statement, with "," into buf.  Returns 0, or -1
- * on error (a list that does not fit bufsz is an error).
+ * Bind key (a user or a token id) to statement i and join the roles of
+ * its rows, sorted by the statement, with "," into buf.  Returns 0, or
+ * -1 on error (a list that does not fit bufsz is an error).
  */
 static int
-roles_join(struct store *s, sqlite3_stmt *st, char *buf, size_t bufsz)
+roles_join(struct store *s, enum stmt i, const char *key, char *buf,
+    size_t bufsz)
 {
+	sqlite3_stmt	*st = s->stmts[i];
 	const char	*role;
 	size_t		 len = 0, n;
 	int		 rc, ret = 0;
 
+	buf[0] = '\0';
+	if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK) {
+		store_fail(s, "roles");
+		store_done(st);
+		return -1;
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((role = (const char *)sqlite3_column_text(st, 0)) == NULL)
 			continue;
@@ -631,15 +639,7 @@ roles_join(struct store *s, sqlite3_stmt *st, char *buf, size_t bufsz)
 int
 store_roles(struct store *s, const char *user, char *buf, size_t bufsz)
 {
-	sqlite3_stmt	*st = s->stmts[STMT_ROLES];
-
-	buf[0] = '\0';
-	if (sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC) != SQLITE_OK) {
-		store_fail(s, "roles");
-		store_done(st);
-		return -1;
-	}
-	return roles_join(s, st, buf, bufsz);
+	return roles_join(s, STMT_ROLES, user, buf, bufsz);
 }
 
 /*
@@ -650,15 +650,7 @@ store_roles(struct store *s, const char *user, char *buf, size_t bufsz)
 int
 store_token_roles(struct store *s, const char *id, char *buf, size_t bufsz)
 {
-	sqlite3_stmt	*st = s->stmts[STMT_TOKEN_ROLES];
-
-	buf[0] = '\0';
-	if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK) {
-		store_fail(s, "token roles");
-		store_done(st);
-		return -1;
-	}
-	return roles_join(s, st, buf, bufsz);
+	return roles_join(s, STMT_TOKEN_ROLES, id, buf, bufsz);
 }
 
 /*
