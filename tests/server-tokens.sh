@@ -1,13 +1,15 @@
 #!/bin/sh
 # server-tokens.sh: API tokens (README "Tokens", issue 12) through real
 # servers on 127.0.0.1, the shipped example configurations, ports
-# 18975-18999:
+# 18975-18999 and 19180-19239:
 #   nginx     examples/nginx-auth_request.conf          18975-18979
 #   lighttpd  examples/lighttpd-authorizer.conf         18980-18984
 #   Apache    examples/apache-authnz-fcgi.conf,         18985-18987,
 #             check_user_id (CGIPassAuth On)            Portcullis +3
 #   Apache    ... -DPortcullisBasic (AuthBasicProvider) 18991-18993,
 #                                                       Portcullis +3
+#   Caddy     examples/Caddyfile (forward_auth)         19180-19209,
+#                                                       admin API +30
 # With `Authorization: Bearer TOKEN` (curl -H) and with the token as
 # the Basic password (curl -u USER:TOKEN): the exact status line and
 # challenge lines the client sees, for a good token, one limited to a
@@ -238,6 +240,28 @@ if command -v apache2 >/dev/null 2>&1 &&
 	no_secret apache "$work"/alog/*.log "$work/fcgi.err"
 else
 	ok "# SKIP Apache: apache2 or mod_authnz_fcgi not installed"
+fi
+
+# --- Caddy: forward_auth over FastCGI ----------------------------------
+# Go canonicalises the challenge's name (Www-Authenticate, the same
+# header: RFC 9110 5.1); Caddy drops FastCGI stderr, so -l stderr.
+if command -v caddy >/dev/null 2>&1; then
+	if fcgi_start -l stderr &&
+	    start_caddy "$top_srcdir/examples/Caddyfile" caddy 19180; then
+		scenario caddy "$(printf '%s' "$CH_NONE" |
+		    sed 's/^WWW-/Www-/')" "$(printf '%s' "$CH_BAD" |
+		    sed 's/^WWW-/Www-/')" yes
+		stop_server "$srv_pid"
+	fi
+	[ -n "$fpid" ] && stop_server "$fpid"
+	fpid=
+	grep -q "auth failure: client=127.0.0.1 reason=bad-token user=\"alice\" method=\"GET\" uri=\"/docs/guide.txt\" token=$(printf '%s' "$TA" | cut -c5-20)" \
+	    "$work/fcgi.err" &&
+	    ok "caddy: the failure logged with the token's id" ||
+	    fail "caddy: $(grep token "$work/fcgi.err" | tail -2)"
+	no_secret caddy "$work/fcgi.err" "$work/caddy/caddy.err"
+else
+	ok "# SKIP Caddy: not installed"
 fi
 
 sanitizer_free "" "$work/fcgi.err" "$work"/*/logs/*.log "$work"/alog/*.log
