@@ -549,6 +549,15 @@ static const struct cmd cmds[] = {
 	  "[-d DB] token del|disable|enable ID",
 	  "Make an API token for USER (printed once), list tokens, or "
 	  "delete, disable or enable one." },
+	{ "cert", cmd_cert, "[-d DB] cert add USER (--pem FILE | "
+	  "--fingerprint HEX | --subject DN [--issuer DN])\n"
+	  "    [--comment TEXT]\n"
+	  "[-d DB] cert list [USER]\n"
+	  "[-d DB] cert del ID | --pem FILE | --fingerprint HEX | "
+	  "--subject DN [--issuer DN]",
+	  "Map a client certificate the server verifies to USER (its "
+	  "SHA-256, or its subject DN), list the mappings, or delete "
+	  "one." },
 	{ "help", cmd_help, "help [COMMAND]\n--version",
 	  "Print the usage of every command, or of one with what it "
 	  "does; print the version." },

@@ -240,6 +240,35 @@ int		 adm_token_del(struct adm *, const char *);
 int		 adm_token_list(struct adm *, const char *,
 		    int (*)(void *, const struct adm_token *), void *);
 int		 cmd_token(const char *, int, char *[]);
+/* tok_prep() returns a sqlite3_stmt: admtoken.c and admcert.c only. */
+struct sqlite3_stmt	*tok_prep(struct adm *, const char *,
+			    const char *const *, int);
+int		 tok_change(struct adm *, const char *, const char *const *,
+		    int);
+int		 tok_exists(struct adm *, const char *, const char *const *,
+		    int);
+
+/* admcert.c: the certificates table (sql/0008-certificates.sql) */
+struct adm_cert {
+	int64_t		 id;
+	const char	*user;
+	const char	*fingerprint;	/* or NULL */
+	const char	*subject;	/* or NULL */
+	const char	*issuer;	/* or NULL */
+	const char	*comment;
+	const char	*created;	/* YYYY-MM-DDTHH:MM:SSZ */
+	int		 disabled;	/* the user's */
+	int		 expired;
+	int		 pinned;	/* some subject row names an issuer */
+};
+int		 adm_cert_add(struct adm *, const char *, const char *,
+		    const char *, const char *, const char *, int64_t *);
+int		 adm_cert_del(struct adm *, int64_t, const char *,
+		    const char *, const char *, int64_t *);
+int		 adm_cert_list(struct adm *, const char *,
+		    int (*)(void *, const struct adm_cert *), void *);
+int		 adm_cert_pem(const char *, char *, size_t, size_t *);
+int		 cmd_cert(const char *, int, char *[]);
 
 /* lint.c */
 /*
