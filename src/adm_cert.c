@@ -126,9 +126,9 @@ sel_parse(const char *what, const char **vals, struct certsel *sel)
 	return 0;
 }
 
-/* Print s quoted, '"' and '\' escaped. */
-static void
-quoted(const char *s)
+/* Print s quoted, '"' and '\' escaped: cert list, lint. */
+void
+cert_quoted(const char *s)
 {
 	putchar('"');
 	for (; *s != '\0'; s++) {
@@ -148,10 +148,10 @@ sel_print(const char *fp, const char *subject, const char *issuer, char sep)
 		return;
 	}
 	printf("subject%c", sep);
-	quoted(subject);
+	cert_quoted(subject);
 	if (issuer != NULL) {
 		printf(" issuer%c", sep);
-		quoted(issuer);
+		cert_quoted(issuer);
 	}
 }
 
@@ -199,7 +199,9 @@ cert_add(const char *db, int argc, char *argv[])
 	    sel.subject, sel.issuer, comment, &id);
 	if (rc != 1) {
 		adm_fail(rc == 0 ? what : "cert add", rc == 0 ?
-		    "no such user" : adm_errmsg(a));
+		    "no such user" : strcmp(adm_errmsg(a), "already exists") ==
+		    0 ? "that certificate is mapped already (portcullis cert "
+		    "list)" : adm_errmsg(a));
 		adm_rollback(a);
 		goto out;
 	}
@@ -225,7 +227,7 @@ cert_print(void *arg, const struct adm_cert *c)
 	sel_print(c->fingerprint, c->subject, c->issuer, '=');
 	if (*c->comment != '\0') {
 		fputs(" comment=", stdout);
-		quoted(c->comment);
+		cert_quoted(c->comment);
 	}
 	return putchar('\n') == EOF ? -1 : 0;
 }

@@ -525,9 +525,12 @@ static const struct cmd cmds[] = {
 	  "(with its rules only if --force)." },
 	{ "check", cmd_check, "[-d DB] check [--host HOST] "
 	  "[--mode MODE] METHOD TARGET [USER]\n"
-	  "[-d DB] check [--host HOST] [--mode MODE] --token ID METHOD TARGET",
+	  "[-d DB] check [--host HOST] [--mode MODE] --token ID METHOD TARGET\n"
+	  "[-d DB] check [--host HOST] [--mode MODE] (--cert FILE | "
+	  "--subject DN [--issuer DN]) METHOD TARGET [USER]",
 	  "Show what the server would answer a request in MODE, and why "
-	  "(USER's password, or token ID, on stdin)." },
+	  "(USER's password, or token ID, on stdin; --cert: as if the "
+	  "server verified that client certificate)." },
 	{ "shell", cmd_shell, "[-d DB] shell",
 	  "Run the sqlite3 shell on the database, with hash_password() "
 	  "and foreign keys." },
@@ -550,8 +553,7 @@ static const struct cmd cmds[] = {
 	  "Make an API token for USER (printed once), list tokens, or "
 	  "delete, disable or enable one." },
 	{ "cert", cmd_cert, "[-d DB] cert add USER (--pem FILE | "
-	  "--fingerprint HEX | --subject DN [--issuer DN])\n"
-	  "    [--comment TEXT]\n"
+	  "--fingerprint HEX | --subject DN [--issuer DN]) [--comment TEXT]\n"
 	  "[-d DB] cert list [USER]\n"
 	  "[-d DB] cert del ID | --pem FILE | --fingerprint HEX | "
 	  "--subject DN [--issuer DN]",

@@ -269,6 +269,7 @@ int		 adm_cert_list(struct adm *, const char *,
 		    int (*)(void *, const struct adm_cert *), void *);
 int		 adm_cert_pem(const char *, char *, size_t, size_t *);
 int		 cmd_cert(const char *, int, char *[]);
+void		 cert_quoted(const char *);
 
 /* lint.c */
 /*
