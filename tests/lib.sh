@@ -33,6 +33,8 @@
 #   19000-19019  health.sh (nginx: health and metrics)
 #   18975-18999  server-tokens.sh (nginx 18975, lighttpd authorizer
 #                18980, Apache 18985 and 18991 + Portcullis +3)
+#   19070-19099  server-certs.sh (nginx 19070, Apache 19080 and 19090
+#                + Portcullis +5)
 
 set -u
 top_builddir=${top_builddir:-$(pwd)}
