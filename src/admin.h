@@ -52,6 +52,15 @@ struct pol_rule {
 	char		*comment;
 	size_t		 line;
 };
+/* A client certificate row (sql/0008-certificates.sql), by its key. */
+struct pol_cert {
+	char		*fingerprint;	/* or NULL */
+	char		*subject;	/* or NULL */
+	char		*issuer;	/* or NULL */
+	char		*user;
+	char		*comment;
+	size_t		 line;
+};
 struct policy {
 	struct pol_setting	*settings;
 	size_t			 nsettings;
@@ -65,6 +74,8 @@ struct policy {
 	size_t			 nresources;
 	struct pol_rule		*rules;
 	size_t			 nrules;
+	struct pol_cert		*certs;
+	size_t			 ncerts;
 };
 
 /*
@@ -82,6 +93,7 @@ enum pol_tab {
 	POL_MEMBERS,
 	POL_RESOURCES,
 	POL_RULES,
+	POL_CERTS,		/* sql/0008-certificates.sql */
 	POL__MAX
 };
 enum pol_kind {
@@ -123,6 +135,7 @@ struct pol_role		*pol_add_role(struct policy *);
 struct pol_member	*pol_add_member(struct policy *);
 struct pol_resource	*pol_add_resource(struct policy *);
 struct pol_rule		*pol_add_rule(struct policy *);
+struct pol_cert		*pol_add_cert(struct policy *);
 void		 pol_free(struct policy *);
 
 /* The field of column c in row r, as a T (a const T for a const row). */

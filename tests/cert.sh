@@ -201,6 +201,43 @@ run -d "$DB" cert del 1
 expect "del ID" 0 "certificate 1 deleted" ""
 sql "no row left" "SELECT count(*) FROM certificates" "0"
 
+# --- export and import policy: identity data, like members ------------------
+"$P" -d "$DB" cert add alice --pem "$T/a.pem" --comment "it's" >/dev/null
+"$P" -d "$DB" cert add bob --subject 'O=Example,CN=bob' \
+    --issuer 'O=Example,CN=CA' >/dev/null
+"$P" -d "$DB" cert add bob --subject 'O=Example,CN=bob' >/dev/null
+run -d "$DB" export
+grep '^INSERT INTO certificates' "$T/out" >"$T/certs.sql"
+check_eq "export: the certificate rows, by key (NULL first)" \
+    "$(cat "$T/certs.sql")" \
+"INSERT INTO certificates (fingerprint, subject, issuer, user, comment) VALUES (NULL, 'O=Example,CN=bob', NULL, 'bob', '');
+INSERT INTO certificates (fingerprint, subject, issuer, user, comment) VALUES (NULL, 'O=Example,CN=bob', 'O=Example,CN=CA', 'bob', '');
+INSERT INTO certificates (fingerprint, subject, issuer, user, comment) VALUES ('$FP', NULL, NULL, 'alice', 'it''s');"
+cp "$T/out" "$T/e.sql"
+"$P" -d "$T/fresh.db" init >/dev/null
+run -d "$T/fresh.db" import policy "$T/e.sql"
+result "$([ $rc -eq 0 ] && grep -qx "added certificate fingerprint $FP of alice" "$T/out" &&
+    grep -qx 'added certificate subject "O=Example,CN=bob" issuer "O=Example,CN=CA" of bob' "$T/out" &&
+    grep -qx 'added certificate subject "O=Example,CN=bob" of bob' "$T/out" &&
+    echo 1 || echo 0)" "import policy: the certificate rows added"
+run -d "$T/fresh.db" export
+check_eq "the round trip: the same export" "$(cat "$T/out")" "$(cat "$T/e.sql")"
+run -d "$T/fresh.db" import policy "$T/e.sql"
+expect "import policy again: nothing to change" 0 "no changes" ""
+sed "s/'it''s');\$/'laptop');/" "$T/e.sql" >"$T/e2.sql"
+run -d "$T/fresh.db" import policy "$T/e2.sql"
+expect "import policy: a changed comment replaces the row" 0 \
+"deleted certificate fingerprint $FP of alice
+added certificate fingerprint $FP of alice" ""
+grep -v "'O=Example,CN=CA', 'bob'" "$T/e.sql" |
+    sed "s/'O=Example,CN=bob', NULL, 'bob'/'O=Example,CN=bob', NULL, 'nobody'/" >"$T/e3.sql"
+run -d "$T/fresh.db" import policy "$T/e3.sql"
+result "$([ $rc -ne 0 ] && grep -q 'certificate of nobody: no user nobody in the file or the database' "$T/err" &&
+    echo 1 || echo 0)" "import policy: a certificate of no user is refused"
+"$P" -d "$DB" cert del --pem "$T/a.pem" >/dev/null
+"$P" -d "$DB" cert del --subject 'O=Example,CN=bob' >/dev/null
+"$P" -d "$DB" cert del --subject 'O=Example,CN=bob' --issuer 'O=Example,CN=CA' >/dev/null
+
 # --- users: rename and delete carry the rows -------------------------------
 "$P" -d "$DB" cert add bob --subject 'CN=bob' >/dev/null
 "$SQLITE3" "$DB" "UPDATE users SET name = 'robert' WHERE name = 'bob'"
