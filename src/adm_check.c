@@ -15,7 +15,7 @@
 #include "admin.h"
 
 #define WR_BUF_MAX	16384	/* response headers of `check` */
-#define CHECK_PARAMS_MAX 9	/* check_params() sets at most 8 */
+#define CHECK_PARAMS_MAX 14	/* check_params() sets at most 13 */
 #define CHECK_UP_MAX	(NAME_MAX_LEN + PASS_MAX + 2)	/* "user:pass" */
 #define CHECK_AUTHZ_MAX	(6 + 4 * ((CHECK_UP_MAX + 2) / 3) + 1)
 
@@ -100,6 +100,10 @@ check_print(const struct request *r, const struct decision *d,
 	printf("user: %s\n", *d->user == '\0' ? "-" : d->user);
 	if (*d->token != '\0')
 		printf("token: %s\n", d->token);
+	if (*d->cert != '\0' || d->certwhy != WHY_NONE)
+		printf("certificate: %s%s%s\n", *d->cert != '\0' ? d->cert :
+		    "-", d->certwhy != WHY_NONE ? ", not used: " : "",
+		    d->certwhy != WHY_NONE ? why_str[d->certwhy] : "");
 	printf("reason: %s\n", why_str[d->why]);
 	if (granted != NULL)
 		printf("granted to: %s\n", granted);
@@ -339,6 +343,31 @@ out:
 }
 
 /*
+ * The parameters of a client certificate the server verified (README,
+ * "Client certificates"), appended to p (after check_params(), room
+ * for 5 more): the PEM pem (NULL: none) and the DNs subject and issuer
+ * (NULL: none), as nginx or Apache would pass them.
+ */
+static void
+check_cert_params(struct param *p, const char *pem, const char *subject,
+    const char *issuer)
+{
+	size_t	 n;
+
+	for (n = 0; p[n].name != NULL; n++)
+		continue;
+	p[n++] = (struct param){ "SSL_CLIENT_VERIFY", "SUCCESS" };
+	p[n++] = (struct param){ "HTTPS", "on" };
+	if (pem != NULL)
+		p[n++] = (struct param){ "SSL_CLIENT_CERT", pem };
+	if (subject != NULL)
+		p[n++] = (struct param){ "SSL_CLIENT_S_DN", subject };
+	if (issuer != NULL)
+		p[n++] = (struct param){ "SSL_CLIENT_I_DN", issuer };
+	p[n] = (struct param){ NULL, NULL };
+}
+
+/*
  * check [--host HOST] [--mode MODE] [--token ID] METHOD TARGET [USER]:
  * decide a request as the server would (decide_request(), as main.c's
  * serve()), in the mode check_mode() says; USER's password on stdin,
@@ -350,8 +379,11 @@ out:
 int
 cmd_check(const char *db, int argc, char *argv[])
 {
-	static const char *const names[] = { "host", "mode", "token" };
-	const char	*vals[3] = { NULL, NULL, NULL };
+	static const char *const names[] = { "host", "mode", "token", "cert",
+	    "subject", "issuer" };
+	const char	*vals[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
+	char		*pem = NULL;
+	size_t		 pemsz;
 	struct param	 params[CHECK_PARAMS_MAX];
 	struct request	 r;
 	struct decision	 d;
@@ -369,7 +401,8 @@ cmd_check(const char *db, int argc, char *argv[])
 		return -1;
 	argc -= k;
 	argv += k;
-	if ((argc != 2 && argc != 3) || (argc == 3 && vals[2] != NULL))
+	if ((argc != 2 && argc != 3) || (argc == 3 && vals[2] != NULL) ||
+	    (vals[5] != NULL && vals[4] == NULL))
 		return -1;
 	if (check_mode(vals[1], &m, mline, sizeof(mline)) == -1)
 		return 2;
@@ -380,6 +413,16 @@ cmd_check(const char *db, int argc, char *argv[])
 		goto out;
 	check_params(params, m, argv[0], argv[1], vals[0],
 	    argc == 3 || vals[2] != NULL ? authz : NULL);
+	if (vals[3] != NULL) {
+		if ((pem = malloc(CERT_PEM_MAX + 2)) == NULL) {
+			adm_fail("check", "out of memory");
+			goto out;
+		}
+		if (adm_cert_pem(vals[3], pem, CERT_PEM_MAX + 2, &pemsz) == -1)
+			goto out;
+	}
+	if (vals[3] != NULL || vals[4] != NULL)
+		check_cert_params(params, pem, vals[4], vals[5]);
 
 	/* Lockout is looked at, never counted: check only asks. */
 	if ((state = adm_state_path(db)) == NULL)
@@ -400,6 +443,7 @@ cmd_check(const char *db, int argc, char *argv[])
 	else
 		ret = verdict_status[d.verdict] >= 500 ? 2 : 1;
 out:
+	free(pem);
 	req_wipe(&r);
 	explicit_bzero(&r, sizeof(r));
 	explicit_bzero(authz, sizeof(authz));

@@ -4,7 +4,9 @@
  * Writes the whole policy to standard output from one snapshot:
  * settings, users without their hashes (name, disabled, expires),
  * roles with comments, memberships, resources and rules with their
- * ids and comments.  The order is fixed (bytewise by name, rules by
+ * ids and comments, and the client certificates that log in as a user
+ * (identity data like the memberships, and no secret: a fingerprint or
+ * a DN says who a certificate is, not how to present it).  The order is fixed (bytewise by name, rules by
  * id) and nothing varies between runs, so an export can be kept in
  * version control and diffed.  The formats are policyfile.c's: sql
  * is what `portcullis import policy` reads back, json is for other

@@ -7,10 +7,14 @@
  * none, 2 on an error.  Lines starting "note:" say what the rule set
  * needs from the server and count as no finding.  Then the tokens
  * (admtoken.c): one that has expired, and a limited one whose owner
- * holds none of its roles, as "token ID: ...".
+ * holds none of its roles, as "token ID: ...".  Then the client
+ * certificates (admcert.c): one whose user is disabled or expired, and
+ * a subject taken from any CA where other rows pin theirs, as
+ * "certificate ID: ...".
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,6 +52,36 @@ token_finding(void *arg, const struct adm_token *t)
 }
 
 /*
+ * A client certificate's findings (sql/0008-certificates.sql),
+ * counted in *arg: a row whose user is disabled or expired logs no one
+ * in (the request's own credentials decide instead); a subject row
+ * that names no issuer while other rows do: the administrator works
+ * with several CAs, and any CA the server trusts may issue that
+ * subject.
+ */
+static int
+cert_finding(void *arg, const struct adm_cert *c)
+{
+	int	*n = arg;
+
+	if (c->disabled || c->expired) {
+		printf("certificate %" PRId64 ": user %s is %s: the "
+		    "certificate logs no one in\n", c->id, c->user,
+		    c->disabled ? "disabled" : "expired");
+		(*n)++;
+	}
+	if (c->subject != NULL && c->issuer == NULL && c->pinned) {
+		printf("certificate %" PRId64 ": subject ", c->id);
+		cert_quoted(c->subject);
+		printf(" is taken from any CA the server trusts, where other "
+		    "rows name their issuer (portcullis cert add %s --subject "
+		    "DN --issuer DN)\n", c->user);
+		(*n)++;
+	}
+	return 0;
+}
+
+/*
  * lint: exit 0 no finding, 1 findings, 2 error; -1 for a usage error.
  */
 int
@@ -76,7 +110,8 @@ cmd_lint(const char *db, int argc, char *argv[])
 		goto out;
 	}
 	if (adm_begin(a, 0) == -1 ||
-	    adm_token_list(a, NULL, token_finding, &nt) == -1) {
+	    adm_token_list(a, NULL, token_finding, &nt) == -1 ||
+	    adm_cert_list(a, NULL, cert_finding, &nt) == -1) {
 		adm_fail("lint", adm_errmsg(a));
 		goto out;
 	}

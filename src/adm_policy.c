@@ -38,6 +38,7 @@ static const char *const dup_what[POL__MAX] = {
 	"member",	/* POL_MEMBERS */
 	"resource",	/* POL_RESOURCES */
 	"rule id",	/* POL_RULES */
+	"certificate",	/* POL_CERTS */
 };
 
 /*
@@ -95,6 +96,14 @@ policy_check(struct imp *im, struct policy *f, const struct policy *db)
 			return imp_err(im, f->members[i].line, "member %s %s: "
 			    "no user %s in the file or the database",
 			    ukey.name, rkey.name, ukey.name);
+	}
+	for (i = 0; i < f->ncerts; i++) {
+		ukey.name = f->certs[i].user;
+		if (pol_find(f, POL_USERS, &ukey) == NULL &&
+		    pol_find(db, POL_USERS, &ukey) == NULL)
+			return imp_err(im, f->certs[i].line, "certificate of "
+			    "%s: no user %s in the file or the database",
+			    ukey.name, ukey.name);
 	}
 	for (i = 0; i < f->nrules; i++) {
 		rkey.name = f->rules[i].principal;
@@ -346,13 +355,71 @@ apply_rest(struct imp *im, const struct policy *f, const struct policy *db)
 	return 0;
 }
 
+/* What a certificate row maps, for the import's lines, into buf. */
+static const char *
+cert_name(char *buf, size_t bufsz, const struct pol_cert *c)
+{
+	if (c->fingerprint != NULL)
+		(void)snprintf(buf, bufsz, "fingerprint %s", c->fingerprint);
+	else
+		(void)snprintf(buf, bufsz, "subject \"%s\"%s%s%s",
+		    c->subject, c->issuer != NULL ? " issuer \"" : "",
+		    c->issuer != NULL ? c->issuer : "",
+		    c->issuer != NULL ? "\"" : "");
+	return buf;
+}
+
+/*
+ * Client certificate rows (sql/0008-certificates.sql), by key: the
+ * database's rows the file lacks, or maps to another user or comment,
+ * deleted first (a subject may move to another user), then the file's
+ * that the database lacks added.
+ */
+static int
+apply_certs(struct imp *im, const struct policy *f, const struct policy *db)
+{
+	const struct pol_cert	*c, *o;
+	char			 what[2 * CERT_DN_MAX + 64];
+	int64_t			 id;
+	size_t			 i;
+
+	for (i = 0; i < db->ncerts; i++) {
+		c = &db->certs[i];
+		if ((o = pol_find(f, POL_CERTS, c)) != NULL &&
+		    pol_same(POL_CERTS, c, o))
+			continue;
+		cert_name(what, sizeof(what), c);
+		if (adm_cert_del(im->adm, 0, c->fingerprint, c->subject,
+		    c->issuer, &id) == -1)
+			return imp_err(im, 0, "certificate %s: %s", what,
+			    adm_errmsg(im->adm));
+		imp_change(im, "delete", "deleted", "certificate %s of %s",
+		    what, c->user);
+	}
+	for (i = 0; i < f->ncerts; i++) {
+		c = &f->certs[i];
+		if ((o = pol_find(db, POL_CERTS, c)) != NULL &&
+		    pol_same(POL_CERTS, c, o))
+			continue;
+		cert_name(what, sizeof(what), c);
+		if (adm_cert_add(im->adm, c->user, c->fingerprint, c->subject,
+		    c->issuer, c->comment, &id) != 1)
+			return imp_err(im, c->line, "certificate %s: %s", what,
+			    adm_errmsg(im->adm));
+		imp_change(im, "add", "added", "certificate %s of %s", what,
+		    c->user);
+	}
+	return 0;
+}
+
 /*
  * Make the database's policy the file's, inside the transaction:
  * settings named in the file set; roles, users and resources added or
  * updated; rules added, updated or deleted by id (ids are kept, as
  * the server's logs name them); memberships granted and revoked;
  * resources that neither the file lists nor a rule of the file uses
- * deleted, then roles the file does not list.  Users are never
+ * deleted, then roles the file does not list; client certificate
+ * rows deleted and added to be the file's.  Users are never
  * deleted, nor their hashes touched: a user the database lacks is
  * added with the file's disabled and expires and a random hash no one
  * knows, so that nobody can log in as it until `user passwd` (or an
@@ -381,7 +448,8 @@ import_policy(struct imp *im)
 	if (policy_check(im, &f, &db) == -1 ||
 	    apply_adds(im, &f, &db) == -1 ||
 	    apply_rules(im, &f, &db) == -1 ||
-	    apply_rest(im, &f, &db) == -1)
+	    apply_rest(im, &f, &db) == -1 ||
+	    apply_certs(im, &f, &db) == -1)
 		goto out;
 	ret = 0;
 out:

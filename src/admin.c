@@ -525,9 +525,12 @@ static const struct cmd cmds[] = {
 	  "(with its rules only if --force)." },
 	{ "check", cmd_check, "[-d DB] check [--host HOST] "
 	  "[--mode MODE] METHOD TARGET [USER]\n"
-	  "[-d DB] check [--host HOST] [--mode MODE] --token ID METHOD TARGET",
+	  "[-d DB] check [--host HOST] [--mode MODE] --token ID METHOD TARGET\n"
+	  "[-d DB] check [--host HOST] [--mode MODE] (--cert FILE | "
+	  "--subject DN [--issuer DN]) METHOD TARGET [USER]",
 	  "Show what the server would answer a request in MODE, and why "
-	  "(USER's password, or token ID, on stdin)." },
+	  "(USER's password, or token ID, on stdin; --cert: as if the "
+	  "server verified that client certificate)." },
 	{ "shell", cmd_shell, "[-d DB] shell",
 	  "Run the sqlite3 shell on the database, with hash_password() "
 	  "and foreign keys." },
@@ -549,6 +552,14 @@ static const struct cmd cmds[] = {
 	  "[-d DB] token del|disable|enable ID",
 	  "Make an API token for USER (printed once), list tokens, or "
 	  "delete, disable or enable one." },
+	{ "cert", cmd_cert, "[-d DB] cert add USER (--pem FILE | "
+	  "--fingerprint HEX | --subject DN [--issuer DN]) [--comment TEXT]\n"
+	  "[-d DB] cert list [USER]\n"
+	  "[-d DB] cert del ID | --pem FILE | --fingerprint HEX | "
+	  "--subject DN [--issuer DN]",
+	  "Map a client certificate the server verifies to USER (its "
+	  "SHA-256, or its subject DN), list the mappings, or delete "
+	  "one." },
 	{ "help", cmd_help, "help [COMMAND]\n--version",
 	  "Print the usage of every command, or of one with what it "
 	  "does; print the version." },

@@ -52,6 +52,15 @@ struct pol_rule {
 	char		*comment;
 	size_t		 line;
 };
+/* A client certificate row (sql/0008-certificates.sql), by its key. */
+struct pol_cert {
+	char		*fingerprint;	/* or NULL */
+	char		*subject;	/* or NULL */
+	char		*issuer;	/* or NULL */
+	char		*user;
+	char		*comment;
+	size_t		 line;
+};
 struct policy {
 	struct pol_setting	*settings;
 	size_t			 nsettings;
@@ -65,6 +74,8 @@ struct policy {
 	size_t			 nresources;
 	struct pol_rule		*rules;
 	size_t			 nrules;
+	struct pol_cert		*certs;
+	size_t			 ncerts;
 };
 
 /*
@@ -82,6 +93,7 @@ enum pol_tab {
 	POL_MEMBERS,
 	POL_RESOURCES,
 	POL_RULES,
+	POL_CERTS,		/* sql/0008-certificates.sql */
 	POL__MAX
 };
 enum pol_kind {
@@ -123,6 +135,7 @@ struct pol_role		*pol_add_role(struct policy *);
 struct pol_member	*pol_add_member(struct policy *);
 struct pol_resource	*pol_add_resource(struct policy *);
 struct pol_rule		*pol_add_rule(struct policy *);
+struct pol_cert		*pol_add_cert(struct policy *);
 void		 pol_free(struct policy *);
 
 /* The field of column c in row r, as a T (a const T for a const row). */
@@ -240,6 +253,36 @@ int		 adm_token_del(struct adm *, const char *);
 int		 adm_token_list(struct adm *, const char *,
 		    int (*)(void *, const struct adm_token *), void *);
 int		 cmd_token(const char *, int, char *[]);
+/* tok_prep() returns a sqlite3_stmt: admtoken.c and admcert.c only. */
+struct sqlite3_stmt	*tok_prep(struct adm *, const char *,
+			    const char *const *, int);
+int		 tok_change(struct adm *, const char *, const char *const *,
+		    int);
+int		 tok_exists(struct adm *, const char *, const char *const *,
+		    int);
+
+/* admcert.c: the certificates table (sql/0008-certificates.sql) */
+struct adm_cert {
+	int64_t		 id;
+	const char	*user;
+	const char	*fingerprint;	/* or NULL */
+	const char	*subject;	/* or NULL */
+	const char	*issuer;	/* or NULL */
+	const char	*comment;
+	const char	*created;	/* YYYY-MM-DDTHH:MM:SSZ */
+	int		 disabled;	/* the user's */
+	int		 expired;
+	int		 pinned;	/* some subject row names an issuer */
+};
+int		 adm_cert_add(struct adm *, const char *, const char *,
+		    const char *, const char *, const char *, int64_t *);
+int		 adm_cert_del(struct adm *, int64_t, const char *,
+		    const char *, const char *, int64_t *);
+int		 adm_cert_list(struct adm *, const char *,
+		    int (*)(void *, const struct adm_cert *), void *);
+int		 adm_cert_pem(const char *, char *, size_t, size_t *);
+int		 cmd_cert(const char *, int, char *[]);
+void		 cert_quoted(const char *);
 
 /* lint.c */
 /*

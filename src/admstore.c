@@ -52,6 +52,7 @@ enum stmt {
 	STMT_MEMBERS,
 	STMT_RESOURCES,
 	STMT_RULES,
+	STMT_CERTS,		/* POL_CERTS: after STMT_RULES, as the tables */
 	STMT_USER_HASH,
 	STMT_USER_ADD,
 	STMT_USER_SET,
@@ -97,6 +98,9 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_RULES: also `rule list` */
 	"SELECT id, pattern, host, methods, principal, comment "
 	"FROM rules ORDER BY id",
+	/* STMT_CERTS: by key, NULL first, as pol_cmp() */
+	"SELECT fingerprint, subject, issuer, user, comment "
+	"FROM certificates ORDER BY fingerprint, subject, issuer",
 	/* STMT_USER_HASH */
 	"SELECT hash FROM users WHERE name = ?1",
 	/* STMT_USER_ADD: 0 changes if the name is taken */

@@ -6,7 +6,8 @@
  * named row return 1 (done or found), 0 (no such row) or -1 (error:
  * adm_errmsg() says why, for a refused row the schema's words).
  * Statements are prepared per call: `portcullis` runs one command.
- * Nothing here reads or returns a token's hash.
+ * Nothing here reads or returns a token's hash.  tok_prep(),
+ * tok_change() and tok_exists() serve admcert.c too.
  */
 #include "config.h"
 
@@ -22,7 +23,7 @@
  * Prepare sql and bind the NUL-terminated texts of v (NULL binds SQL
  * NULL) to ?1..?n.  Returns the statement or NULL (the error kept).
  */
-static sqlite3_stmt *
+sqlite3_stmt *
 tok_prep(struct adm *a, const char *sql, const char *const *v, int n)
 {
 	sqlite3_stmt	*st;
@@ -47,7 +48,7 @@ tok_prep(struct adm *a, const char *sql, const char *const *v, int n)
  * Run a statement that changes rows: 1 if it changed one, 0 if none,
  * -1 on error.
  */
-static int
+int
 tok_change(struct adm *a, const char *sql, const char *const *v, int n)
 {
 	sqlite3_stmt	*st;
@@ -64,7 +65,7 @@ tok_change(struct adm *a, const char *sql, const char *const *v, int n)
 }
 
 /* Run a query of one row or none: 1 if a row, 0 if none, -1. */
-static int
+int
 tok_exists(struct adm *a, const char *sql, const char *const *v, int n)
 {
 	sqlite3_stmt	*st;

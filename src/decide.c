@@ -8,7 +8,10 @@
  *  1. the most specific resource for (host, canonical path); none: 403;
  *  2. the method must be one the resource supports, else 405 + Allow;
  *  3. a grant of the method to "all": allowed, no credentials read;
- *  4. credentials (RFC 7617 Basic, or one of our tokens as Bearer or
+ *  4. a client certificate the server verified and certificates
+ *     maps to an enabled, unexpired user (cert_auth(), README "Client
+ *     certificates"); else
+ *     credentials (RFC 7617 Basic, or one of our tokens as Bearer or
  *     as the Basic password: README, "Tokens"; a token acts with its
  *     owner's roles, or those of its list the owner holds, in step
  *     5): lockout first (lockout.c: a locked client is 429 and costs
@@ -52,6 +55,8 @@ struct auth {
 	char		 claimed[NAME_MAX_LEN + 1];
 	char		 token[TOKEN_IDLEN + 1];
 	int		 bad_token;
+	char		 cert[CERT_LOGLEN + 1];
+	enum why	 certwhy;
 };
 
 static void
@@ -248,6 +253,57 @@ lockout_err(struct decision *d)
 }
 
 /*
+ * A client certificate (README, "Client certificates"): one the
+ * server verified (cert.c: SSL_CLIENT_VERIFY SUCCESS over HTTPS) and
+ * a row of certificates maps (store_cert(): its fingerprint, else its
+ * subject and issuer) to a user who is neither disabled nor expired
+ * logs in as that user, with no password and nothing counted toward
+ * lockout (a certificate is not guessed).  Otherwise the request's
+ * own credentials decide, and d->certwhy says why the certificate was
+ * not used, for the log: WHY_UNVERIFIED_CERT (the server did not
+ * verify it: ignored), WHY_UNMAPPED_CERT, WHY_BAD_CERT (the PEM was
+ * unreadable and no subject row matched), WHY_DISABLED_USER or
+ * WHY_EXPIRED_USER.  d->cert names it for the log: the first
+ * CERT_LOGLEN hex digits of its fingerprint, "subject" when a subject
+ * row matched, "-" when there is neither.  Returns 1 (d->user set),
+ * 0 (use the Authorization) or -1 on a store error.
+ */
+static int
+cert_auth(struct store *s, const struct request *req, struct decision *d)
+{
+	const struct reqcert	*c = &req->cert;
+	struct cert_row		 r;
+	int			 rc;
+
+	if (c->state == CERTST_UNVERIFIED) {
+		d->certwhy = WHY_UNVERIFIED_CERT;
+		snprintf(d->cert, sizeof(d->cert), "-");
+		return 0;
+	}
+	if (c->state != CERTST_VERIFIED)
+		return 0;
+	snprintf(d->cert, sizeof(d->cert), "%.*s", CERT_LOGLEN,
+	    c->fp[0] != '\0' ? c->fp : c->subject[0] != '\0' ? "subject" :
+	    "-");
+	if ((rc = store_cert(s, c, &r)) == -1)
+		return -1;
+	if (rc == 0) {
+		d->certwhy = c->pem == CERTRES_OK || c->pem == CERTRES_NONE ?
+		    WHY_UNMAPPED_CERT : WHY_BAD_CERT;
+		return 0;
+	}
+	if (!r.byfp)
+		snprintf(d->cert, sizeof(d->cert), "subject");
+	if (r.disabled || r.expired) {
+		d->certwhy = r.disabled ? WHY_DISABLED_USER : WHY_EXPIRED_USER;
+		return 0;
+	}
+	snprintf(d->user, sizeof(d->user), "%s", r.user);
+	snprintf(d->claimed, sizeof(d->claimed), "%s", r.user);
+	return 1;
+}
+
+/*
  * Check the request's credentials: Authorization, or
  * Proxy-Authorization with the proxy_auth setting on; Basic (RFC
  * 7617), or Bearer (RFC 6750 §2.1) with one of our tokens.  A Basic
@@ -281,6 +337,8 @@ authenticate(struct store *s, const struct request *req,
 
 	if (!proxy && req->ruser[0] != '\0')
 		return trusted(s, req, d);
+	if ((ret = cert_auth(s, req, d)) != 0)
+		return ret;
 	memset(&c, 0, sizeof(c));
 	memset(&t, 0, sizeof(t));
 	if (proxy ? req->pauthz_toolong : req->authz_toolong)
@@ -366,6 +424,8 @@ auth_once(struct store *s, const struct request *req,
 		memcpy(d->claimed, a->claimed, sizeof(d->claimed));
 		memcpy(d->token, a->token, sizeof(d->token));
 		d->bad_token = a->bad_token;
+		memcpy(d->cert, a->cert, sizeof(d->cert));
+		d->certwhy = a->certwhy;
 		return a->rc;
 	}
 	if ((a->rc = authenticate(s, req, set, d)) == -1)
@@ -377,6 +437,8 @@ auth_once(struct store *s, const struct request *req,
 	memcpy(a->claimed, d->claimed, sizeof(a->claimed));
 	memcpy(a->token, d->token, sizeof(a->token));
 	a->bad_token = d->bad_token;
+	memcpy(a->cert, d->cert, sizeof(a->cert));
+	a->certwhy = d->certwhy;
 	a->done = 1;
 	return a->rc;
 }

@@ -43,7 +43,7 @@
  * The schema version this build reads and writes: the number of the
  * highest sql/NNNN-*.sql migration.
  */
-#define SCHEMA_VERSION	7
+#define SCHEMA_VERSION	8
 
 /* migrations.c: generated from sql/ by build-aux/sql2c.sh */
 extern const char *const migrations[];
@@ -118,6 +118,42 @@ enum reqbad {
 extern const char *const reqbad_str[REQBAD__MAX];
 
 /*
+ * cert.c: the client certificate the server verified (README, "Client
+ * certificates"; sql/0008-certificates.sql), from its own parameters.
+ */
+#define CERT_PEM_MAX	65536	/* SSL_CLIENT_CERT bytes, escaped or not */
+#define CERT_DER_MAX	16384	/* its DER bytes */
+#define CERT_DN_MAX	1024	/* SSL_CLIENT_S_DN, _I_DN (the schema agrees) */
+#define CERT_FPLEN	64	/* hex SHA-256 of the DER (the schema agrees) */
+#define CERT_LOGLEN	16	/* hex digits of it in logs and `check` */
+enum certres {
+	CERTRES_OK,
+	CERTRES_NONE,		/* no SSL_CLIENT_CERT, or only whitespace */
+	CERTRES_TOOLONG,	/* over CERT_PEM_MAX or CERT_DER_MAX */
+	CERTRES_ESCAPE,		/* a malformed %-escape */
+	CERTRES_PEM,		/* not one CERTIFICATE block */
+	CERTRES_BASE64,		/* bad base64 in it */
+	CERTRES_DER,		/* not one whole DER SEQUENCE */
+	CERTRES__MAX
+};
+extern const char *const certres_str[CERTRES__MAX];
+enum certst {
+	CERTST_NONE,		/* no certificate (or SSL_CLIENT_VERIFY NONE) */
+	CERTST_UNVERIFIED,	/* one the server did not verify: ignored */
+	CERTST_VERIFIED,	/* SSL_CLIENT_VERIFY SUCCESS, HTTPS on */
+};
+struct reqcert {
+	enum certst	 state;
+	enum certres	 pem;			/* SSL_CLIENT_CERT's parse */
+	char		 fp[CERT_FPLEN + 1];	/* its fingerprint, or "" */
+	char		 subject[CERT_DN_MAX + 1];	/* SSL_CLIENT_S_DN or "" */
+	char		 issuer[CERT_DN_MAX + 1];	/* SSL_CLIENT_I_DN or "" */
+};
+enum certres	 cert_der(unsigned char *, size_t, const char *, size_t,
+		    size_t *);
+enum certres	 cert_fingerprint(char *, const char *, size_t);
+
+/*
  * Everything a decision reads from the request, copied out of the
  * CGI environment or the FastCGI parameters (which libfcgi frees at
  * the next accept).  Fixed buffers; no allocation per request.
@@ -147,6 +183,7 @@ struct request {
 							   the log of a 400 */
 	enum pathres	 pathres;			/* why path is unusable */
 	enum reqbad	 bad;				/* why it was refused */
+	struct reqcert	 cert;				/* client certificate */
 };
 
 enum reqres {
@@ -154,6 +191,7 @@ enum reqres {
 	REQ_BAD,		/* 400: request->bad says why */
 };
 typedef const char *(*req_getter)(void *, const char *);
+void		 cert_read(struct reqcert *, req_getter, void *);
 enum reqres	 req_parse(struct request *, req_getter, void *);
 const char	*req_bad_str(const struct request *);
 void		 req_wipe(struct request *);
@@ -346,6 +384,9 @@ enum why {
 	WHY_DISABLED_TOKEN,
 	WHY_EXPIRED_TOKEN,
 	WHY_TOKEN_USER,		/* Basic: the user is not the owner */
+	WHY_UNMAPPED_CERT,	/* a verified certificate, no row for it */
+	WHY_UNVERIFIED_CERT,	/* one the server did not verify */
+	WHY_BAD_CERT,		/* SSL_CLIENT_CERT unreadable, no DN row */
 	WHY__MAX
 };
 extern const char *const why_str[WHY__MAX];
@@ -388,6 +429,11 @@ struct decision {
 	int		 bearer;			/* 401: offer Bearer */
 	int		 bad_token;			/* ... with error=
 							   "invalid_token" */
+	char		 cert[CERT_LOGLEN + 1];		/* the certificate's
+							   fingerprint prefix,
+							   "subject", or "" */
+	enum why	 certwhy;			/* why it was not
+							   used, or WHY_NONE */
 };
 
 /* store.c */
@@ -454,6 +500,15 @@ struct token_row {
 int		 store_token(struct store *, const char *, struct token_row *);
 int		 store_token_member(struct store *, const char *, const char *);
 int		 store_token_roles(struct store *, const char *, char *, size_t);
+/* The user a verified client certificate maps to (store_cert()). */
+struct cert_row {
+	char		 user[NAME_MAX_LEN + 1];
+	int		 byfp;				/* by fingerprint */
+	int		 disabled;			/* the user's */
+	int		 expired;
+};
+int		 store_cert(struct store *, const struct reqcert *,
+		    struct cert_row *);
 
 /* snapshot.c */
 /*

@@ -55,6 +55,9 @@ const char *const why_str[WHY__MAX] = {
 	[WHY_DISABLED_TOKEN] = "disabled-token",
 	[WHY_EXPIRED_TOKEN] = "expired-token",
 	[WHY_TOKEN_USER] = "token-user",
+	[WHY_UNMAPPED_CERT] = "unmapped-cert",
+	[WHY_UNVERIFIED_CERT] = "unverified-cert",
+	[WHY_BAD_CERT] = "bad-cert",
 };
 
 /* Whether allowed requests are logged too (PORTCULLIS_LOG_ALLOWED). */
@@ -226,9 +229,18 @@ log_decision(struct writer *w, const struct request *req,
 	const char	*tok = d->token[0] != '\0' ? " token=" : "";
 	enum verdict	 v = d->verdict;
 	int		 n;
+	/* The certificate: a fingerprint prefix or "subject", never it. */
+	char		 cert[sizeof(d->cert) + 64];
 
 	if (v == VERDICT_ALLOW && !log_allowed_on)
 		return;
+	cert[0] = '\0';
+	if (d->cert[0] != '\0' || d->certwhy != WHY_NONE)
+		(void)snprintf(cert, sizeof(cert), " cert=%s%s%s",
+		    d->cert[0] != '\0' ? d->cert : "-",
+		    d->certwhy != WHY_NONE ? " cert_reason=" : "",
+		    d->certwhy != WHY_NONE && (size_t)d->certwhy < WHY__MAX ?
+		    why_str[d->certwhy] : "");
 	if ((size_t)v >= VERDICT__MAX)
 		v = VERDICT_ERROR;
 	why = (size_t)d->why < WHY__MAX ? why_str[d->why] : "invalid";
@@ -242,8 +254,9 @@ log_decision(struct writer *w, const struct request *req,
 		log_escape(user, sizeof(user), d->user);
 		n = snprintf(line, sizeof(line), "portcullis: allowed: "
 		    "client=%s user=\"%s\" cache=%s method=\"%s\" uri=\"%s\""
-		    "%s%s", addr, user, (size_t)d->cache < CC__MAX ?
-		    ccres_str[d->cache] : "-", method, uri, tok, d->token);
+		    "%s%s%s", addr, user, (size_t)d->cache < CC__MAX ?
+		    ccres_str[d->cache] : "-", method, uri, tok, d->token,
+		    cert);
 		if (n >= 0 && (size_t)n < sizeof(line))
 			n += d->rule != 0 ?
 			    snprintf(line + n, sizeof(line) - (size_t)n,
@@ -262,16 +275,16 @@ log_decision(struct writer *w, const struct request *req,
 			log_escape(user, sizeof(user), d->claimed);
 			n = snprintf(line, sizeof(line), "portcullis: auth "
 			    "failure: client=%s reason=%s user=\"%s\" "
-			    "method=\"%s\" uri=\"%s\"%s%s\n",
-			    addr, why, user, method, uri, tok, d->token);
+			    "method=\"%s\" uri=\"%s\"%s%s%s\n",
+			    addr, why, user, method, uri, tok, d->token, cert);
 			break;
 		}
 		log_escape(user, sizeof(user),
 		    d->user[0] != '\0' ? d->user : d->claimed);
 		n = snprintf(line, sizeof(line), "portcullis: denied: "
 		    "client=%s status=%d reason=%s user=\"%s\" "
-		    "method=\"%s\" uri=\"%s\"%s%s", addr, verdict_status[v],
-		    why, user, method, uri, tok, d->token);
+		    "method=\"%s\" uri=\"%s\"%s%s%s", addr, verdict_status[v],
+		    why, user, method, uri, tok, d->token, cert);
 		if (n >= 0 && (size_t)n < sizeof(line))
 			n += d->rule != 0 ?
 			    snprintf(line + n, sizeof(line) - (size_t)n,

@@ -416,7 +416,7 @@ lex_punct(struct lex *l, char c)
 
 /*
  * The table named by the current word, or an error listing them all
- * ("settings, ... or rules").  Return it, or POL__MAX.
+ * ("settings, ... rules or certificates").  Return it, or POL__MAX.
  */
 static enum pol_tab
 stmt_table(struct lex *l)

@@ -62,6 +62,14 @@ const struct pol_table pol_tables[POL__MAX] = {
 		COL(pol_rule, principal, POLK_TEXT),
 		COL(pol_rule, comment, POLK_TEXT) },
 	  .ncols = 6, .nfile = 6, .nkey = 1, ROWS(pol_rule, rules) },
+	/* Identity data like members, and no secret: exported. */
+	[POL_CERTS] = { "certificates", {
+		COL(pol_cert, fingerprint, POLK_NTEXT),
+		COL(pol_cert, subject, POLK_NTEXT),
+		COL(pol_cert, issuer, POLK_NTEXT),
+		COL(pol_cert, user, POLK_TEXT),
+		COL(pol_cert, comment, POLK_TEXT) },
+	  .ncols = 5, .nfile = 5, .nkey = 3, ROWS(pol_cert, certs) },
 };
 
 /* The array of table t in pol and its count. */
@@ -127,6 +135,7 @@ POL_ADDER(role, POL_ROLES)
 POL_ADDER(member, POL_MEMBERS)
 POL_ADDER(resource, POL_RESOURCES)
 POL_ADDER(rule, POL_RULES)
+POL_ADDER(cert, POL_CERTS)
 
 /* Compare column c of rows a and b: bytewise, a NULL first; by value. */
 static int
@@ -195,9 +204,11 @@ POL_CMP(role, POL_ROLES)
 POL_CMP(member, POL_MEMBERS)
 POL_CMP(resource, POL_RESOURCES)
 POL_CMP(rule, POL_RULES)
+POL_CMP(cert, POL_CERTS)
 
 static int (*const cmps[POL__MAX])(const void *, const void *) = {
 	setting_cmp, user_cmp, role_cmp, member_cmp, resource_cmp, rule_cmp,
+	cert_cmp,
 };
 
 /* Sort the rows of table t by key (pol_cmp()). */

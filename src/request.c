@@ -306,6 +306,7 @@ req_parse(struct request *r, req_getter get, void *arg)
 	r->inm = get(arg, "HTTP_IF_NONE_MATCH");
 	r->ims = get(arg, "HTTP_IF_MODIFIED_SINCE");
 	r->query = vu == NULL ? NULL : strchr(vu, '?');
+	cert_read(&r->cert, get, arg);	/* the server's SSL_* only */
 	return REQ_OK;
 }
 

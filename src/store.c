@@ -42,6 +42,7 @@ enum stmt {
 	STMT_TOKEN,
 	STMT_TOKEN_MEMBER,
 	STMT_TOKEN_ROLES,
+	STMT_CERT,
 	STMT__MAX
 };
 
@@ -96,6 +97,18 @@ static const char *const stmts[STMT__MAX] = {
 	"WHERE t.id = ?1 AND (t.limited = 0 OR EXISTS "
 	"(SELECT 1 FROM token_roles AS r WHERE r.token = t.id "
 	"AND r.role = m.role)) ORDER BY m.role",
+	/*
+	 * STMT_CERT: the user a verified client certificate maps to
+	 * (sql/0008-certificates.sql): its fingerprint ?1, else its
+	 * subject ?2 with the issuer ?3 the row names, else with none;
+	 * with the user's state
+	 */
+	"SELECT c.user, c.fingerprint IS NOT NULL, u.disabled, "
+	"u.expires IS NOT NULL AND datetime(u.expires) <= datetime('now') "
+	"FROM certificates AS c JOIN users AS u ON u.name = c.user "
+	"WHERE c.fingerprint = ?1 OR (c.subject = ?2 AND "
+	"(c.issuer IS NULL OR c.issuer = ?3)) "
+	"ORDER BY c.fingerprint IS NULL, c.issuer IS NULL LIMIT 1",
 };
 
 struct store {
@@ -792,4 +805,44 @@ int
 store_token_member(struct store *s, const char *id, const char *role)
 {
 	return store_holds(s, STMT_TOKEN_MEMBER, id, role, "token member");
+}
+
+/*
+ * The user the verified certificate c maps to (STMT_CERT): by its
+ * fingerprint, else by its subject (a row naming c's issuer before
+ * one naming none); an empty fingerprint, subject or issuer matches
+ * no row.  Returns 1 and fills *r, 0 if no row maps it, -1 on error.
+ */
+int
+store_cert(struct store *s, const struct reqcert *c, struct cert_row *r)
+{
+	sqlite3_stmt	*st = s->stmts[STMT_CERT];
+	const char	*v[3] = { c->fp, c->subject, c->issuer };
+	const char	*u;
+	int		 i, rc, ret = -1;
+
+	for (i = 0; i < 3; i++)
+		if ((*v[i] == '\0' ? sqlite3_bind_null(st, i + 1) :
+		    sqlite3_bind_text(st, i + 1, v[i], -1, SQLITE_STATIC)) !=
+		    SQLITE_OK)
+			goto out;
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+		ret = 0;
+	if (rc != SQLITE_ROW)
+		goto out;
+	u = (const char *)sqlite3_column_text(st, 0);
+	if (u == NULL || strlen(u) >= sizeof(r->user)) {
+		snprintf(s->err, sizeof(s->err), "certificate row too long");
+		goto out;
+	}
+	memcpy(r->user, u, strlen(u) + 1);
+	r->byfp = sqlite3_column_int(st, 1) != 0;
+	r->disabled = sqlite3_column_int(st, 2) != 0;
+	r->expired = sqlite3_column_int(st, 3) != 0;
+	ret = 1;
+out:
+	if (ret == -1 && s->err[0] == '\0')
+		store_fail(s, "certificate");
+	store_done(st);
+	return ret;
 }

@@ -91,7 +91,8 @@ static const struct {
 } writes[] = {
 	{ "empty", build_empty, HEAD3,
 	  JSON0 "\"settings\": {},\n\"users\": [\n],\n\"roles\": [\n],\n"
-	  "\"members\": [\n],\n\"resources\": [\n],\n\"rules\": [\n]\n}\n" },
+	  "\"members\": [\n],\n\"resources\": [\n],\n\"rules\": [\n],\n"
+	  "\"certificates\": [\n]\n}\n" },
 	{ "full", build_full, HEAD3
 	  "INSERT INTO settings (name, value) VALUES ('realm', "
 	  "'Bob''s site');\n"
@@ -117,14 +118,16 @@ static const struct {
 	  "\"comment\": \"docs\"}\n],\n"
 	  "\"rules\": [\n{\"id\": 7, \"pattern\": \"/docs/**\", "
 	  "\"host\": \"example.com\", \"methods\": \"GET,PUT\", "
-	  "\"principal\": \"editor\", \"comment\": \"\"}\n]\n}\n" },
+	  "\"principal\": \"editor\", \"comment\": \"\"}\n],\n"
+	  "\"certificates\": [\n]\n}\n" },
 	{ "escapes", build_escapes, HEAD3
 	  "INSERT INTO roles (name, comment) VALUES ('r', "
 	  "'\"\\\n\t\x01 \xc3\xa4 \xff''');\n",
 	  JSON0 "\"settings\": {},\n\"users\": [\n],\n\"roles\": [\n"
 	  "{\"name\": \"r\", \"comment\": "
 	  "\"\\\"\\\\\\n\\t\\u0001 \xc3\xa4 \\ufffd'\"}\n],\n"
-	  "\"members\": [\n],\n\"resources\": [\n],\n\"rules\": [\n]\n}\n" },
+	  "\"members\": [\n],\n\"resources\": [\n],\n\"rules\": [\n],\n"
+	  "\"certificates\": [\n]\n}\n" },
 };
 
 /* pol written in format f, as a string the caller frees. */
@@ -232,7 +235,8 @@ static const struct {
 	{ HEAD "DELETE FROM users;", 0, NULL, 2, "expected INSERT" },
 	{ HEAD "INSERT users", 0, NULL, 2, "expected INTO" },
 	{ HEAD "INSERT INTO nosuch", 0, NULL, 2, "expected a table: "
-	  "settings, users, roles, members, resources or rules" },
+	  "settings, users, roles, members, resources, rules or "
+	  "certificates" },
 	{ HEAD "INSERT INTO users name", 0, NULL, 2, "expected '('" },
 	{ HEAD "INSERT INTO users (name, expires)", 0, NULL, 2,
 	  "expected disabled" },

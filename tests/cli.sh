@@ -51,6 +51,7 @@ SUMMARY='usage: portcullis [-d DB] init [--group GROUP]
        portcullis [-d DB] resource del [--host HOST] [--force] PATTERN
        portcullis [-d DB] check [--host HOST] [--mode MODE] METHOD TARGET [USER]
        portcullis [-d DB] check [--host HOST] [--mode MODE] --token ID METHOD TARGET
+       portcullis [-d DB] check [--host HOST] [--mode MODE] (--cert FILE | --subject DN [--issuer DN]) METHOD TARGET [USER]
        portcullis [-d DB] shell
        portcullis [-d DB] import htpasswd|htgroup|policy [--dry-run] FILE
        portcullis [-d DB] export [--format sql|json]
@@ -60,6 +61,9 @@ SUMMARY='usage: portcullis [-d DB] init [--group GROUP]
        portcullis [-d DB] token add USER [--label TEXT] [--expires DATE] [--roles ROLE,...]
        portcullis [-d DB] token list [USER]
        portcullis [-d DB] token del|disable|enable ID
+       portcullis [-d DB] cert add USER (--pem FILE | --fingerprint HEX | --subject DN [--issuer DN]) [--comment TEXT]
+       portcullis [-d DB] cert list [USER]
+       portcullis [-d DB] cert del ID | --pem FILE | --fingerprint HEX | --subject DN [--issuer DN]
        portcullis help [COMMAND]
        portcullis --version
 The database is -d DB, else $PORTCULLIS_DB. portcullis help COMMAND says what a command does;
@@ -76,7 +80,8 @@ U_RULE='usage: portcullis [-d DB] rule add [--host HOST] PATTERN METHODS PRINCIP
 U_RESOURCE='usage: portcullis [-d DB] resource list
        portcullis [-d DB] resource del [--host HOST] [--force] PATTERN'
 U_CHECK='usage: portcullis [-d DB] check [--host HOST] [--mode MODE] METHOD TARGET [USER]
-       portcullis [-d DB] check [--host HOST] [--mode MODE] --token ID METHOD TARGET'
+       portcullis [-d DB] check [--host HOST] [--mode MODE] --token ID METHOD TARGET
+       portcullis [-d DB] check [--host HOST] [--mode MODE] (--cert FILE | --subject DN [--issuer DN]) METHOD TARGET [USER]'
 U_LOCKOUT='usage: portcullis [-d DB] [-S STATE] lockout list
        portcullis [-d DB] [-S STATE] lockout clear [USER | NETWORK]'
 # The "mode:" line of check without --mode or PORTCULLIS_MODE.
@@ -106,7 +111,7 @@ expect "COMMAND --help: the same, without a database" 0 "$U_RULE
 Grant METHODS on the resource PATTERN to PRINCIPAL (all, valid-user or a role); list the rules; delete one." ""
 run -d "$DB" check --help
 expect "COMMAND --help after options" 0 "$U_CHECK
-Show what the server would answer a request in MODE, and why (USER's password, or token ID, on stdin)." ""
+Show what the server would answer a request in MODE, and why (USER's password, or token ID, on stdin; --cert: as if the server verified that client certificate)." ""
 run help frobnicate
 expect "help of an unknown command" 2 "" \
     "portcullis: unknown command 'frobnicate' (portcullis help lists them)"

@@ -109,6 +109,8 @@ expect "export --format json" 0 '{
 {"id": 3, "pattern": "/docs/**", "host": null, "methods": "GET", "principal": "viewer", "comment": ""},
 {"id": 7, "pattern": "/docs/**", "host": "ex.org", "methods": "GET,PUT", "principal": "editor", "comment": "intranet"},
 {"id": 9, "pattern": "/", "host": null, "methods": "*", "principal": "all", "comment": ""}
+],
+"certificates": [
 ]
 }' ""
 cp "$T/out" "$T/e1.json"
@@ -241,7 +243,7 @@ while IFS='|' read -r desc body where why; do
 	expect "refused: $desc" 1 "" "portcullis: $T/bad$i$where: $why"
 done <<'EOT'
 any SQL|DROP TABLE users;|:3|expected INSERT
-an unknown table|INSERT INTO sqlite_schema (name) VALUES ('x');|:3|expected a table: settings, users, roles, members, resources or rules
+an unknown table|INSERT INTO sqlite_schema (name) VALUES ('x');|:3|expected a table: settings, users, roles, members, resources, rules or certificates
 other columns|INSERT INTO roles (name) VALUES ('x');|:3|expected ','
 a missing semicolon|INSERT INTO roles (name, comment) VALUES ('x', '')|:4|expected ';'
 an integer for a string|INSERT INTO roles (name, comment) VALUES (1, '');|:3|roles.name: expected a string

@@ -36,6 +36,8 @@
 #   19180-19239  server-tokens.sh: Caddy (site 19180-19209, admin +30)
 #   18975-18999  server-tokens.sh (nginx 18975, lighttpd authorizer
 #                18980, Apache 18985 and 18991 + Portcullis +3)
+#   19070-19099  server-certs.sh (nginx 19070, Apache 19080 and 19090
+#                + Portcullis +5)
 
 set -u
 top_builddir=${top_builddir:-$(pwd)}
