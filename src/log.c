@@ -55,6 +55,7 @@ const char *const why_str[WHY__MAX] = {
 	[WHY_DISABLED_TOKEN] = "disabled-token",
 	[WHY_EXPIRED_TOKEN] = "expired-token",
 	[WHY_TOKEN_USER] = "token-user",
+	[WHY_GRANT_NETWORK] = "grant-network",
 };
 
 /* Whether allowed requests are logged too (PORTCULLIS_LOG_ALLOWED). */
@@ -226,9 +227,16 @@ log_decision(struct writer *w, const struct request *req,
 	const char	*tok = d->token[0] != '\0' ? " token=" : "";
 	enum verdict	 v = d->verdict;
 	int		 n;
+	/* sql/0008: " network=NAME", and why the client was in none. */
+	char		 net[sizeof(d->network) + 64];
 
 	if (v == VERDICT_ALLOW && !log_allowed_on)
 		return;
+	net[0] = '\0';
+	if (d->network[0] != '\0' && d->network[strcspn(d->network,
+	    " \"\\")] == '\0' && !has_ctl(d->network, strlen(d->network)))
+		(void)snprintf(net, sizeof(net), " network=%s%s", d->network,
+		    d->noaddr ? " client-address=unusable" : "");
 	if ((size_t)v >= VERDICT__MAX)
 		v = VERDICT_ERROR;
 	why = (size_t)d->why < WHY__MAX ? why_str[d->why] : "invalid";
@@ -247,8 +255,9 @@ log_decision(struct writer *w, const struct request *req,
 		if (n >= 0 && (size_t)n < sizeof(line))
 			n += d->rule != 0 ?
 			    snprintf(line + n, sizeof(line) - (size_t)n,
-			    " rule=%lld\n", (long long)d->rule) :
-			    snprintf(line + n, sizeof(line) - (size_t)n, "\n");
+			    " rule=%lld%s\n", (long long)d->rule, net) :
+			    snprintf(line + n, sizeof(line) - (size_t)n,
+			    "%s\n", net);
 		break;
 	case VERDICT_NOAUTH:
 	case VERDICT_PROXYAUTH:
@@ -275,8 +284,9 @@ log_decision(struct writer *w, const struct request *req,
 		if (n >= 0 && (size_t)n < sizeof(line))
 			n += d->rule != 0 ?
 			    snprintf(line + n, sizeof(line) - (size_t)n,
-			    " rule=%lld\n", (long long)d->rule) :
-			    snprintf(line + n, sizeof(line) - (size_t)n, "\n");
+			    " rule=%lld%s\n", (long long)d->rule, net) :
+			    snprintf(line + n, sizeof(line) - (size_t)n,
+			    "%s\n", net);
 		break;
 	default:
 		log_escape(detail, sizeof(detail), d->detail);
