@@ -32,12 +32,13 @@ nstrcmp(const char *a, const char *b)
 
 /* The noun of a table's row in the message about a repeated one. */
 static const char *const dup_what[POL__MAX] = {
-	"setting",	/* POL_SETTINGS */
-	"user",		/* POL_USERS */
-	"role",		/* POL_ROLES */
-	"member",	/* POL_MEMBERS */
-	"resource",	/* POL_RESOURCES */
-	"rule id",	/* POL_RULES */
+	[POL_SETTINGS] = "setting",
+	[POL_USERS] = "user",
+	[POL_ROLES] = "role",
+	[POL_MEMBERS] = "member",
+	[POL_RESOURCES] = "resource",
+	[POL_NETWORKS] = "network row",
+	[POL_RULES] = "rule id",
 };
 
 /*

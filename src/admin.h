@@ -50,6 +50,13 @@ struct pol_rule {
 	char		*methods;
 	char		*principal;
 	char		*comment;
+	char		*network;	/* sql/0008: NULL, or a network */
+	size_t		 line;
+};
+/* One row of a named network (sql/0008-networks.sql). */
+struct pol_network {
+	char		*name;
+	char		*cidr;
 	size_t		 line;
 };
 struct policy {
@@ -65,6 +72,8 @@ struct policy {
 	size_t			 nresources;
 	struct pol_rule		*rules;
 	size_t			 nrules;
+	struct pol_network	*networks;
+	size_t			 nnetworks;
 };
 
 /*
@@ -81,6 +90,7 @@ enum pol_tab {
 	POL_ROLES,
 	POL_MEMBERS,
 	POL_RESOURCES,
+	POL_NETWORKS,		/* before the rules that name them */
 	POL_RULES,
 	POL__MAX
 };
@@ -91,7 +101,7 @@ enum pol_kind {
 	POLK_BOOL,		/* int, 0 or 1 */
 	POLK__MAX
 };
-#define POL_COLS_MAX	6
+#define POL_COLS_MAX	7
 struct pol_col {
 	const char	*name;		/* SQL column, JSON key */
 	enum pol_kind	 kind;
@@ -123,6 +133,7 @@ struct pol_role		*pol_add_role(struct policy *);
 struct pol_member	*pol_add_member(struct policy *);
 struct pol_resource	*pol_add_resource(struct policy *);
 struct pol_rule		*pol_add_rule(struct policy *);
+struct pol_network	*pol_add_network(struct policy *);
 void		 pol_free(struct policy *);
 
 /* The field of column c in row r, as a T (a const T for a const row). */
@@ -240,6 +251,11 @@ int		 adm_token_del(struct adm *, const char *);
 int		 adm_token_list(struct adm *, const char *,
 		    int (*)(void *, const struct adm_token *), void *);
 int		 cmd_token(const char *, int, char *[]);
+
+/* admnet.c, adm_net.c: named networks (sql/0008-networks.sql) */
+int		 adm_net_add(struct adm *, const char *, const char *);
+int		 adm_net_del(struct adm *, const char *, const char *);
+int		 cmd_net(const char *, int, char *[]);
 
 /* lint.c */
 /*
