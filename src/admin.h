@@ -283,6 +283,11 @@ enum lint_kind {
 	LINT_HASH_COSTLY,	/* 10. over the cost caps: 401 */
 	LINT_HASH_UNREADABLE,	/* 10. unreadable parameters */
 	LINT_HASH_LEGACY,	/* 10. crypt_checksalt(): legacy */
+	/* lintnet.c, named networks (sql/0008-networks.sql): */
+	LINT_NET_UNPARSABLE,	/* 11. a row the server cannot parse */
+	LINT_NET_OVERLAP,	/* 12. two ranges share addresses */
+	LINT_NET_UNUSED,	/* 13. no rule uses the network */
+	LINT_NET_HIDES,		/* 14. net:NAME hides a role rule */
 	LINT__MAX
 };
 extern const char *const lint_kind_str[LINT__MAX];
@@ -297,6 +302,10 @@ struct lint_finding {
 };
 int		 lint_run(const struct policy *,
 		    void (*)(void *, const struct lint_finding *), void *);
+/* lintnet.c: lint_run()'s checks 11-14, the networks */
+int		 lint_networks(const struct policy *,
+		    void (*)(void *, const struct lint_finding *), void *,
+		    size_t *);
 
 /*
  * adm_import.c, adm_export.c, adm_lint.c, adm_check.c, adm_rule.c: the

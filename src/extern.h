@@ -298,6 +298,8 @@ void		 policy_grants_add(struct grants *, const char *, int,
 		    int64_t, const char *, const char *);
 void		 policy_grants_add_net(struct grants *, const char *, int,
 		    int64_t, const char *, const char *, const char *);
+int		 policy_grant_covers(const char *, const char *, const char *,
+		    const char *);
 void		 policy_grants_finish(struct grants *, const char *, int);
 int		 policy_grants_names(const struct grants *, char *, size_t);
 

@@ -351,7 +351,8 @@ policy_methods_covers(const char *methods, const char *m)
 
 /*
  * Whether principal a is granted whatever principal b is: "all" covers
- * "valid-user", which covers every role; a role covers itself.
+ * "valid-user", which covers every role; a role covers itself; only
+ * "all" and itself cover "net:NAME" (policy_grant_covers()).
  * Returns 1 or 0.
  */
 int
@@ -359,7 +360,32 @@ policy_principal_covers(const char *a, const char *b)
 {
 	if (strcmp(a, "all") == 0 || strcmp(a, b) == 0)
 		return 1;
-	return strcmp(a, "valid-user") == 0 && strcmp(b, "all") != 0;
+	return strcmp(a, "valid-user") == 0 && strcmp(b, "all") != 0 &&
+	    strncmp(b, "net:", 4) != 0;
+}
+
+/*
+ * policy_principal_covers() for grants that may name a network
+ * (sql/0008-networks.sql): whether a grant to principal a restricted
+ * to network anet (NULL: none) lets in every request a grant to b
+ * restricted to bnet does.  "net:X" lets in every client in X, so it
+ * covers "net:X" and any grant restricted to X (credentials are never
+ * asked there); only an unrestricted "all" covers "net:X"; a grant
+ * restricted to a network covers only grants restricted to the same.
+ * Returns 1 or 0.
+ */
+int
+policy_grant_covers(const char *a, const char *anet, const char *b,
+    const char *bnet)
+{
+	if (strncmp(a, "net:", 4) == 0)
+		return strcmp(a, b) == 0 ||
+		    (bnet != NULL && strcmp(a + 4, bnet) == 0);
+	if (strncmp(b, "net:", 4) == 0)
+		return anet == NULL && strcmp(a, "all") == 0;
+	if (anet != NULL && (bnet == NULL || strcmp(anet, bnet) != 0))
+		return 0;
+	return policy_principal_covers(a, b);
 }
 
 void
