@@ -33,6 +33,8 @@
 #   19000-19019  health.sh (nginx: health and metrics)
 #   18975-18999  server-tokens.sh (nginx 18975, lighttpd authorizer
 #                18980, Apache 18985 and 18991 + Portcullis +3)
+#   19040-19069  server-net.sh (nginx 19040, realip nginx 19045;
+#                then Caddy 19040-19069, admin API off)
 
 set -u
 top_builddir=${top_builddir:-$(pwd)}
