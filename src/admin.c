@@ -550,7 +550,7 @@ static const struct cmd cmds[] = {
 	  "[-d DB] token del|disable|enable ID",
 	  "Make an API token for USER (printed once), list tokens, or "
 	  "delete, disable or enable one." },
-	{ "net", cmd_net, "[-d DB] net add NAME CIDR...\n"
+	{ "net", cmd_net, "[-d DB] net add NAME CIDR ...\n"
 	  "[-d DB] net del NAME [CIDR]\n"
 	  "[-d DB] net list",
 	  "Add ranges to a named network (for net:NAME rules and rule add "

@@ -846,8 +846,8 @@ static const struct irow policy_bad_rows[] = {
 	  ":3: expected INTO", NULL },
 	{ "an unknown table", policy_seed, { "policy", "@" },
 	  BAD("INSERT INTO sqlite_schema (name) VALUES ('x');"), 0, 1, "",
-	  ":3: expected a table: settings, users, roles, members, resources "
-	  "or rules", NULL },
+	  ":3: expected a table: settings, users, roles, members, resources, "
+	  "networks or rules", NULL },
 	{ "a quoted table name", policy_seed, { "policy", "@" },
 	  BAD("INSERT INTO 'roles' (name, comment) VALUES ('x', '');"), 0, 1,
 	  "", ":3: expected a table: settings, users, roles, members, "

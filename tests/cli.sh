@@ -60,7 +60,7 @@ SUMMARY='usage: portcullis [-d DB] init [--group GROUP]
        portcullis [-d DB] token add USER [--label TEXT] [--expires DATE] [--roles ROLE,...]
        portcullis [-d DB] token list [USER]
        portcullis [-d DB] token del|disable|enable ID
-       portcullis [-d DB] net add NAME CIDR...
+       portcullis [-d DB] net add NAME CIDR ...
        portcullis [-d DB] net del NAME [CIDR]
        portcullis [-d DB] net list
        portcullis help [COMMAND]

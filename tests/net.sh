@@ -40,7 +40,7 @@ for args in "net" "net frob" "net add" "net add office" "net del" \
 	    [ ! -s "$T/out" ] && echo 1 || echo 0)" "usage: $args"
 done
 run help net
-expect "help net" 0 'usage: portcullis [-d DB] net add NAME CIDR...
+expect "help net" 0 'usage: portcullis [-d DB] net add NAME CIDR ...
        portcullis [-d DB] net del NAME [CIDR]
        portcullis [-d DB] net list
 Add ranges to a named network (for net:NAME rules and rule add --net), delete a range or a whole network, or list them.' ""
