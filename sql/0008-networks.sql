@@ -127,3 +127,89 @@ BEGIN
 END;
 
 CREATE INDEX rules_by_network ON rules (network);
+
+-- effective_permissions (version 3) knew no networks: a grant
+-- restricted to one read as a plain grant, and net:NAME as a role.
+-- The same view, with every grant that holds only from a network
+-- marked, and ranked after the grants that hold from anywhere:
+-- 'all', 'valid-user', 'role NAME', then 'net:NAME' (anyone in the
+-- network, without credentials), 'valid-user in network NAME' and
+-- 'role NAME in network NAME'.
+DROP VIEW effective_permissions;
+CREATE VIEW effective_permissions (
+	-- users.name.
+	user,
+	-- resources.host, or '*' for any host.
+	host,
+	-- resources.pattern.
+	pattern,
+	-- One method token named by the rule, or '*' for every method.
+	method,
+	-- How the user holds it: 'all', 'valid-user', 'role NAME',
+	-- 'net:NET', 'valid-user in network NET' or 'role NAME in
+	-- network NET'.
+	how,
+	-- rules.id of the grant, as `portcullis check` shows it.
+	rule
+) AS
+WITH RECURSIVE
+	-- Each rule's methods, one token per row.
+	split (id, method, rest) AS (
+		SELECT id, '', methods || ',' FROM rules
+		UNION ALL
+		SELECT id, substr(rest, 1, instr(rest, ',') - 1),
+		    substr(rest, instr(rest, ',') + 1)
+		FROM split WHERE rest <> ''
+	),
+	-- Users not disabled and not expired (as the server judges it).
+	active (name) AS (
+		SELECT name FROM users
+		WHERE NOT disabled AND (expires IS NULL
+		    OR datetime(expires) > datetime('now'))
+	),
+	-- Every grant, with its rank: 0 all, 1 valid-user, 2 a role,
+	-- then those that hold only from a network: 3 net:NAME, 4
+	-- valid-user in a network, 5 a role in a network.
+	grants (user, host, pattern, method, how, rule, rank) AS (
+		SELECT u.name, r.host, r.pattern, s.method, 'all', r.id, 0
+		FROM rules AS r
+		JOIN split AS s ON s.id = r.id AND s.method <> ''
+		CROSS JOIN users AS u
+		WHERE r.principal = 'all'
+		UNION ALL
+		SELECT u.name, r.host, r.pattern, s.method, r.principal,
+		    r.id, 3
+		FROM rules AS r
+		JOIN split AS s ON s.id = r.id AND s.method <> ''
+		CROSS JOIN users AS u
+		WHERE r.principal GLOB 'net:*'
+		UNION ALL
+		SELECT a.name, r.host, r.pattern, s.method,
+		    'valid-user' || ifnull(' in network ' || r.network, ''),
+		    r.id, CASE WHEN r.network IS NULL THEN 1 ELSE 4 END
+		FROM rules AS r
+		JOIN split AS s ON s.id = r.id AND s.method <> ''
+		CROSS JOIN active AS a
+		WHERE r.principal = 'valid-user'
+		UNION ALL
+		SELECT m.user, r.host, r.pattern, s.method,
+		    'role ' || r.principal ||
+		    ifnull(' in network ' || r.network, ''),
+		    r.id, CASE WHEN r.network IS NULL THEN 2 ELSE 5 END
+		FROM rules AS r
+		JOIN split AS s ON s.id = r.id AND s.method <> ''
+		JOIN members AS m ON m.role = r.principal
+		JOIN active AS a ON a.name = m.user
+		WHERE r.principal NOT IN ('all', 'valid-user')
+		    AND r.principal NOT GLOB 'net:*'
+	),
+	-- The first grant of each (user, resource, method).
+	ranked AS (
+		SELECT *, row_number() OVER (
+		    PARTITION BY user, ifnull(host, ''), pattern, method
+		    ORDER BY rank, rule) AS n
+		FROM grants
+	)
+SELECT user, ifnull(host, '*'), pattern, method, how, rule
+FROM ranked WHERE n = 1
+ORDER BY user, pattern, ifnull(host, ''), method;

@@ -2,7 +2,7 @@
  * adm_net.c: `portcullis net`, named networks (sql/0008-networks.sql,
  * README "Networks"):
  *
- *	net add NAME CIDR...	"network NAME: CIDR added" per range
+ *	net add NAME CIDR ...	"network NAME: CIDR added" per range
  *	net del NAME [CIDR]	"network NAME: CIDR deleted", or
  *				"network NAME deleted" (every range)
  *	net list		"NAME CIDR" per range, sorted
@@ -32,18 +32,21 @@
 
 #define NET_LIST_MAX	512	/* a message's list of rule ids */
 
-/* Whether name is a network name as the schema wants it. */
+/*
+ * Whether name is a network name as the schema wants it; if not, say
+ * so.  Returns 1 or 0.
+ */
 static int
 net_name_ok(const char *name)
 {
 	size_t	 n = strlen(name);
 
-	if (n == 0 || n > NAME_MAX_LEN ||
+	if (n > 0 && n <= NAME_MAX_LEN &&
 	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789._-") != n)
-		return adm_fail("network name", "must be 1-255 of A-Z a-z "
-		    "0-9 . _ -") == 0;
-	return 1;
+	    "0123456789._-") == n)
+		return 1;
+	(void)adm_fail("network name", "must be 1-255 of A-Z a-z 0-9 . _ -");
+	return 0;
 }
 
 /*
@@ -92,7 +95,7 @@ net_nranges(const struct policy *pol, const char *name)
 	return n;
 }
 
-/* net add NAME CIDR...: one transaction, a line per range. */
+/* net add NAME CIDR ...: one transaction, a line per range. */
 static int
 netcmd_add(const char *db, int argc, char *argv[])
 {

@@ -122,6 +122,18 @@ static const struct {
 	  "SELECT id, principal, ifnull(network, '-') FROM rules "
 	  "WHERE id > 5 ORDER BY id",
 	  "6|net:lab|-\n7|editor|lab\n8|editor|office\n" },
+	/* effective_permissions marks what holds only from a network. */
+	{ "SELECT 1", NULL,
+	  "SELECT user, pattern, method, how, rule FROM effective_permissions "
+	  "WHERE pattern <> '/pub/**' ORDER BY user, pattern",
+	  "alice|/adm/**|GET|role editor in network office|4\n"
+	  "alice|/in/**|GET|role editor|3\n"
+	  "alice|/lab/**|GET|net:lab|6\n"
+	  "alice|/two/**|GET|role editor in network lab|7\n"
+	  "alice|/v/**|GET|valid-user in network office|5\n"
+	  "bob|/in/**|GET|net:office|2\n"
+	  "bob|/lab/**|GET|net:lab|6\n"
+	  "bob|/v/**|GET|valid-user in network office|5\n" },
 	/* A role named like a principal of networks cannot exist. */
 	{ "INSERT INTO roles (name) VALUES ('net:office')",
 	  "CHECK constraint failed: role name must be 1-255 of A-Z a-z 0-9 "
