@@ -64,7 +64,7 @@ buf_write(void *arg, const void *p, size_t n)
  */
 static int
 check_print(const struct request *r, const struct decision *d,
-    const char *mode, const char *granted)
+    const char *mode, const char *granted, const char *addr)
 {
 	struct bufwr	*b;
 	struct writer	 w;
@@ -89,6 +89,12 @@ check_print(const struct request *r, const struct decision *d,
 	printf("mode: %s\n", mode);
 	printf("path: %s\n", *r->path == '\0' ? "-" : r->path);
 	printf("host: %s\n", *r->host == '\0' ? "-" : r->host);
+	/* Networks (sql/0009): the client check assumed, when it counts. */
+	if (addr != NULL)
+		printf("client: %s\n", addr);
+	else if (*d->network != '\0')
+		puts("client: - (no address: in no network; check --addr "
+		    "ADDR asks for a client at ADDR)");
 	printf("resource: %s", *d->pattern == '\0' ? "-" : d->pattern);
 	if (*d->rhost != '\0')
 		printf(" host %s", d->rhost);
@@ -97,6 +103,11 @@ check_print(const struct request *r, const struct decision *d,
 		puts("rule: -");
 	else
 		printf("rule: %" PRId64 "\n", d->rule);
+	if (*d->network != '\0')
+		printf("network: %s%s\n", d->network,
+		    d->verdict == VERDICT_ALLOW ? "" : d->noaddr ?
+		    " (not asked: no client address)" :
+		    " (the client is not in it)");
 	printf("user: %s\n", *d->user == '\0' ? "-" : d->user);
 	if (*d->token != '\0')
 		printf("token: %s\n", d->token);
@@ -135,7 +146,8 @@ check_print(const struct request *r, const struct decision *d,
  */
 static void
 check_params(struct param *p, enum mode m, const char *method,
-    const char *target, const char *host, const char *authz)
+    const char *target, const char *host, const char *authz,
+    const char *addr)
 {
 	size_t	 n = 0;
 
@@ -150,7 +162,7 @@ check_params(struct param *p, enum mode m, const char *method,
 		p[n++] = (struct param){ "REQUEST_METHOD", method };
 		p[n++] = (struct param){ "REQUEST_URI", target };
 	}
-	p[n++] = (struct param){ "REMOTE_ADDR", "cli" };
+	p[n++] = (struct param){ "REMOTE_ADDR", addr != NULL ? addr : "cli" };
 	if (host != NULL)
 		p[n++] = (struct param){ "HTTP_HOST", host };
 	if (authz != NULL) {
@@ -224,9 +236,10 @@ check_granted(struct store *s, const struct request *r,
 	for (i = 0, ru = snap_rules(store_snapshot(s), res); i < res->nrules;
 	    i++, ru++)
 		if (ru->grant->methods != NULL && ru->grant->principal != NULL)
-			policy_grants_add(&g, r->method,
+			policy_grants_add_net(&g, r->method,
 			    d->mode == MODE_RESPONDER, ru->id,
-			    ru->grant->methods, ru->grant->principal);
+			    ru->grant->methods, ru->grant->principal,
+			    ru->network);
 	if (policy_grants_names(&g, names, sizeof(names)) == -1)
 		return NULL;
 	if (*d->token != '\0') {
@@ -368,7 +381,10 @@ check_cert_params(struct param *p, const char *pem, const char *subject,
 }
 
 /*
- * check [--host HOST] [--mode MODE] [--token ID] METHOD TARGET [USER]:
+ * check [--host HOST] [--mode MODE] [--token ID] [--addr ADDR]
+ * [--cert FILE | --subject DN [--issuer DN]] METHOD TARGET [USER]
+ * (--addr: the client's address, for networks; without it the client
+ * has none and is in no network):
  * decide a request as the server would (decide_request(), as main.c's
  * serve()), in the mode check_mode() says; USER's password on stdin,
  * or with --token ID, token ID on stdin, sent as Bearer (not with
@@ -379,11 +395,12 @@ check_cert_params(struct param *p, const char *pem, const char *subject,
 int
 cmd_check(const char *db, int argc, char *argv[])
 {
-	static const char *const names[] = { "host", "mode", "token", "cert",
-	    "subject", "issuer" };
-	const char	*vals[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
+	static const char *const names[] = { "host", "mode", "token", "addr",
+	    "cert", "subject", "issuer" };
+	const char	*vals[7] = { NULL, NULL, NULL, NULL, NULL, NULL, NULL };
 	char		*pem = NULL;
 	size_t		 pemsz;
+	struct addr	 ca;
 	struct param	 params[CHECK_PARAMS_MAX];
 	struct request	 r;
 	struct decision	 d;
@@ -402,27 +419,29 @@ cmd_check(const char *db, int argc, char *argv[])
 	argc -= k;
 	argv += k;
 	if ((argc != 2 && argc != 3) || (argc == 3 && vals[2] != NULL) ||
-	    (vals[5] != NULL && vals[4] == NULL))
+	    (vals[6] != NULL && vals[5] == NULL))
 		return -1;
 	if (check_mode(vals[1], &m, mline, sizeof(mline)) == -1)
 		return 2;
+	if (vals[3] != NULL && addr_parse(&ca, vals[3], strlen(vals[3])) == -1)
+		return adm_fail("check", "--addr: not an IPv4 or IPv6 address");
 	if (argc == 3 && check_authz(argv[2], authz, sizeof(authz)) == -1)
 		goto out;
 	if (vals[2] != NULL &&
 	    check_bearer(vals[2], authz, sizeof(authz)) == -1)
 		goto out;
 	check_params(params, m, argv[0], argv[1], vals[0],
-	    argc == 3 || vals[2] != NULL ? authz : NULL);
-	if (vals[3] != NULL) {
+	    argc == 3 || vals[2] != NULL ? authz : NULL, vals[3]);
+	if (vals[4] != NULL) {
 		if ((pem = malloc(CERT_PEM_MAX + 2)) == NULL) {
 			adm_fail("check", "out of memory");
 			goto out;
 		}
-		if (adm_cert_pem(vals[3], pem, CERT_PEM_MAX + 2, &pemsz) == -1)
+		if (adm_cert_pem(vals[4], pem, CERT_PEM_MAX + 2, &pemsz) == -1)
 			goto out;
 	}
-	if (vals[3] != NULL || vals[4] != NULL)
-		check_cert_params(params, pem, vals[4], vals[5]);
+	if (vals[4] != NULL || vals[5] != NULL)
+		check_cert_params(params, pem, vals[5], vals[6]);
 
 	/* Lockout is looked at, never counted: check only asks. */
 	if ((state = adm_state_path(db)) == NULL)
@@ -435,7 +454,7 @@ cmd_check(const char *db, int argc, char *argv[])
 	if (sr != STORE_OK)
 		adm_fail("check", sr == STORE_SCHEMA ? "wrong schema version: "
 		    "run portcullis init" : d.detail);
-	if (check_print(&r, &d, mline, granted) == -1) {
+	if (check_print(&r, &d, mline, granted, vals[3]) == -1) {
 		adm_fail("check", "cannot make the response");
 		ret = 2;
 	} else if (d.verdict == VERDICT_ALLOW)

@@ -32,14 +32,47 @@ nstrcmp(const char *a, const char *b)
 
 /* The noun of a table's row in the message about a repeated one. */
 static const char *const dup_what[POL__MAX] = {
-	"setting",	/* POL_SETTINGS */
-	"user",		/* POL_USERS */
-	"role",		/* POL_ROLES */
-	"member",	/* POL_MEMBERS */
-	"resource",	/* POL_RESOURCES */
-	"rule id",	/* POL_RULES */
-	"certificate",	/* POL_CERTS */
+	[POL_SETTINGS] = "setting",
+	[POL_USERS] = "user",
+	[POL_ROLES] = "role",
+	[POL_MEMBERS] = "member",
+	[POL_RESOURCES] = "resource",
+	[POL_NETWORKS] = "network row",
+	[POL_RULES] = "rule id",
+	[POL_CERTS] = "certificate",
 };
+
+/*
+ * Networks (sql/0009-networks.sql): whether network name has a row in
+ * the file f.
+ */
+static int
+net_in_file(const struct policy *f, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nnetworks; i++)
+		if (strcmp(f->networks[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The networks rule r of the file names (a principal net:NAME, a
+ * restriction) must be networks of the file.  Return 0, or -1.
+ */
+static int
+net_check(struct imp *im, const struct policy *f, const struct pol_rule *r)
+{
+	if (strncmp(r->principal, "net:", 4) == 0 &&
+	    !net_in_file(f, r->principal + 4))
+		return imp_err(im, r->line, "rule %" PRId64 ": no network %s "
+		    "in the file", r->id, r->principal + 4);
+	if (r->network != NULL && !net_in_file(f, r->network))
+		return imp_err(im, r->line, "rule %" PRId64 ": no network %s "
+		    "in the file", r->id, r->network);
+	return 0;
+}
 
 /*
  * Sort the rows of table t of f by key and refuse two with one key.
@@ -106,7 +139,11 @@ policy_check(struct imp *im, struct policy *f, const struct policy *db)
 			    ukey.name, ukey.name);
 	}
 	for (i = 0; i < f->nrules; i++) {
+		if (net_check(im, f, &f->rules[i]) == -1)
+			return -1;
 		rkey.name = f->rules[i].principal;
+		if (strncmp(rkey.name, "net:", 4) == 0)
+			continue;
 		if (strcmp(rkey.name, "all") != 0 &&
 		    strcmp(rkey.name, "valid-user") != 0 &&
 		    pol_find(f, POL_ROLES, &rkey) == NULL)
@@ -117,15 +154,16 @@ policy_check(struct imp *im, struct policy *f, const struct policy *db)
 	return 0;
 }
 
-/* "ID (PATTERN[ host HOST] METHODS PRINCIPAL)" into buf. */
+/* "ID (PATTERN[ host HOST] METHODS PRINCIPAL[ network NET])" into buf. */
 static const char *
 rule_name(char *buf, size_t bufsz, const struct pol_rule *r)
 {
 	char	 res[PATTERN_MAX + REQ_HOST_MAX + 8];
 
-	(void)snprintf(buf, bufsz, "%" PRId64 " (%s %s %s)", r->id,
+	(void)snprintf(buf, bufsz, "%" PRId64 " (%s %s %s%s%s)", r->id,
 	    adm_res_name(res, sizeof(res), r->pattern, r->host), r->methods,
-	    r->principal);
+	    r->principal, r->network != NULL ? " network " : "",
+	    r->network != NULL ? r->network : "");
 	return buf;
 }
 
@@ -187,6 +225,9 @@ apply_row(struct imp *im, enum pol_tab t, const void *row, int add)
 	const struct pol_role		*r = row;
 	const struct pol_user		*u = row;
 	const struct pol_resource	*x = row;
+	const struct pol_network	*nw = row;
+	struct cidr			 c;
+	const char			*why;
 	char				 what[PATTERN_MAX + REQ_HOST_MAX + 16];
 	size_t				 line;
 	int				 ok = 0;
@@ -216,6 +257,14 @@ apply_row(struct imp *im, enum pol_tab t, const void *row, int add)
 		    x->comment) == 0 : adm_resource_comment(im->adm,
 		    x->pattern, x->host, x->comment) == 1;
 		break;
+	case POL_NETWORKS:
+		/* Parsed as `net add` parses it: the server's reading. */
+		(void)snprintf(what, sizeof(what), "network %s %s", nw->name,
+		    nw->cidr);
+		if (cidr_parse(&c, nw->cidr, strlen(nw->cidr), &why) == -1)
+			return imp_err(im, line, "%s: %s", what, why);
+		ok = adm_net_add(im->adm, nw->name, nw->cidr) == 1;
+		break;
 	default:
 		(void)snprintf(what, sizeof(what), "%s", pol_tables[t].name);
 		break;
@@ -238,7 +287,8 @@ static int
 apply_adds(struct imp *im, const struct policy *f, const struct policy *db)
 {
 	static const enum pol_tab	 order[] = { POL_SETTINGS, POL_ROLES,
-					    POL_USERS, POL_RESOURCES };
+					    POL_USERS, POL_RESOURCES,
+					    POL_NETWORKS };
 	const void			*row, *drow;
 	size_t				 k, i;
 
@@ -342,6 +392,18 @@ apply_rest(struct imp *im, const struct policy *f, const struct policy *db)
 			return imp_err(im, 0, "resource %s: %s", res,
 			    adm_errmsg(im->adm));
 		imp_change(im, "delete", "deleted", "resource %s", res);
+	}
+	/* Network ranges the file lacks (its rules already checked). */
+	for (i = 0; i < db->nnetworks; i++) {
+		if (pol_find(f, POL_NETWORKS, &db->networks[i]) != NULL)
+			continue;
+		if (adm_net_del(im->adm, db->networks[i].name,
+		    db->networks[i].cidr) == -1)
+			return imp_err(im, 0, "network %s %s: %s",
+			    db->networks[i].name, db->networks[i].cidr,
+			    adm_errmsg(im->adm));
+		imp_change(im, "delete", "deleted", "network %s %s",
+		    db->networks[i].name, db->networks[i].cidr);
 	}
 	for (i = 0; i < db->nroles; i++) {
 		if (pol_find(f, POL_ROLES, &db->roles[i]) != NULL)

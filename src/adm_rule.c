@@ -154,6 +154,60 @@ principal_ok(const struct policy *pol, const char *principal, char *why,
 }
 
 /*
+ * Whether network name exists in pol; if not, why (naming those that
+ * do) with what, e.g. "--net", first.
+ */
+static int
+net_known(const struct policy *pol, const char *what, const char *name,
+    char *why, size_t whysz)
+{
+	char	 list[LIST_MAX];
+	size_t	 i;
+
+	for (i = 0; i < pol->nnetworks; i++)
+		if (strcmp(pol->networks[i].name, name) == 0)
+			return 1;
+	list[0] = '\0';
+	for (i = 0; i < pol->nnetworks; i++)
+		if (i == 0 || strcmp(pol->networks[i - 1].name,
+		    pol->networks[i].name) != 0)
+			list_add(list, sizeof(list), pol->networks[i].name);
+	if (has_ctl(name, strlen(name)) || strlen(name) > NAME_MAX_LEN)
+		(void)snprintf(why, whysz, "%s: not a network name", what);
+	else
+		(void)snprintf(why, whysz, "%s: no network '%s' (portcullis "
+		    "net add %s CIDR...; %s%s)", what, name, name,
+		    *list == '\0' ? "there are no networks yet" :
+		    "existing: ", list);
+	return 0;
+}
+
+/*
+ * The networks of rule r (sql/0009-networks.sql): a principal
+ * "net:NAME" names an existing network; a restriction (r->network)
+ * names one too, on a grant to a role or valid-user only.
+ */
+static int
+rule_net_ok(const struct policy *pol, const struct pol_rule *r, char *why,
+    size_t whysz)
+{
+	int	 net = strncmp(r->principal, "net:", 4) == 0;
+
+	if (net && !net_known(pol, "principal", r->principal + 4, why, whysz))
+		return 0;
+	if (r->network == NULL)
+		return 1;
+	if (net || strcmp(r->principal, "all") == 0) {
+		(void)snprintf(why, whysz, "--net restricts a grant to a "
+		    "role or valid-user; to grant everyone in network %s "
+		    "without credentials use principal net:%s", r->network,
+		    r->network);
+		return 0;
+	}
+	return net_known(pol, "--net", r->network, why, whysz);
+}
+
+/*
  * Whether rule r may be added to pol; if not, why.  The pattern is
  * policy_pattern_valid()'s, as the schema's CHECK.
  */
@@ -176,7 +230,9 @@ rule_ok(const struct policy *pol, const struct pol_rule *r, char *why,
 		return 0;
 	}
 	return methods_ok(r->methods, why, whysz) &&
-	    principal_ok(pol, r->principal, why, whysz);
+	    (strncmp(r->principal, "net:", 4) == 0 ||
+	    principal_ok(pol, r->principal, why, whysz)) &&
+	    rule_net_ok(pol, r, why, whysz);
 }
 
 /*
@@ -186,8 +242,8 @@ rule_ok(const struct policy *pol, const struct pol_rule *r, char *why,
 static int
 rule_add(struct adm *a, int argc, char *argv[])
 {
-	static const char *const names[] = { "host" };
-	const char	*vals[1] = { NULL };
+	static const char *const names[] = { "host", "net" };
+	const char	*vals[2] = { NULL, NULL };
 	struct policy	 pol;
 	struct pol_rule	 r;
 	char		 host[REQ_HOST_MAX + 1], why[1024];
@@ -209,6 +265,7 @@ rule_add(struct adm *a, int argc, char *argv[])
 	r.pattern = argv[0];
 	r.methods = argv[1];
 	r.principal = argv[2];
+	r.network = (char *)(uintptr_t)vals[1];
 	memset(&pol, 0, sizeof(pol));
 	if ((rc = adm_begin(a, 1)) == 0 &&
 	    (rc = adm_load(a, &pol, 0)) == 0) {
@@ -228,9 +285,11 @@ rule_add(struct adm *a, int argc, char *argv[])
 		ret = adm_fail("rule add", adm_errmsg(a));
 		goto out;
 	}
-	printf("rule %" PRId64 " added: %s %s %s\n", id,
+	printf("rule %" PRId64 " added: %s %s %s%s%s%s\n", id,
 	    adm_res_name(res, sizeof(res), r.pattern, r.host), r.methods,
-	    r.principal);
+	    r.principal, r.network != NULL ? " (network " : "",
+	    r.network != NULL ? r.network : "",
+	    r.network != NULL ? ")" : "");
 	ret = 0;
 out:
 	pol_free(&pol);
@@ -350,9 +409,11 @@ static int
 rule_print(void *arg, const struct pol_rule *r)
 {
 	(void)arg;
-	if (printf("%" PRId64 "\t%s\t%s\t%s\t%s\n", r->id,
+	if (printf("%" PRId64 "\t%s\t%s\t%s\t%s%s%s%s\n", r->id,
 	    r->host == NULL ? "*" : r->host, r->pattern, r->methods,
-	    r->principal) < 0)
+	    r->principal, r->network != NULL ? " (network " : "",
+	    r->network != NULL ? r->network : "",
+	    r->network != NULL ? ")" : "") < 0)
 		return -1;
 	return 0;
 }

@@ -513,20 +513,21 @@ static const struct cmd cmds[] = {
 	  "Make USER a member of ROLE." },
 	{ "revoke", cmd_revoke, "[-d DB] revoke USER ROLE",
 	  "End USER's membership of ROLE." },
-	{ "rule", cmd_rule, "[-d DB] rule add [--host HOST] "
+	{ "rule", cmd_rule, "[-d DB] rule add [--host HOST] [--net NETWORK] "
 	  "PATTERN METHODS PRINCIPAL\n"
 	  "[-d DB] rule list\n"
 	  "[-d DB] rule del ID",
 	  "Grant METHODS on the resource PATTERN to PRINCIPAL (all, "
-	  "valid-user or a role); list the rules; delete one." },
+	  "valid-user, a role or net:NETWORK), with --net only to clients "
+	  "in NETWORK; list the rules; delete one." },
 	{ "resource", cmd_resource, "[-d DB] resource list\n"
 	  "[-d DB] resource del [--host HOST] [--force] PATTERN",
 	  "List the resources with their number of rules; delete one "
 	  "(with its rules only if --force)." },
 	{ "check", cmd_check, "[-d DB] check [--host HOST] "
-	  "[--mode MODE] METHOD TARGET [USER]\n"
-	  "[-d DB] check [--host HOST] [--mode MODE] --token ID METHOD TARGET\n"
-	  "[-d DB] check [--host HOST] [--mode MODE] (--cert FILE | "
+	  "[--mode MODE] [--addr ADDR] METHOD TARGET [USER]\n"
+	  "[-d DB] check [--host HOST] [--mode MODE] [--addr ADDR] --token ID METHOD TARGET\n"
+	  "[-d DB] check [--host HOST] [--mode MODE] [--addr ADDR] (--cert FILE | "
 	  "--subject DN [--issuer DN]) METHOD TARGET [USER]",
 	  "Show what the server would answer a request in MODE, and why "
 	  "(USER's password, or token ID, on stdin; --cert: as if the "
@@ -560,6 +561,11 @@ static const struct cmd cmds[] = {
 	  "Map a client certificate the server verifies to USER (its "
 	  "SHA-256, or its subject DN), list the mappings, or delete "
 	  "one." },
+	{ "net", cmd_net, "[-d DB] net add NAME CIDR ...\n"
+	  "[-d DB] net del NAME [CIDR]\n"
+	  "[-d DB] net list",
+	  "Add ranges to a named network (for net:NAME rules and rule add "
+	  "--net), delete a range or a whole network, or list them." },
 	{ "help", cmd_help, "help [COMMAND]\n--version",
 	  "Print the usage of every command, or of one with what it "
 	  "does; print the version." },

@@ -50,6 +50,13 @@ struct pol_rule {
 	char		*methods;
 	char		*principal;
 	char		*comment;
+	char		*network;	/* sql/0009: NULL, or a network */
+	size_t		 line;
+};
+/* One row of a named network (sql/0009-networks.sql). */
+struct pol_network {
+	char		*name;
+	char		*cidr;
 	size_t		 line;
 };
 /* A client certificate row (sql/0008-certificates.sql), by its key. */
@@ -76,6 +83,8 @@ struct policy {
 	size_t			 nrules;
 	struct pol_cert		*certs;
 	size_t			 ncerts;
+	struct pol_network	*networks;
+	size_t			 nnetworks;
 };
 
 /*
@@ -92,6 +101,7 @@ enum pol_tab {
 	POL_ROLES,
 	POL_MEMBERS,
 	POL_RESOURCES,
+	POL_NETWORKS,		/* before the rules that name them */
 	POL_RULES,
 	POL_CERTS,		/* sql/0008-certificates.sql */
 	POL__MAX
@@ -103,7 +113,7 @@ enum pol_kind {
 	POLK_BOOL,		/* int, 0 or 1 */
 	POLK__MAX
 };
-#define POL_COLS_MAX	6
+#define POL_COLS_MAX	7
 struct pol_col {
 	const char	*name;		/* SQL column, JSON key */
 	enum pol_kind	 kind;
@@ -136,6 +146,7 @@ struct pol_member	*pol_add_member(struct policy *);
 struct pol_resource	*pol_add_resource(struct policy *);
 struct pol_rule		*pol_add_rule(struct policy *);
 struct pol_cert		*pol_add_cert(struct policy *);
+struct pol_network	*pol_add_network(struct policy *);
 void		 pol_free(struct policy *);
 
 /* The field of column c in row r, as a T (a const T for a const row). */
@@ -284,6 +295,11 @@ int		 adm_cert_pem(const char *, char *, size_t, size_t *);
 int		 cmd_cert(const char *, int, char *[]);
 void		 cert_quoted(const char *);
 
+/* admnet.c, adm_net.c: named networks (sql/0009-networks.sql) */
+int		 adm_net_add(struct adm *, const char *, const char *);
+int		 adm_net_del(struct adm *, const char *, const char *);
+int		 cmd_net(const char *, int, char *[]);
+
 /* lint.c */
 /*
  * `portcullis lint`'s analysis of a loaded policy (with the users'
@@ -310,6 +326,11 @@ enum lint_kind {
 	LINT_HASH_COSTLY,	/* 10. over the cost caps: 401 */
 	LINT_HASH_UNREADABLE,	/* 10. unreadable parameters */
 	LINT_HASH_LEGACY,	/* 10. crypt_checksalt(): legacy */
+	/* lintnet.c, named networks (sql/0009-networks.sql): */
+	LINT_NET_UNPARSABLE,	/* 11. a row the server cannot parse */
+	LINT_NET_OVERLAP,	/* 12. two ranges share addresses */
+	LINT_NET_UNUSED,	/* 13. no rule uses the network */
+	LINT_NET_HIDES,		/* 14. net:NAME hides a role rule */
 	LINT__MAX
 };
 extern const char *const lint_kind_str[LINT__MAX];
@@ -324,6 +345,10 @@ struct lint_finding {
 };
 int		 lint_run(const struct policy *,
 		    void (*)(void *, const struct lint_finding *), void *);
+/* lintnet.c: lint_run()'s checks 11-14, the networks */
+int		 lint_networks(const struct policy *,
+		    void (*)(void *, const struct lint_finding *), void *,
+		    size_t *);
 
 /*
  * adm_import.c, adm_export.c, adm_lint.c, adm_check.c, adm_rule.c: the

@@ -51,6 +51,7 @@ enum stmt {
 	STMT_ROLES,
 	STMT_MEMBERS,
 	STMT_RESOURCES,
+	STMT_NETWORKS,
 	STMT_RULES,
 	STMT_CERTS,		/* POL_CERTS: after STMT_RULES, as the tables */
 	STMT_USER_HASH,
@@ -95,8 +96,10 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT user, role FROM members ORDER BY user, role",
 	/* STMT_RESOURCES: the any-host one (NULL) first */
 	"SELECT pattern, host, comment FROM resources ORDER BY pattern, host",
+	/* STMT_NETWORKS: sql/0009 */
+	"SELECT name, cidr FROM networks ORDER BY name, cidr",
 	/* STMT_RULES: also `rule list` */
-	"SELECT id, pattern, host, methods, principal, comment "
+	"SELECT id, pattern, host, methods, principal, comment, network "
 	"FROM rules ORDER BY id",
 	/* STMT_CERTS: by key, NULL first, as pol_cmp() */
 	"SELECT fingerprint, subject, issuer, user, comment "
@@ -152,11 +155,11 @@ static const char *const stmts[STMT__MAX] = {
 	 * STMT_RULE_ADD: a NULL id is a new one; rules_make_resource
 	 * makes the resource
 	 */
-	"INSERT INTO rules (id, pattern, host, methods, principal, comment) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	"INSERT INTO rules (id, pattern, host, methods, principal, comment, "
+	"network) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	/* STMT_RULE_SET */
 	"UPDATE rules SET pattern = ?2, host = ?3, methods = ?4, "
-	"principal = ?5, comment = ?6 WHERE id = ?1",
+	"principal = ?5, comment = ?6, network = ?7 WHERE id = ?1",
 	/* STMT_RULE_DEL: the resource stays, denying if rule-less */
 	"DELETE FROM rules WHERE id = ?1",
 };
@@ -744,8 +747,9 @@ adm_rule_add(struct adm *a, const struct pol_rule *r, int64_t *id)
 {
 	int	 n;
 
-	n = adm_run(a, STMT_RULE_ADD, "kttttt", r->id, r->pattern, r->host,
-	    r->methods, r->principal, r->comment == NULL ? "" : r->comment);
+	n = adm_run(a, STMT_RULE_ADD, "ktttttt", r->id, r->pattern, r->host,
+	    r->methods, r->principal, r->comment == NULL ? "" : r->comment,
+	    r->network);
 	if (n == 0)
 		adm_seterr(a, "rule not inserted");
 	if (n != 1)
@@ -761,8 +765,9 @@ adm_rule_set(struct adm *a, const struct pol_rule *r)
 {
 	int	 n;
 
-	n = adm_run(a, STMT_RULE_SET, "Ittttt", r->id, r->pattern, r->host,
-	    r->methods, r->principal, r->comment == NULL ? "" : r->comment);
+	n = adm_run(a, STMT_RULE_SET, "Itttttt", r->id, r->pattern, r->host,
+	    r->methods, r->principal, r->comment == NULL ? "" : r->comment,
+	    r->network);
 	if (n == 0)
 		adm_seterr(a, "no rule %" PRId64, r->id);
 	return n == 1 ? 0 : -1;

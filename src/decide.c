@@ -8,6 +8,11 @@
  *  1. the most specific resource for (host, canonical path); none: 403;
  *  2. the method must be one the resource supports, else 405 + Allow;
  *  3. a grant of the method to "all": allowed, no credentials read;
+ *     then a grant to "net:NAME" (sql/0009-networks.sql) when the
+ *     client's address (req->addr: REMOTE_ADDR, or the server's
+ *     PORTCULLIS_CLIENT_ADDR) is in network NAME: allowed
+ *     (grant-network), no credentials read.  An address that does
+ *     not parse is in no network: the decision goes on (fail closed);
  *  4. a client certificate the server verified and certificates
  *     maps to an enabled, unexpired user (cert_auth(), README "Client
  *     certificates"); else
@@ -19,7 +24,8 @@
  *     bytes whatever the reason (but error="invalid_token" for a
  *     failed Bearer token), and counted;
  *  5. a grant to "valid-user" or to a role the user holds: allowed;
- *     else 403;
+ *     else 403.  A grant restricted to a network (rules.network)
+ *     applies only when the client is in it too;
  *  6. a path ending in "/" names a directory, which every server (and
  *     file.c) answers with its index.html: when steps 1-5 allow it,
  *     they are run again for path + "index.html", and the stricter
@@ -57,7 +63,26 @@ struct auth {
 	int		 bad_token;
 	char		 cert[CERT_LOGLEN + 1];
 	enum why	 certwhy;
+	/* The client's address, for networks (sql/0009): parsed once. */
+	struct addr	 client;
+	int		 client_ok;	/* addr_parse() took req->addr */
 };
+
+/*
+ * Whether the client (a->client) is in network name of sn; a client
+ * whose address did not parse (missing, "-", or not one address) is
+ * in none, and d->noaddr says so for the log.  Returns 1 or 0.
+ */
+static int
+in_network(const struct snapshot *sn, const struct auth *a,
+    const char *name, struct decision *d)
+{
+	if (!a->client_ok) {
+		d->noaddr = 1;
+		return 0;
+	}
+	return net_contains(snap_networks(sn), name, &a->client);
+}
 
 static void
 fail(struct decision *d, struct store *s, enum storeres res)
@@ -448,9 +473,9 @@ auth_once(struct store *s, const struct request *req,
  * Returns 0, or -1 on a store error.
  */
 static int
-decide_grants(struct store *s, const struct request *req,
-    const struct settings *set, struct auth *a, const struct grants *g,
-    struct decision *d)
+decide_grants(struct store *s, const struct snapshot *sn,
+    const struct request *req, const struct settings *set, struct auth *a,
+    const struct grants *g, struct decision *d)
 {
 	size_t	 i;
 	int	 rc;
@@ -468,6 +493,22 @@ decide_grants(struct store *s, const struct request *req,
 		d->anonymous = 1;
 		return 0;
 	}
+	/* Step 3b: net:NAME, the client in network NAME; no credentials. */
+	for (i = 0; i < g->nnets; i++) {
+		if (!in_network(sn, a, g->nets[i], d)) {
+			if (d->network[0] == '\0')
+				snprintf(d->network, sizeof(d->network), "%s",
+				    g->nets[i]);
+			continue;
+		}
+		d->verdict = VERDICT_ALLOW;
+		d->why = WHY_GRANT_NETWORK;
+		d->rule = g->net_rule[i];
+		d->anonymous = 1;
+		d->noaddr = 0;
+		snprintf(d->network, sizeof(d->network), "%s", g->nets[i]);
+		return 0;
+	}
 	if ((rc = auth_once(s, req, set, a, d)) == -1)
 		return -1;
 	if (rc == 0) {
@@ -482,10 +523,29 @@ decide_grants(struct store *s, const struct request *req,
 		d->verdict = VERDICT_ALLOW;
 		d->why = WHY_GRANT_VALID_USER;
 		d->rule = g->valid_rule;
+		d->network[0] = '\0';
+		d->noaddr = 0;
 		return 0;
 	}
 	/* A token acts with its owner's roles, or some of them. */
 	for (i = 0; i < g->nroles; i++) {
+		/* Restricted to a network: both must hold (sql/0009). */
+		if (g->role_net[i] != NULL &&
+		    !in_network(sn, a, g->role_net[i], d)) {
+			if (d->network[0] == '\0')
+				snprintf(d->network, sizeof(d->network), "%s",
+				    g->role_net[i]);
+			continue;
+		}
+		if (strcmp(g->roles[i], "valid-user") == 0) {
+			d->verdict = VERDICT_ALLOW;
+			d->why = WHY_GRANT_VALID_USER;
+			d->rule = g->role_rule[i];
+			d->noaddr = 0;
+			snprintf(d->network, sizeof(d->network), "%s",
+			    g->role_net[i]);
+			return 0;
+		}
 		if ((rc = d->token[0] != '\0' ?
 		    store_token_member(s, d->token, g->roles[i]) :
 		    store_member(s, d->user, g->roles[i])) == -1)
@@ -494,6 +554,9 @@ decide_grants(struct store *s, const struct request *req,
 			d->verdict = VERDICT_ALLOW;
 			d->why = WHY_GRANT_ROLE;
 			d->rule = g->role_rule[i];
+			d->noaddr = 0;
+			snprintf(d->network, sizeof(d->network), "%s",
+			    g->role_net[i] != NULL ? g->role_net[i] : "");
 			return 0;
 		}
 	}
@@ -538,8 +601,9 @@ decide_at(struct store *s, const struct snapshot *sn,
 		if (ru->grant->methods == NULL || ru->grant->principal == NULL)
 			g.overflow = 1;		/* cannot happen: NOT NULL */
 		else
-			policy_grants_add(&g, req->method, responder, ru->id,
-			    ru->grant->methods, ru->grant->principal);
+			policy_grants_add_net(&g, req->method, responder,
+			    ru->id, ru->grant->methods, ru->grant->principal,
+			    ru->network);
 	}
 	policy_grants_finish(&g, req->method, responder);
 	if (g.overflow) {
@@ -548,7 +612,7 @@ decide_at(struct store *s, const struct snapshot *sn,
 		    "roles on one resource");
 		return 0;
 	}
-	return decide_grants(s, req, set, a, &g, d);
+	return decide_grants(s, sn, req, set, a, &g, d);
 }
 
 /*
@@ -569,6 +633,7 @@ decide_snap(struct store *s, const struct request *req, struct decision *d)
 	memcpy(d->realm, set->realm, sizeof(d->realm));
 	d->bearer = set->tokens;
 	memset(&a, 0, sizeof(a));
+	a.client_ok = addr_parse(&a.client, req->addr, strlen(req->addr)) == 0;
 	idx = *d;
 	if (decide_at(s, sn, req, req->path, set, &a, d) == -1)
 		return -1;

@@ -43,7 +43,7 @@
  * The schema version this build reads and writes: the number of the
  * highest sql/NNNN-*.sql migration.
  */
-#define SCHEMA_VERSION	8
+#define SCHEMA_VERSION	9
 
 /* migrations.c: generated from sql/ by build-aux/sql2c.sh */
 extern const char *const migrations[];
@@ -286,6 +286,7 @@ enum pwhres	 pw_hash_scheme(char *, size_t, const char *, size_t,
  * specific resource and collects what its rules grant for one method.
  */
 #define POLICY_METHODS_MAX 32	/* distinct methods named on one resource */
+#define POLICY_NETS_MAX	32	/* net:NAME grants of a method on one */
 
 int		 policy_pattern_valid(const char *);
 int		 policy_match(const char *, const char *);
@@ -318,6 +319,14 @@ struct grants {
 	char		 roles[POLICY_ROLES_MAX][NAME_MAX_LEN + 1];
 	int64_t		 role_rule[POLICY_ROLES_MAX];
 	size_t		 nroles;		/* roles granted the method */
+	/* Networks (sql/0009): names borrowed from the rules added. */
+	const char	*role_net[POLICY_ROLES_MAX];	/* roles[i] only in
+							   this network, or
+							   NULL; roles[i] may
+							   be "valid-user" */
+	const char	*nets[POLICY_NETS_MAX];	/* net:NAME grants: NAME */
+	int64_t		 net_rule[POLICY_NETS_MAX];
+	size_t		 nnets;
 	int		 overflow;		/* a bound was hit: fail closed */
 	int		 supported;		/* set by policy_grants_finish() */
 	char		 allow[ALLOW_MAX];	/* ditto: the Allow value */
@@ -325,6 +334,10 @@ struct grants {
 void		 policy_grants_init(struct grants *);
 void		 policy_grants_add(struct grants *, const char *, int,
 		    int64_t, const char *, const char *);
+void		 policy_grants_add_net(struct grants *, const char *, int,
+		    int64_t, const char *, const char *, const char *);
+int		 policy_grant_covers(const char *, const char *, const char *,
+		    const char *);
 void		 policy_grants_finish(struct grants *, const char *, int);
 int		 policy_grants_names(const struct grants *, char *, size_t);
 
@@ -387,6 +400,7 @@ enum why {
 	WHY_UNMAPPED_CERT,	/* a verified certificate, no row for it */
 	WHY_UNVERIFIED_CERT,	/* one the server did not verify */
 	WHY_BAD_CERT,		/* SSL_CLIENT_CERT unreadable, no DN row */
+	WHY_GRANT_NETWORK,	/* net:NAME: the client is in NAME */
 	WHY__MAX
 };
 extern const char *const why_str[WHY__MAX];
@@ -434,6 +448,13 @@ struct decision {
 							   "subject", or "" */
 	enum why	 certwhy;			/* why it was not
 							   used, or WHY_NONE */
+	char		 network[NAME_MAX_LEN + 1];	/* the network of the
+							   deciding rule, or
+							   the first one the
+							   client was not in */
+	int		 noaddr;			/* a network was asked
+							   and the client's
+							   address is unusable */
 };
 
 /* store.c */
@@ -525,6 +546,7 @@ struct snap_grant {
 struct snap_rule {
 	int64_t			 id;
 	const struct snap_grant	*grant;		/* shared by equal rules */
+	const char		*network;	/* rules.network, or NULL */
 };
 struct snap_res {
 	const char	*pattern;
@@ -548,6 +570,11 @@ const struct snap_res *snap_resource_named(const struct snapshot *,
 const struct snap_rule *snap_rules(const struct snapshot *,
 		    const struct snap_res *);
 void		 snap_counts(const struct snapshot *, size_t *, size_t *);
+/* Named networks (sql/0009-networks.sql; net.c holds them). */
+int		 snap_add_network(struct snapshot *, const char *,
+		    const char *);
+int		 snap_rule_network(struct snapshot *, const char *);
+const struct netset *snap_networks(const struct snapshot *);
 
 /* decide.c */
 void		 decide(struct store *, const struct request *,
@@ -632,6 +659,19 @@ int		 cidr_parse(struct cidr *, const char *, size_t, const char **);
 int		 cidr_contains(const struct cidr *, const struct addr *);
 int		 cidr_overlaps(const struct cidr *, const struct cidr *);
 int		 cidr_str(char *, size_t, const struct cidr *);
+
+/*
+ * net.c: the named networks of a snapshot (sql/0009-networks.sql):
+ * net_contains() says whether an address is in one; a network with a
+ * row that does not parse holds no address (fail closed).
+ */
+struct netset;
+struct netset	*net_new(void);
+void		 net_free(struct netset *);
+int		 net_add(struct netset *, const char *, const char *);
+int		 net_contains(const struct netset *, const char *,
+		    const struct addr *);
+int		 net_state(const struct netset *, const char *);
 
 /* metrics.c: counters shared by the FastCGI workers, for Prometheus */
 int		 metrics_init(void);

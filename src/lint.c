@@ -59,6 +59,9 @@
  *     pw_cost()), whose cost is over the caps (pw_cost(): refused
  *     unhashed), or that libxcrypt's crypt_checksalt() calls legacy
  *     ($5$).
+ * 11-14. named networks (sql/0009-networks.sql), in lintnet.c: rows
+ *     the server cannot parse, overlapping ranges, networks no rule
+ *     uses, and net:NAME grants that hide a role rule.
  *
  * Why one file of about 1,300 lines (over the ~600 we aim for): the
  * ten checks share one index (each resource's rules), one way to
@@ -104,6 +107,10 @@ const char *const lint_kind_str[LINT__MAX] = {
 	"hash-costly",		/* LINT_HASH_COSTLY */
 	"hash-unreadable",	/* LINT_HASH_UNREADABLE */
 	"hash-legacy",		/* LINT_HASH_LEGACY */
+	"network-unparsable",	/* LINT_NET_UNPARSABLE */
+	"network-overlap",	/* LINT_NET_OVERLAP */
+	"network-unused",	/* LINT_NET_UNUSED */
+	"network-hides-rule",	/* LINT_NET_HIDES */
 };
 
 /* Methods of RFC 9110 §9, PATCH (RFC 5789) and WebDAV (RFC 4918). */
@@ -295,13 +302,14 @@ list_add(char *buf, size_t bufsz, const char *tok)
 
 /*
  * Whether resource x grants method m (a token, or "*" for a grant of
- * every method) to principal p through a rule other than skip (an
+ * every method) to principal p restricted to network pnet (NULL:
+ * none; sql/0009-networks.sql) through a rule other than skip (an
  * index, or NONE) and not in gone[] (by x's rule, or NULL).  Return
  * the rule's index, or NONE.
  */
 static size_t
 grant_of(const struct lint *l, const struct lres *x, const char *m,
-    const char *p, size_t skip, const int *gone)
+    const char *p, const char *pnet, size_t skip, const int *gone)
 {
 	const struct pol_rule	*r;
 	size_t			 i;
@@ -310,7 +318,7 @@ grant_of(const struct lint *l, const struct lres *x, const char *m,
 		if (x->rules[i] == skip || (gone != NULL && gone[i]))
 			continue;
 		r = &l->pol->rules[x->rules[i]];
-		if (policy_principal_covers(r->principal, p) &&
+		if (policy_grant_covers(r->principal, r->network, p, pnet) &&
 		    policy_methods_covers(r->methods, m))
 			return x->rules[i];
 	}
@@ -343,12 +351,14 @@ lost_grants(const struct lint *l, const struct pol_rule *r,
 
 	buf[0] = '\0';
 	if (strcmp(r->methods, "*") == 0) {
-		if (grant_of(l, b, "*", r->principal, NONE, NULL) == NONE)
+		if (grant_of(l, b, "*", r->principal, r->network, NONE,
+		    NULL) == NONE)
 			(void)snprintf(buf, bufsz, "*");
 		return buf;
 	}
 	for (m = r->methods; method_next(&m, tok); )
-		if (grant_of(l, b, tok, r->principal, NONE, NULL) == NONE)
+		if (grant_of(l, b, tok, r->principal, r->network, NONE,
+		    NULL) == NONE)
 			list_add(buf, bufsz, tok);
 	return buf;
 }
@@ -470,7 +480,8 @@ lint_head(struct lint *l)
 		    !list_has(r->methods, "HEAD"))
 			continue;
 		x = &l->res[l->ruleres[i]];
-		if (grant_of(l, x, "GET", r->principal, NONE, NULL) != NONE)
+		if (grant_of(l, x, "GET", r->principal, r->network, NONE,
+		    NULL) != NONE)
 			continue;
 		id = r->id;
 		found(l, LINT_HEAD_NO_GET, &id, 1, NULL, "HEAD without GET "
@@ -494,7 +505,8 @@ shadowed(const struct lint *l, const struct lres *x, size_t j,
 
 	*n = 0;
 	while (method_next(&m, tok)) {
-		a = grant_of(l, x, tok, b->principal, x->rules[j], l->gone);
+		a = grant_of(l, x, tok, b->principal, b->network, x->rules[j],
+		    l->gone);
 		if (a == NONE)
 			return 0;
 		if (*n < bymax)
@@ -1270,6 +1282,9 @@ lint_run(const struct policy *pol,
 	lint_slash(&l);
 	lint_dirindex(&l);
 	lint_users(&l);
+	/* 11-14 (sql/0009-networks.sql): lintnet.c. */
+	if (lint_networks(pol, cb, arg, &l.nfound) == -1)
+		l.oom = 1;
 	if (!l.oom)
 		ret = l.nfound > INT_MAX ? INT_MAX : (int)l.nfound;
 out:

@@ -58,6 +58,7 @@ const char *const why_str[WHY__MAX] = {
 	[WHY_UNMAPPED_CERT] = "unmapped-cert",
 	[WHY_UNVERIFIED_CERT] = "unverified-cert",
 	[WHY_BAD_CERT] = "bad-cert",
+	[WHY_GRANT_NETWORK] = "grant-network",
 };
 
 /* Whether allowed requests are logged too (PORTCULLIS_LOG_ALLOWED). */
@@ -231,6 +232,8 @@ log_decision(struct writer *w, const struct request *req,
 	int		 n;
 	/* The certificate: a fingerprint prefix or "subject", never it. */
 	char		 cert[sizeof(d->cert) + 64];
+	/* " network=NAME", and why the client was in none. */
+	char		 net[sizeof(d->network) + 64];
 
 	if (v == VERDICT_ALLOW && !log_allowed_on)
 		return;
@@ -241,6 +244,11 @@ log_decision(struct writer *w, const struct request *req,
 		    d->certwhy != WHY_NONE ? " cert_reason=" : "",
 		    d->certwhy != WHY_NONE && (size_t)d->certwhy < WHY__MAX ?
 		    why_str[d->certwhy] : "");
+	net[0] = '\0';
+	if (d->network[0] != '\0' && d->network[strcspn(d->network,
+	    " \"\\")] == '\0' && !has_ctl(d->network, strlen(d->network)))
+		(void)snprintf(net, sizeof(net), " network=%s%s", d->network,
+		    d->noaddr ? " client-address=unusable" : "");
 	if ((size_t)v >= VERDICT__MAX)
 		v = VERDICT_ERROR;
 	why = (size_t)d->why < WHY__MAX ? why_str[d->why] : "invalid";
@@ -260,8 +268,9 @@ log_decision(struct writer *w, const struct request *req,
 		if (n >= 0 && (size_t)n < sizeof(line))
 			n += d->rule != 0 ?
 			    snprintf(line + n, sizeof(line) - (size_t)n,
-			    " rule=%lld\n", (long long)d->rule) :
-			    snprintf(line + n, sizeof(line) - (size_t)n, "\n");
+			    " rule=%lld%s\n", (long long)d->rule, net) :
+			    snprintf(line + n, sizeof(line) - (size_t)n,
+			    "%s\n", net);
 		break;
 	case VERDICT_NOAUTH:
 	case VERDICT_PROXYAUTH:
@@ -288,8 +297,9 @@ log_decision(struct writer *w, const struct request *req,
 		if (n >= 0 && (size_t)n < sizeof(line))
 			n += d->rule != 0 ?
 			    snprintf(line + n, sizeof(line) - (size_t)n,
-			    " rule=%lld\n", (long long)d->rule) :
-			    snprintf(line + n, sizeof(line) - (size_t)n, "\n");
+			    " rule=%lld%s\n", (long long)d->rule, net) :
+			    snprintf(line + n, sizeof(line) - (size_t)n,
+			    "%s\n", net);
 		break;
 	default:
 		log_escape(detail, sizeof(detail), d->detail);

@@ -29,6 +29,12 @@
  *  4. Principal.  "all" covers "valid-user", which covers every role
  *     (policy_principal_covers()); of the rules that grant the
  *     method, the first by id is the one reported (policy_grants_add()).
+ *  5. Networks (sql/0009-networks.sql).  "net:NAME" grants without
+ *     credentials to clients in network NAME, after "all" and before
+ *     credentials are read; a grant to a role or "valid-user" may be
+ *     restricted to a network: both must hold
+ *     (policy_grants_add_net(); decide.c asks whether the client is
+ *     in the network).
  */
 #include "config.h"
 
@@ -345,7 +351,8 @@ policy_methods_covers(const char *methods, const char *m)
 
 /*
  * Whether principal a is granted whatever principal b is: "all" covers
- * "valid-user", which covers every role; a role covers itself.
+ * "valid-user", which covers every role; a role covers itself; only
+ * "all" and itself cover "net:NAME" (policy_grant_covers()).
  * Returns 1 or 0.
  */
 int
@@ -353,7 +360,32 @@ policy_principal_covers(const char *a, const char *b)
 {
 	if (strcmp(a, "all") == 0 || strcmp(a, b) == 0)
 		return 1;
-	return strcmp(a, "valid-user") == 0 && strcmp(b, "all") != 0;
+	return strcmp(a, "valid-user") == 0 && strcmp(b, "all") != 0 &&
+	    strncmp(b, "net:", 4) != 0;
+}
+
+/*
+ * policy_principal_covers() for grants that may name a network
+ * (sql/0009-networks.sql): whether a grant to principal a restricted
+ * to network anet (NULL: none) lets in every request a grant to b
+ * restricted to bnet does.  "net:X" lets in every client in X, so it
+ * covers "net:X" and any grant restricted to X (credentials are never
+ * asked there); only an unrestricted "all" covers "net:X"; a grant
+ * restricted to a network covers only grants restricted to the same.
+ * Returns 1 or 0.
+ */
+int
+policy_grant_covers(const char *a, const char *anet, const char *b,
+    const char *bnet)
+{
+	if (strncmp(a, "net:", 4) == 0)
+		return strcmp(a, b) == 0 ||
+		    (bnet != NULL && strcmp(a + 4, bnet) == 0);
+	if (strncmp(b, "net:", 4) == 0)
+		return anet == NULL && strcmp(a, "all") == 0;
+	if (anet != NULL && (bnet == NULL || strcmp(anet, bnet) != 0))
+		return 0;
+	return policy_principal_covers(a, b);
 }
 
 void
@@ -397,6 +429,26 @@ void
 policy_grants_add(struct grants *g, const char *method, int responder,
     int64_t id, const char *methods, const char *principal)
 {
+	policy_grants_add_net(g, method, responder, id, methods, principal,
+	    NULL);
+}
+
+/*
+ * policy_grants_add() for a rule that may name a network
+ * (sql/0009-networks.sql): principal "net:NAME" grants to clients in
+ * network NAME, without credentials (g->nets); a grant to a role or to
+ * "valid-user" restricted to network (not NULL) is kept with the
+ * roles, with its network in g->role_net (a restricted "valid-user"
+ * grant is a role entry named "valid-user").  The schema refuses a
+ * network on "all" and on "net:NAME"; such a rule (or a "net:" with an
+ * empty name) grants nothing here.  The network names are borrowed:
+ * they must live as long as g.
+ */
+void
+policy_grants_add_net(struct grants *g, const char *method, int responder,
+    int64_t id, const char *methods, const char *principal,
+    const char *network)
+{
 	const char	*m;
 	size_t		 n;
 
@@ -415,10 +467,22 @@ policy_grants_add(struct grants *g, const char *method, int responder,
 	if (!performed(method, responder) ||
 	    !policy_methods_has(methods, method))
 		return;
-	if (strcmp(principal, "all") == 0) {
+	if (network != NULL && (strcmp(principal, "all") == 0 ||
+	    strncmp(principal, "net:", 4) == 0))
+		return;			/* refused by the schema */
+	if (strncmp(principal, "net:", 4) == 0) {
+		if (principal[4] == '\0')
+			return;
+		if (g->nnets == POLICY_NETS_MAX) {
+			g->overflow = 1;
+			return;
+		}
+		g->nets[g->nnets] = principal + 4;
+		g->net_rule[g->nnets++] = id;
+	} else if (strcmp(principal, "all") == 0) {
 		if (g->all_rule == 0)
 			g->all_rule = id;
-	} else if (strcmp(principal, "valid-user") == 0) {
+	} else if (network == NULL && strcmp(principal, "valid-user") == 0) {
 		if (g->valid_rule == 0)
 			g->valid_rule = id;
 	} else if (g->nroles == POLICY_ROLES_MAX ||
@@ -427,13 +491,15 @@ policy_grants_add(struct grants *g, const char *method, int responder,
 	else {
 		snprintf(g->roles[g->nroles], sizeof(g->roles[0]), "%s",
 		    principal);
+		g->role_net[g->nroles] = network;
 		g->role_rule[g->nroles++] = id;
 	}
 }
 
 /*
  * The principals g grants the request's method to, once its rules are
- * added: "all", "valid-user", then the roles in rule order, joined by
+ * added: "all", "net:NAME"s, "valid-user", then the roles in rule
+ * order ("ROLE (network NAME)" when restricted to one), joined by
  * ", " into buf; "" if none (`portcullis check` says it on a 403).
  * Returns 0, or -1 if they do not fit bufsz (buf then holds "").
  */
@@ -448,13 +514,20 @@ policy_grants_names(const struct grants *g, char *buf, size_t bufsz)
 	buf[0] = '\0';
 	if (g->all_rule != 0 && (n = snprintf(buf, bufsz, "all")) > 0)
 		len = (size_t)n;
+	for (i = 0; i < g->nnets && len < bufsz; i++)
+		if ((n = snprintf(buf + len, bufsz - len, "%snet:%s",
+		    len ? ", " : "", g->nets[i])) > 0)
+			len += (size_t)n;
 	if (g->valid_rule != 0 && len < bufsz &&
 	    (n = snprintf(buf + len, bufsz - len, "%svalid-user",
 	    len ? ", " : "")) > 0)
 		len += (size_t)n;
 	for (i = 0; i < g->nroles && len < bufsz; i++)
-		if ((n = snprintf(buf + len, bufsz - len, "%s%s",
-		    len ? ", " : "", g->roles[i])) > 0)
+		if ((n = snprintf(buf + len, bufsz - len, "%s%s%s%s%s",
+		    len ? ", " : "", g->roles[i],
+		    g->role_net[i] != NULL ? " (network " : "",
+		    g->role_net[i] != NULL ? g->role_net[i] : "",
+		    g->role_net[i] != NULL ? ")" : "")) > 0)
 			len += (size_t)n;
 	if (len >= bufsz) {
 		buf[0] = '\0';

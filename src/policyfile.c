@@ -495,7 +495,7 @@ stmt_parse(struct lex *l, struct policy *pol)
 	enum pol_tab		 t;
 	int64_t			 iv[POL_COLS_MAX];
 	struct pol_user		*u;
-	size_t			 j, line = l->tline;
+	size_t			 j, k, nf, line = l->tline;
 	void			*row;
 
 	if (lex_word(l, "INSERT") == -1 || lex_word(l, "INTO") == -1 ||
@@ -504,10 +504,23 @@ stmt_parse(struct lex *l, struct policy *pol)
 	tab = &pol_tables[t];
 	if (lex_next(l) == -1 || lex_punct(l, '(') == -1)
 		return -1;
-	for (j = 0; j < tab->nfile; j++)
+	/*
+	 * Trailing nullable columns a file may leave out, as NULL: a
+	 * file written before they were added (rules.network, schema
+	 * sql/0009-networks.sql) reads as it did.
+	 */
+	for (j = 0; j < tab->nfile; j++) {
+		for (k = j; j > 0 && k < tab->nfile; k++)
+			if (tab->cols[k].kind != POLK_NTEXT)
+				break;
+		if (j > 0 && k == tab->nfile && l->t == TK_PUNCT &&
+		    l->c == ')')
+			break;
 		if ((j > 0 && lex_punct(l, ',') == -1) ||
 		    lex_word(l, tab->cols[j].name) == -1)
 			return -1;
+	}
+	nf = j;
 	if (lex_punct(l, ')') == -1 || lex_word(l, "VALUES") == -1 ||
 	    lex_punct(l, '(') == -1)
 		return -1;
@@ -515,7 +528,7 @@ stmt_parse(struct lex *l, struct policy *pol)
 		return lex_err(l, line, "%s", strerror(ENOMEM));
 	memcpy((char *)row + tab->lineoff, &line, sizeof(line));
 	memset(iv, 0, sizeof(iv));
-	for (j = 0; j < tab->nfile; j++)
+	for (j = 0; j < nf; j++)
 		if ((j > 0 && lex_punct(l, ',') == -1) ||
 		    stmt_value(l, tab, &tab->cols[j], row, &iv[j]) == -1)
 			return -1;

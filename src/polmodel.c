@@ -54,14 +54,20 @@ const struct pol_table pol_tables[POL__MAX] = {
 		COL(pol_resource, host, POLK_NTEXT),
 		COL(pol_resource, comment, POLK_TEXT) },
 	  .ncols = 3, .nfile = 3, .nkey = 2, ROWS(pol_resource, resources) },
+	/* sql/0009-networks.sql: one row per range of a network. */
+	[POL_NETWORKS] = { "networks", {
+		COL(pol_network, name, POLK_TEXT),
+		COL(pol_network, cidr, POLK_TEXT) },
+	  .ncols = 2, .nfile = 2, .nkey = 2, ROWS(pol_network, networks) },
 	[POL_RULES] = { "rules", {
 		COL(pol_rule, id, POLK_ID),
 		COL(pol_rule, pattern, POLK_TEXT),
 		COL(pol_rule, host, POLK_NTEXT),
 		COL(pol_rule, methods, POLK_TEXT),
 		COL(pol_rule, principal, POLK_TEXT),
-		COL(pol_rule, comment, POLK_TEXT) },
-	  .ncols = 6, .nfile = 6, .nkey = 1, ROWS(pol_rule, rules) },
+		COL(pol_rule, comment, POLK_TEXT),
+		COL(pol_rule, network, POLK_NTEXT) },
+	  .ncols = 7, .nfile = 7, .nkey = 1, ROWS(pol_rule, rules) },
 	/* Identity data like members, and no secret: exported. */
 	[POL_CERTS] = { "certificates", {
 		COL(pol_cert, fingerprint, POLK_NTEXT),
@@ -135,6 +141,7 @@ POL_ADDER(role, POL_ROLES)
 POL_ADDER(member, POL_MEMBERS)
 POL_ADDER(resource, POL_RESOURCES)
 POL_ADDER(rule, POL_RULES)
+POL_ADDER(network, POL_NETWORKS)
 POL_ADDER(cert, POL_CERTS)
 
 /* Compare column c of rows a and b: bytewise, a NULL first; by value. */
@@ -204,11 +211,18 @@ POL_CMP(role, POL_ROLES)
 POL_CMP(member, POL_MEMBERS)
 POL_CMP(resource, POL_RESOURCES)
 POL_CMP(rule, POL_RULES)
+POL_CMP(network, POL_NETWORKS)
 POL_CMP(cert, POL_CERTS)
 
 static int (*const cmps[POL__MAX])(const void *, const void *) = {
-	setting_cmp, user_cmp, role_cmp, member_cmp, resource_cmp, rule_cmp,
-	cert_cmp,
+	[POL_SETTINGS] = setting_cmp,
+	[POL_USERS] = user_cmp,
+	[POL_ROLES] = role_cmp,
+	[POL_MEMBERS] = member_cmp,
+	[POL_RESOURCES] = resource_cmp,
+	[POL_NETWORKS] = network_cmp,
+	[POL_RULES] = rule_cmp,
+	[POL_CERTS] = cert_cmp,
 };
 
 /* Sort the rows of table t by key (pol_cmp()). */

@@ -90,6 +90,7 @@ struct snapshot {
 	uint32_t	*slots;		/* literal edges: node indices */
 	size_t		 nslots;	/* a power of two, or 0 */
 	int		 done;
+	struct netset	*nets;		/* named networks, or NULL: none */
 };
 
 /* The candidates of one lookup: the best by policy_better() so far. */
@@ -128,6 +129,7 @@ snap_free(struct snapshot *sn)
 	free(sn->next);
 	free(sn->nodes);
 	free(sn->slots);
+	net_free(sn->nets);
 	free(sn);
 }
 
@@ -348,6 +350,7 @@ snap_add_rule(struct snapshot *sn, int64_t id, const char *methods,
 		return -1;
 	r = &sn->rules[sn->nrules];
 	r->id = id;
+	r->network = NULL;
 	r->grant = &refuse;
 	if (methods != NULL && principal != NULL &&
 	    ((m = str_intern(sn, methods)) == NULL ||
@@ -659,4 +662,42 @@ snap_counts(const struct snapshot *sn, size_t *nres, size_t *nrules)
 {
 	*nres = sn->nres;
 	*nrules = sn->nrules;
+}
+
+/*
+ * Named networks (sql/0009-networks.sql).  A row (name, cidr) of the
+ * networks table, parsed by net.c (a row that does not parse makes
+ * its network match nothing).  Returns 0, or -1 out of memory or
+ * after snap_finish().
+ */
+int
+snap_add_network(struct snapshot *sn, const char *name, const char *cidr)
+{
+	if (sn->done || (sn->nets == NULL && (sn->nets = net_new()) == NULL))
+		return -1;
+	return net_add(sn->nets, name, cidr);
+}
+
+/*
+ * The rule added last applies only to clients in network (its
+ * rules.network; NULL: anywhere).  Returns 0, or -1 (no rule yet, out
+ * of memory, or after snap_finish()).
+ */
+int
+snap_rule_network(struct snapshot *sn, const char *network)
+{
+	const char	*p = NULL;
+
+	if (sn->done || sn->nrules == 0 ||
+	    (network != NULL && (p = str_intern(sn, network)) == NULL))
+		return -1;
+	sn->rules[sn->nrules - 1].network = p;
+	return 0;
+}
+
+/* The named networks, for net_contains(); NULL (none) is a valid set. */
+const struct netset *
+snap_networks(const struct snapshot *sn)
+{
+	return sn->nets;
 }

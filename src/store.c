@@ -43,6 +43,7 @@ enum stmt {
 	STMT_TOKEN_MEMBER,
 	STMT_TOKEN_ROLES,
 	STMT_CERT,
+	STMT_NETWORKS,
 	STMT__MAX
 };
 
@@ -64,8 +65,8 @@ static const char *const stmts[STMT__MAX] = {
 	 * for the snapshot; one scan of resources, rules found by
 	 * rules_by_resource, which gives them in id order (no sort)
 	 */
-	"SELECT r.rowid, r.pattern, r.host, u.id, u.methods, u.principal "
-	"FROM resources AS r LEFT JOIN rules AS u "
+	"SELECT r.rowid, r.pattern, r.host, u.id, u.methods, u.principal, "
+	"u.network FROM resources AS r LEFT JOIN rules AS u "
 	"ON u.pattern = r.pattern AND u.host IS r.host "
 	"ORDER BY r.rowid, u.id",
 	/* STMT_USER */
@@ -109,6 +110,8 @@ static const char *const stmts[STMT__MAX] = {
 	"WHERE c.fingerprint = ?1 OR (c.subject = ?2 AND "
 	"(c.issuer IS NULL OR c.issuer = ?3)) "
 	"ORDER BY c.fingerprint IS NULL, c.issuer IS NULL LIMIT 1",
+	/* STMT_NETWORKS: every row of every network (sql/0009) */
+	"SELECT name, cidr FROM networks",
 };
 
 struct store {
@@ -123,6 +126,7 @@ struct store {
 };
 
 static int	 store_has_tokens(struct store *, int *);
+static int	 store_networks(struct store *, struct snapshot *);
 
 static void
 store_fail(struct store *s, const char *what)
@@ -363,6 +367,10 @@ store_policy(struct store *s, struct snapshot *sn)
 			ret = snap_add_rule(sn, sqlite3_column_int64(st, 3),
 			    (const char *)sqlite3_column_text(st, 4),
 			    (const char *)sqlite3_column_text(st, 5));
+		if (ret == 0 && sqlite3_column_type(st, 3) != SQLITE_NULL &&
+		    sqlite3_column_type(st, 6) != SQLITE_NULL)
+			ret = snap_rule_network(sn,
+			    (const char *)sqlite3_column_text(st, 6));
 		if (ret == -1)
 			snprintf(s->err, sizeof(s->err), "snapshot: out of "
 			    "memory");
@@ -399,7 +407,8 @@ store_rebuild(struct store *s)
 		return STORE_ERROR;
 	}
 	if (store_settings(s, &set) == -1 || store_policy(s, sn) == -1 ||
-	    store_has_tokens(s, &set.tokens) == -1)
+	    store_has_tokens(s, &set.tokens) == -1 ||
+	    store_networks(s, sn) == -1)
 		goto fail;
 	snap_set_settings(sn, &set);
 	if (snap_finish(sn) == -1) {
@@ -843,6 +852,31 @@ store_cert(struct store *s, const struct reqcert *c, struct cert_row *r)
 out:
 	if (ret == -1 && s->err[0] == '\0')
 		store_fail(s, "certificate");
+	store_done(st);
+	return ret;
+}
+
+/*
+ * Read every row of the networks table into sn (sql/0009-networks.sql):
+ * once per snapshot, so that no decision runs SQL for a network.
+ * Returns 0 or -1.
+ */
+static int
+store_networks(struct store *s, struct snapshot *sn)
+{
+	sqlite3_stmt	*st = s->stmts[STMT_NETWORKS];
+	int		 rc = SQLITE_DONE, ret = 0;
+
+	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((ret = snap_add_network(sn,
+		    (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1))) == -1)
+			snprintf(s->err, sizeof(s->err), "snapshot: out of "
+			    "memory");
+	if (ret == 0 && rc != SQLITE_DONE) {
+		store_fail(s, "networks");
+		ret = -1;
+	}
 	store_done(st);
 	return ret;
 }

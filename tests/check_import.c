@@ -600,7 +600,8 @@ static const char policy_seed[] =
 #define P_RES(p, h, c)	"INSERT INTO resources (pattern, host, comment) " \
 			"VALUES (" p ", " h ", " c ");\n"
 #define P_RULE(v)	"INSERT INTO rules (id, pattern, host, methods, " \
-			"principal, comment) VALUES (" v ");\n"
+			"principal, comment, network) VALUES (" v \
+			", NULL);\n"
 #define P_ALICE		P_USER("'alice'", "0", "NULL")
 #define P_BOB		P_USER("'bob'", "1", "'2030-01-01'")
 #define P_EDITOR	P_ROLE("'editor'", "'edits'")
@@ -846,11 +847,11 @@ static const struct irow policy_bad_rows[] = {
 	{ "an unknown table", policy_seed, { "policy", "@" },
 	  BAD("INSERT INTO sqlite_schema (name) VALUES ('x');"), 0, 1, "",
 	  ":3: expected a table: settings, users, roles, members, resources, "
-	  "rules or certificates", NULL },
+	  "networks, rules or certificates", NULL },
 	{ "a quoted table name", policy_seed, { "policy", "@" },
 	  BAD("INSERT INTO 'roles' (name, comment) VALUES ('x', '');"), 0, 1,
 	  "", ":3: expected a table: settings, users, roles, members, "
-	  "resources, rules or certificates", NULL },
+	  "resources, networks, rules or certificates", NULL },
 	{ "no column list", policy_seed, { "policy", "@" },
 	  BAD("INSERT INTO roles VALUES ('x', '');"), 0, 1, "",
 	  ":3: expected '('", NULL },

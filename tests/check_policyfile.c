@@ -91,8 +91,8 @@ static const struct {
 } writes[] = {
 	{ "empty", build_empty, HEAD3,
 	  JSON0 "\"settings\": {},\n\"users\": [\n],\n\"roles\": [\n],\n"
-	  "\"members\": [\n],\n\"resources\": [\n],\n\"rules\": [\n],\n"
-	  "\"certificates\": [\n]\n}\n" },
+	  "\"members\": [\n],\n\"resources\": [\n],\n\"networks\": [\n],\n"
+	  "\"rules\": [\n],\n\"certificates\": [\n]\n}\n" },
 	{ "full", build_full, HEAD3
 	  "INSERT INTO settings (name, value) VALUES ('realm', "
 	  "'Bob''s site');\n"
@@ -105,8 +105,8 @@ static const struct {
 	  "INSERT INTO resources (pattern, host, comment) VALUES "
 	  "('/docs/**', NULL, 'docs');\n"
 	  "INSERT INTO rules (id, pattern, host, methods, principal, "
-	  "comment) VALUES (7, '/docs/**', 'example.com', 'GET,PUT', "
-	  "'editor', '');\n",
+	  "comment, network) VALUES (7, '/docs/**', 'example.com', "
+	  "'GET,PUT', 'editor', '', NULL);\n",
 	  JSON0 "\"settings\": {\n\"realm\": \"Bob's site\"\n},\n"
 	  "\"users\": [\n"
 	  "{\"name\": \"alice\", \"disabled\": true, \"expires\": null},\n"
@@ -116,9 +116,10 @@ static const struct {
 	  "\"members\": [\n{\"user\": \"alice\", \"role\": \"editor\"}\n],\n"
 	  "\"resources\": [\n{\"pattern\": \"/docs/**\", \"host\": null, "
 	  "\"comment\": \"docs\"}\n],\n"
-	  "\"rules\": [\n{\"id\": 7, \"pattern\": \"/docs/**\", "
+	  "\"networks\": [\n],\n\"rules\": [\n{\"id\": 7, \"pattern\": \"/docs/**\", "
 	  "\"host\": \"example.com\", \"methods\": \"GET,PUT\", "
-	  "\"principal\": \"editor\", \"comment\": \"\"}\n],\n"
+	  "\"principal\": \"editor\", \"comment\": \"\", "
+	  "\"network\": null}\n],\n"
 	  "\"certificates\": [\n]\n}\n" },
 	{ "escapes", build_escapes, HEAD3
 	  "INSERT INTO roles (name, comment) VALUES ('r', "
@@ -126,8 +127,8 @@ static const struct {
 	  JSON0 "\"settings\": {},\n\"users\": [\n],\n\"roles\": [\n"
 	  "{\"name\": \"r\", \"comment\": "
 	  "\"\\\"\\\\\\n\\t\\u0001 \xc3\xa4 \\ufffd'\"}\n],\n"
-	  "\"members\": [\n],\n\"resources\": [\n],\n\"rules\": [\n],\n"
-	  "\"certificates\": [\n]\n}\n" },
+	  "\"members\": [\n],\n\"resources\": [\n],\n\"networks\": [\n],\n"
+	  "\"rules\": [\n],\n\"certificates\": [\n]\n}\n" },
 };
 
 /* pol written in format f, as a string the caller frees. */
@@ -189,6 +190,9 @@ END_TEST
 #define INS_ROLE	"INSERT INTO roles (name, comment) VALUES "
 #define INS_RULE	"INSERT INTO rules (id, pattern, host, methods, " \
 			"principal, comment) VALUES "
+#define INS_RULE7	"INSERT INTO rules (id, pattern, host, methods, " \
+			"principal, comment, network) VALUES "
+#define INS_NET		"INSERT INTO networks (name, cidr) VALUES "
 
 /*
  * Reader rows: the text, then either the policy written back as sql
@@ -209,9 +213,17 @@ static const struct {
 	  0, NULL },
 	{ HEAD INS_ROLE "('a', 'it''s\ntwo lines');", 0,
 	  INS_ROLE "('a', 'it''s\ntwo lines');\n", 0, NULL },
+	/* A file from before rules.network (sql/0009) reads as NULL. */
 	{ HEAD INS_RULE "(9223372036854775807, '/', NULL, 'GET', 'all', '');",
-	  0, INS_RULE "(9223372036854775807, '/', NULL, 'GET', 'all', '');\n",
-	  0, NULL },
+	  0, INS_RULE7 "(9223372036854775807, '/', NULL, 'GET', 'all', '', "
+	  "NULL);\n", 0, NULL },
+	/* Networks and a rule's network (sql/0009-networks.sql). */
+	{ HEAD INS_RULE7 "(2, '/a', NULL, 'GET', 'valid-user', '', 'lab');"
+	  INS_NET "('lab', '10.0.0.0/8');" INS_RULE7 "(1, '/', NULL, 'GET', "
+	  "'net:lab', '', NULL);", 0,
+	  INS_NET "('lab', '10.0.0.0/8');\n"
+	  INS_RULE7 "(2, '/a', NULL, 'GET', 'valid-user', '', 'lab');\n"
+	  INS_RULE7 "(1, '/', NULL, 'GET', 'net:lab', '', NULL);\n", 0, NULL },
 	/* The header, NUL bytes. */
 	{ "", 0, NULL, 1, "not a policy export: the first line must be \""
 	  POLFILE_HEADER "\" (portcullis export --format sql)" },
@@ -235,8 +247,8 @@ static const struct {
 	{ HEAD "DELETE FROM users;", 0, NULL, 2, "expected INSERT" },
 	{ HEAD "INSERT users", 0, NULL, 2, "expected INTO" },
 	{ HEAD "INSERT INTO nosuch", 0, NULL, 2, "expected a table: "
-	  "settings, users, roles, members, resources, rules or "
-	  "certificates" },
+	  "settings, users, roles, members, resources, networks, rules "
+	  "or certificates" },
 	{ HEAD "INSERT INTO users name", 0, NULL, 2, "expected '('" },
 	{ HEAD "INSERT INTO users (name, expires)", 0, NULL, 2,
 	  "expected disabled" },

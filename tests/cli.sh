@@ -44,14 +44,14 @@ SUMMARY='usage: portcullis [-d DB] init [--group GROUP]
        portcullis [-d DB] role add|del NAME
        portcullis [-d DB] grant USER ROLE
        portcullis [-d DB] revoke USER ROLE
-       portcullis [-d DB] rule add [--host HOST] PATTERN METHODS PRINCIPAL
+       portcullis [-d DB] rule add [--host HOST] [--net NETWORK] PATTERN METHODS PRINCIPAL
        portcullis [-d DB] rule list
        portcullis [-d DB] rule del ID
        portcullis [-d DB] resource list
        portcullis [-d DB] resource del [--host HOST] [--force] PATTERN
-       portcullis [-d DB] check [--host HOST] [--mode MODE] METHOD TARGET [USER]
-       portcullis [-d DB] check [--host HOST] [--mode MODE] --token ID METHOD TARGET
-       portcullis [-d DB] check [--host HOST] [--mode MODE] (--cert FILE | --subject DN [--issuer DN]) METHOD TARGET [USER]
+       portcullis [-d DB] check [--host HOST] [--mode MODE] [--addr ADDR] METHOD TARGET [USER]
+       portcullis [-d DB] check [--host HOST] [--mode MODE] [--addr ADDR] --token ID METHOD TARGET
+       portcullis [-d DB] check [--host HOST] [--mode MODE] [--addr ADDR] (--cert FILE | --subject DN [--issuer DN]) METHOD TARGET [USER]
        portcullis [-d DB] shell
        portcullis [-d DB] import htpasswd|htgroup|policy [--dry-run] FILE
        portcullis [-d DB] export [--format sql|json]
@@ -64,6 +64,9 @@ SUMMARY='usage: portcullis [-d DB] init [--group GROUP]
        portcullis [-d DB] cert add USER (--pem FILE | --fingerprint HEX | --subject DN [--issuer DN]) [--comment TEXT]
        portcullis [-d DB] cert list [USER]
        portcullis [-d DB] cert del ID | --pem FILE | --fingerprint HEX | --subject DN [--issuer DN]
+       portcullis [-d DB] net add NAME CIDR ...
+       portcullis [-d DB] net del NAME [CIDR]
+       portcullis [-d DB] net list
        portcullis help [COMMAND]
        portcullis --version
 The database is -d DB, else $PORTCULLIS_DB. portcullis help COMMAND says what a command does;
@@ -74,14 +77,14 @@ U_REPLACE='usage: portcullis [-d DB] replace NEW.db'
 U_USER='usage: portcullis [-d DB] user add|passwd NAME
        portcullis [-d DB] user del|disable|enable NAME
        portcullis [-d DB] user list'
-U_RULE='usage: portcullis [-d DB] rule add [--host HOST] PATTERN METHODS PRINCIPAL
+U_RULE='usage: portcullis [-d DB] rule add [--host HOST] [--net NETWORK] PATTERN METHODS PRINCIPAL
        portcullis [-d DB] rule list
        portcullis [-d DB] rule del ID'
 U_RESOURCE='usage: portcullis [-d DB] resource list
        portcullis [-d DB] resource del [--host HOST] [--force] PATTERN'
-U_CHECK='usage: portcullis [-d DB] check [--host HOST] [--mode MODE] METHOD TARGET [USER]
-       portcullis [-d DB] check [--host HOST] [--mode MODE] --token ID METHOD TARGET
-       portcullis [-d DB] check [--host HOST] [--mode MODE] (--cert FILE | --subject DN [--issuer DN]) METHOD TARGET [USER]'
+U_CHECK='usage: portcullis [-d DB] check [--host HOST] [--mode MODE] [--addr ADDR] METHOD TARGET [USER]
+       portcullis [-d DB] check [--host HOST] [--mode MODE] [--addr ADDR] --token ID METHOD TARGET
+       portcullis [-d DB] check [--host HOST] [--mode MODE] [--addr ADDR] (--cert FILE | --subject DN [--issuer DN]) METHOD TARGET [USER]'
 U_LOCKOUT='usage: portcullis [-d DB] [-S STATE] lockout list
        portcullis [-d DB] [-S STATE] lockout clear [USER | NETWORK]'
 # The "mode:" line of check without --mode or PORTCULLIS_MODE.
@@ -105,10 +108,10 @@ run --version
 expect "--version" 0 "portcullis $PACKAGE_VERSION" ""
 run help rule
 expect "help COMMAND: its usage and what it does" 0 "$U_RULE
-Grant METHODS on the resource PATTERN to PRINCIPAL (all, valid-user or a role); list the rules; delete one." ""
+Grant METHODS on the resource PATTERN to PRINCIPAL (all, valid-user, a role or net:NETWORK), with --net only to clients in NETWORK; list the rules; delete one." ""
 run rule --help
 expect "COMMAND --help: the same, without a database" 0 "$U_RULE
-Grant METHODS on the resource PATTERN to PRINCIPAL (all, valid-user or a role); list the rules; delete one." ""
+Grant METHODS on the resource PATTERN to PRINCIPAL (all, valid-user, a role or net:NETWORK), with --net only to clients in NETWORK; list the rules; delete one." ""
 run -d "$DB" check --help
 expect "COMMAND --help after options" 0 "$U_CHECK
 Show what the server would answer a request in MODE, and why (USER's password, or token ID, on stdin; --cert: as if the server verified that client certificate)." ""

@@ -66,9 +66,9 @@ INSERT INTO resources (pattern, host, comment) VALUES ('/', NULL, '');
 INSERT INTO resources (pattern, host, comment) VALUES ('/docs/**', NULL, '');
 INSERT INTO resources (pattern, host, comment) VALUES ('/docs/**', 'ex.org', '');
 INSERT INTO resources (pattern, host, comment) VALUES ('/empty', NULL, 'nothing yet');
-INSERT INTO rules (id, pattern, host, methods, principal, comment) VALUES (3, '/docs/**', NULL, 'GET', 'viewer', '');
-INSERT INTO rules (id, pattern, host, methods, principal, comment) VALUES (7, '/docs/**', 'ex.org', 'GET,PUT', 'editor', 'intranet');
-INSERT INTO rules (id, pattern, host, methods, principal, comment) VALUES (9, '/', NULL, '*', 'all', '');" ""
+INSERT INTO rules (id, pattern, host, methods, principal, comment, network) VALUES (3, '/docs/**', NULL, 'GET', 'viewer', '', NULL);
+INSERT INTO rules (id, pattern, host, methods, principal, comment, network) VALUES (7, '/docs/**', 'ex.org', 'GET,PUT', 'editor', 'intranet', NULL);
+INSERT INTO rules (id, pattern, host, methods, principal, comment, network) VALUES (9, '/', NULL, '*', 'all', '', NULL);" ""
 cp "$T/out" "$T/e1.sql"
 run -d "$DB" export --format sql
 same "export --format sql is the same, byte for byte" "$T/e1.sql" "$T/out"
@@ -105,10 +105,12 @@ expect "export --format json" 0 '{
 {"pattern": "/docs/**", "host": "ex.org", "comment": ""},
 {"pattern": "/empty", "host": null, "comment": "nothing yet"}
 ],
+"networks": [
+],
 "rules": [
-{"id": 3, "pattern": "/docs/**", "host": null, "methods": "GET", "principal": "viewer", "comment": ""},
-{"id": 7, "pattern": "/docs/**", "host": "ex.org", "methods": "GET,PUT", "principal": "editor", "comment": "intranet"},
-{"id": 9, "pattern": "/", "host": null, "methods": "*", "principal": "all", "comment": ""}
+{"id": 3, "pattern": "/docs/**", "host": null, "methods": "GET", "principal": "viewer", "comment": "", "network": null},
+{"id": 7, "pattern": "/docs/**", "host": "ex.org", "methods": "GET,PUT", "principal": "editor", "comment": "intranet", "network": null},
+{"id": 9, "pattern": "/", "host": null, "methods": "*", "principal": "all", "comment": "", "network": null}
 ],
 "certificates": [
 ]
@@ -243,7 +245,7 @@ while IFS='|' read -r desc body where why; do
 	expect "refused: $desc" 1 "" "portcullis: $T/bad$i$where: $why"
 done <<'EOT'
 any SQL|DROP TABLE users;|:3|expected INSERT
-an unknown table|INSERT INTO sqlite_schema (name) VALUES ('x');|:3|expected a table: settings, users, roles, members, resources, rules or certificates
+an unknown table|INSERT INTO sqlite_schema (name) VALUES ('x');|:3|expected a table: settings, users, roles, members, resources, networks, rules or certificates
 other columns|INSERT INTO roles (name) VALUES ('x');|:3|expected ','
 a missing semicolon|INSERT INTO roles (name, comment) VALUES ('x', '')|:4|expected ';'
 an integer for a string|INSERT INTO roles (name, comment) VALUES (1, '');|:3|roles.name: expected a string

@@ -38,6 +38,8 @@
 #                18980, Apache 18985 and 18991 + Portcullis +3)
 #   19070-19099  server-certs.sh (nginx 19070, Apache 19080 and 19090
 #                + Portcullis +5)
+#   19040-19069  server-net.sh (nginx 19040, realip nginx 19045;
+#                then Caddy 19040-19069, admin API off)
 
 set -u
 top_builddir=${top_builddir:-$(pwd)}
