@@ -25,7 +25,9 @@
  *     where the directory's did not, else the directory's allow.
  *     Credentials are verified once for both.
  * An allow for a user in a deciding mode (not responder) then carries
- * the user's roles, for the server.  Everything is read in one
+ * the user's roles, for the server: those held directly and those
+ * they include (held.c, roles.c: the role hierarchy, compiled with
+ * the snapshot; a role grant in step 5 is held the same way).  Everything is read in one
  * snapshot: the compiled policy (snapshot.c: settings, resources,
  * rules), current as of the read transaction store_begin() opens, and
  * the users, looked up in that same transaction only when credentials
@@ -52,6 +54,9 @@ struct auth {
 	char		 claimed[NAME_MAX_LEN + 1];
 	char		 token[TOKEN_IDLEN + 1];
 	int		 bad_token;
+	int		 held_done;	/* held is read (held.c) */
+	char		 held[ROLES_MAX];	/* the roles held, with the
+					   included ones, ","-joined */
 };
 
 static void
@@ -422,13 +427,19 @@ decide_grants(struct store *s, const struct request *req,
 		d->rule = g->valid_rule;
 		return 0;
 	}
-	/* A token acts with its owner's roles, or some of them. */
-	for (i = 0; i < g->nroles; i++) {
-		if ((rc = d->token[0] != '\0' ?
-		    store_token_member(s, d->token, g->roles[i]) :
-		    store_member(s, d->user, g->roles[i])) == -1)
+	/*
+	 * The roles held, directly or through a role that includes them
+	 * (held.c: one query, then the snapshot's hierarchy), read once
+	 * per decision; a token acts with its owner's, or some of them.
+	 */
+	if (g->nroles > 0 && !a->held_done) {
+		if (held_roles(s, d->user, d->token, a->held,
+		    sizeof(a->held)) == -1)
 			return -1;
-		if (rc == 1) {
+		a->held_done = 1;
+	}
+	for (i = 0; i < g->nroles; i++) {
+		if (roles_list_has(a->held, g->roles[i])) {
 			d->verdict = VERDICT_ALLOW;
 			d->why = WHY_GRANT_ROLE;
 			d->rule = g->role_rule[i];
@@ -524,10 +535,12 @@ decide_snap(struct store *s, const struct request *req, struct decision *d)
 	if (d->verdict != VERDICT_ALLOW || d->user[0] == '\0' ||
 	    req->mode == MODE_RESPONDER)
 		return 0;
-	if (d->token[0] != '\0')
-		return store_token_roles(s, d->token, d->roles,
-		    sizeof(d->roles));
-	return store_roles(s, d->user, d->roles, sizeof(d->roles));
+	/* The roles held, the included ones too: what a role grant saw. */
+	if (a.held_done) {
+		memcpy(d->roles, a.held, sizeof(d->roles));
+		return 0;
+	}
+	return held_roles(s, d->user, d->token, d->roles, sizeof(d->roles));
 }
 
 /* An empty decision for a request in mode m, with the default realm. */

@@ -43,7 +43,7 @@
  * The schema version this build reads and writes: the number of the
  * highest sql/NNNN-*.sql migration.
  */
-#define SCHEMA_VERSION	7
+#define SCHEMA_VERSION	8
 
 /* migrations.c: generated from sql/ by build-aux/sql2c.sh */
 extern const char *const migrations[];
@@ -493,6 +493,10 @@ const struct snap_res *snap_resource_named(const struct snapshot *,
 const struct snap_rule *snap_rules(const struct snapshot *,
 		    const struct snap_res *);
 void		 snap_counts(const struct snapshot *, size_t *, size_t *);
+/* The role hierarchy (roles.c), owned by the snapshot; NULL: none. */
+struct roles;
+void		 snap_set_roles(struct snapshot *, struct roles *);
+const struct roles *snap_roles(const struct snapshot *);
 
 /* decide.c */
 void		 decide(struct store *, const struct request *,
@@ -668,5 +672,34 @@ enum prefork {
 enum prefork	 prefork(size_t, struct writer *);
 size_t		 prefork_auto(void);
 size_t		 prefork_count(const char *);
+
+/*
+ * roles.c: the role hierarchy (sql/0008-roles.sql), compiled once per
+ * snapshot: what each role includes.  Lists of roles are ","-joined,
+ * in byte order.  A policy over these bounds is not served (500).
+ */
+#define ROLES_GRAPH_MAX	1024	/* distinct roles in role_includes */
+#define ROLES_EDGES_MAX	8192	/* role_includes rows */
+struct roles	*roles_new(void);
+void		 roles_free(struct roles *);
+int		 roles_add(struct roles *, const char *, const char *);
+int		 roles_finish(struct roles *, char *, size_t);
+size_t		 roles_count(const struct roles *);
+int		 roles_holds(const struct roles *, const char *, const char *);
+int		 roles_list_has(const char *, const char *);
+int		 roles_expand(const struct roles *, const char *, char *,
+		    size_t);
+int		 roles_list_and(const char *, const char *, char *, size_t);
+int		 roles_path(const struct roles *, const char *, const char *,
+		    char *, size_t);
+
+/* held.c: the roles a user or token holds, in one decision */
+int		 held_roles(struct store *, const char *, const char *,
+		    char *, size_t);
+int		 held_direct(struct store *, const char *, const char *,
+		    char *, size_t);
+int		 store_token_held(struct store *, const char *, char *, size_t,
+		    char *, size_t, int *);
+void		 store_seterr(struct store *, const char *);
 
 #endif /* !EXTERN_H */

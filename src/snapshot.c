@@ -90,6 +90,7 @@ struct snapshot {
 	uint32_t	*slots;		/* literal edges: node indices */
 	size_t		 nslots;	/* a power of two, or 0 */
 	int		 done;
+	struct roles	*roles;		/* the role hierarchy, or NULL */
 };
 
 /* The candidates of one lookup: the best by policy_better() so far. */
@@ -128,6 +129,7 @@ snap_free(struct snapshot *sn)
 	free(sn->next);
 	free(sn->nodes);
 	free(sn->slots);
+	roles_free(sn->roles);
 	free(sn);
 }
 
@@ -659,4 +661,22 @@ snap_counts(const struct snapshot *sn, size_t *nres, size_t *nrules)
 {
 	*nres = sn->nres;
 	*nrules = sn->nrules;
+}
+
+/*
+ * The role hierarchy (roles.c, after roles_finish()), which the
+ * snapshot owns from now on; NULL: none (no role_includes rows).
+ */
+void
+snap_set_roles(struct snapshot *sn, struct roles *rg)
+{
+	roles_free(sn->roles);
+	sn->roles = rg;
+}
+
+/* The role hierarchy, or NULL when no role includes another. */
+const struct roles *
+snap_roles(const struct snapshot *sn)
+{
+	return sn->roles;
 }

@@ -42,6 +42,8 @@ enum stmt {
 	STMT_TOKEN,
 	STMT_TOKEN_MEMBER,
 	STMT_TOKEN_ROLES,
+	STMT_INCLUDES,
+	STMT_TOKEN_HELD,
 	STMT__MAX
 };
 
@@ -96,6 +98,18 @@ static const char *const stmts[STMT__MAX] = {
 	"WHERE t.id = ?1 AND (t.limited = 0 OR EXISTS "
 	"(SELECT 1 FROM token_roles AS r WHERE r.token = t.id "
 	"AND r.role = m.role)) ORDER BY m.role",
+	/* STMT_INCLUDES: the role hierarchy, for the snapshot (sql/0008) */
+	"SELECT role, includes FROM role_includes",
+	/*
+	 * STMT_TOKEN_HELD: what token ?1 acts with, in one query: its
+	 * owner's roles (kind 0), whether it is limited (a kind 1 row)
+	 * and the roles it lists (kind 2), each kind in byte order
+	 */
+	"SELECT 0, m.role FROM tokens AS t JOIN members AS m "
+	"ON m.user = t.user WHERE t.id = ?1 "
+	"UNION ALL SELECT 1, '' FROM tokens WHERE id = ?1 AND limited "
+	"UNION ALL SELECT 2, r.role FROM token_roles AS r WHERE r.token = ?1 "
+	"ORDER BY 1, 2",
 };
 
 struct store {
@@ -110,6 +124,7 @@ struct store {
 };
 
 static int	 store_has_tokens(struct store *, int *);
+static int	 store_includes(struct store *, struct snapshot *);
 
 static void
 store_fail(struct store *s, const char *what)
@@ -386,7 +401,8 @@ store_rebuild(struct store *s)
 		return STORE_ERROR;
 	}
 	if (store_settings(s, &set) == -1 || store_policy(s, sn) == -1 ||
-	    store_has_tokens(s, &set.tokens) == -1)
+	    store_has_tokens(s, &set.tokens) == -1 ||
+	    store_includes(s, sn) == -1)
 		goto fail;
 	snap_set_settings(sn, &set);
 	if (snap_finish(sn) == -1) {
@@ -792,4 +808,107 @@ int
 store_token_member(struct store *s, const char *id, const char *role)
 {
 	return store_holds(s, STMT_TOKEN_MEMBER, id, role, "token member");
+}
+
+/*
+ * The role hierarchy into sn (snap_set_roles()): every role_includes
+ * row, closed by roles_finish(), or none when there is no row.  A
+ * cycle or a bound (roles.c) fails the snapshot, and so every
+ * decision (500), with what it is in the log.  Returns 0 or -1.
+ */
+static int
+store_includes(struct store *s, struct snapshot *sn)
+{
+	sqlite3_stmt	*st = s->stmts[STMT_INCLUDES];
+	struct roles	*rg = NULL;
+	int		 rc = SQLITE_DONE, ret = 0;
+
+	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rg == NULL && (rg = roles_new()) == NULL) ||
+		    roles_add(rg, (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1)) == -1) {
+			snprintf(s->err, sizeof(s->err), "role hierarchy: "
+			    "out of memory");
+			ret = -1;
+		}
+	}
+	if (ret == 0 && rc != SQLITE_DONE) {
+		store_fail(s, "role_includes");
+		ret = -1;
+	}
+	store_done(st);
+	if (ret == 0 && rg != NULL &&
+	    roles_finish(rg, s->err, sizeof(s->err)) == -1)
+		ret = -1;
+	if (ret == -1)
+		roles_free(rg);
+	else
+		snap_set_roles(sn, rg);
+	return ret;
+}
+
+/* Append p (n bytes) to the ","-joined buf (*len so far).  0 or -1. */
+static int
+join_put(char *buf, size_t bufsz, size_t *len, const char *p, size_t n)
+{
+	if (*len + (*len > 0) + n + 1 > bufsz)
+		return -1;
+	if (*len > 0)
+		buf[(*len)++] = ',';
+	memcpy(buf + *len, p, n);
+	*len += n;
+	buf[*len] = '\0';
+	return 0;
+}
+
+/*
+ * What token id acts with, read in one query (STMT_TOKEN_HELD): its
+ * owner's roles into owner, the roles it lists into list (both
+ * ","-joined, in byte order) and whether it is limited to them into
+ * *limited.  Returns 0, or -1 on error (a list that does not fit is
+ * an error).
+ */
+int
+store_token_held(struct store *s, const char *id, char *owner,
+    size_t ownersz, char *list, size_t listsz, int *limited)
+{
+	sqlite3_stmt	*st = s->stmts[STMT_TOKEN_HELD];
+	const char	*role;
+	size_t		 olen = 0, llen = 0;
+	int		 rc, kind, ret = 0;
+
+	owner[0] = list[0] = '\0';
+	*limited = 0;
+	if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK) {
+		store_fail(s, "token roles");
+		store_done(st);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		kind = sqlite3_column_int(st, 0);
+		if ((role = (const char *)sqlite3_column_text(st, 1)) == NULL)
+			continue;
+		if (kind == 1)
+			*limited = 1;
+		else if (kind == 0 ? join_put(owner, ownersz, &olen, role,
+		    strlen(role)) == -1 : join_put(list, listsz, &llen, role,
+		    strlen(role)) == -1) {
+			snprintf(s->err, sizeof(s->err), "roles too long");
+			ret = -1;
+			break;
+		}
+	}
+	if (ret == 0 && rc != SQLITE_DONE) {
+		store_fail(s, "token roles");
+		ret = -1;
+	}
+	store_done(st);
+	return ret;
+}
+
+/* Keep msg as the store's error, for the log of a failed decision. */
+void
+store_seterr(struct store *s, const char *msg)
+{
+	snprintf(s->err, sizeof(s->err), "%s", msg);
 }
