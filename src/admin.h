@@ -43,6 +43,11 @@ struct pol_resource {
 	char		*comment;
 	size_t		 line;
 };
+struct pol_include {		/* role_includes (sql/0008-roles.sql) */
+	char		*role;
+	char		*includes;
+	size_t		 line;
+};
 struct pol_rule {
 	int64_t		 id;
 	char		*pattern;
@@ -65,6 +70,8 @@ struct policy {
 	size_t			 nresources;
 	struct pol_rule		*rules;
 	size_t			 nrules;
+	struct pol_include	*includes;
+	size_t			 nincludes;
 };
 
 /*
@@ -82,6 +89,7 @@ enum pol_tab {
 	POL_MEMBERS,
 	POL_RESOURCES,
 	POL_RULES,
+	POL_INCLUDES,		/* role_includes */
 	POL__MAX
 };
 enum pol_kind {
@@ -123,6 +131,7 @@ struct pol_role		*pol_add_role(struct policy *);
 struct pol_member	*pol_add_member(struct policy *);
 struct pol_resource	*pol_add_resource(struct policy *);
 struct pol_rule		*pol_add_rule(struct policy *);
+struct pol_include	*pol_add_include(struct policy *);
 void		 pol_free(struct policy *);
 
 /* The field of column c in row r, as a T (a const T for a const row). */
@@ -267,6 +276,8 @@ enum lint_kind {
 	LINT_HASH_COSTLY,	/* 10. over the cost caps: 401 */
 	LINT_HASH_UNREADABLE,	/* 10. unreadable parameters */
 	LINT_HASH_LEGACY,	/* 10. crypt_checksalt(): legacy */
+	LINT_ROLE_NOTHING_NEW,	/* 11. a role that adds no grant */
+	LINT_INCLUDE_IMPLIED,	/* 11. an inclusion implied by others */
 	LINT__MAX
 };
 extern const char *const lint_kind_str[LINT__MAX];
@@ -306,6 +317,16 @@ int		 adm_fail(const char *, const char *);
 const char	*adm_res_name(char *, size_t, const char *, const char *);
 int		 adm_opts(int, char *[], const char *const *, const char **,
 		    size_t);
+
+/*
+ * admrole.c, adm_role.c: the role hierarchy (sql/0008-roles.sql):
+ * role_includes rows, and `portcullis role include|exclude|list`.
+ */
+int		 adm_include_add(struct adm *, const char *, const char *);
+int		 adm_include_del(struct adm *, const char *, const char *);
+int		 adm_role_graph(const struct policy *, struct roles **,
+		    char *, size_t);
+int		 cmd_role_hier(const char *, int, char *[]);
 
 /* adm_pass.c */
 #define PASS_MAX	1023	/* password bytes, as the server's cap */

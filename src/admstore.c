@@ -52,6 +52,7 @@ enum stmt {
 	STMT_MEMBERS,
 	STMT_RESOURCES,
 	STMT_RULES,
+	STMT_INCLUDES,		/* POL_INCLUDES: role_includes */
 	STMT_USER_HASH,
 	STMT_USER_ADD,
 	STMT_USER_SET,
@@ -97,6 +98,8 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_RULES: also `rule list` */
 	"SELECT id, pattern, host, methods, principal, comment "
 	"FROM rules ORDER BY id",
+	/* STMT_INCLUDES (sql/0008-roles.sql) */
+	"SELECT role, includes FROM role_includes ORDER BY role, includes",
 	/* STMT_USER_HASH */
 	"SELECT hash FROM users WHERE name = ?1",
 	/* STMT_USER_ADD: 0 changes if the name is taken */

@@ -62,6 +62,11 @@ const struct pol_table pol_tables[POL__MAX] = {
 		COL(pol_rule, principal, POLK_TEXT),
 		COL(pol_rule, comment, POLK_TEXT) },
 	  .ncols = 6, .nfile = 6, .nkey = 1, ROWS(pol_rule, rules) },
+	[POL_INCLUDES] = { "role_includes", {
+		COL(pol_include, role, POLK_TEXT),
+		COL(pol_include, includes, POLK_TEXT) },
+	  .ncols = 2, .nfile = 2, .nkey = 2,
+	  ROWS(pol_include, includes) },
 };
 
 /* The array of table t in pol and its count. */
@@ -127,6 +132,7 @@ POL_ADDER(role, POL_ROLES)
 POL_ADDER(member, POL_MEMBERS)
 POL_ADDER(resource, POL_RESOURCES)
 POL_ADDER(rule, POL_RULES)
+POL_ADDER(include, POL_INCLUDES)
 
 /* Compare column c of rows a and b: bytewise, a NULL first; by value. */
 static int
@@ -195,9 +201,11 @@ POL_CMP(role, POL_ROLES)
 POL_CMP(member, POL_MEMBERS)
 POL_CMP(resource, POL_RESOURCES)
 POL_CMP(rule, POL_RULES)
+POL_CMP(include, POL_INCLUDES)
 
 static int (*const cmps[POL__MAX])(const void *, const void *) = {
 	setting_cmp, user_cmp, role_cmp, member_cmp, resource_cmp, rule_cmp,
+	include_cmp,
 };
 
 /* Sort the rows of table t by key (pol_cmp()). */
