@@ -278,6 +278,7 @@ enum lint_kind {
 	LINT_HASH_LEGACY,	/* 10. crypt_checksalt(): legacy */
 	LINT_ROLE_NOTHING_NEW,	/* 11. a role that adds no grant */
 	LINT_INCLUDE_IMPLIED,	/* 11. an inclusion implied by others */
+	LINT_ROLE_CYCLE,	/* 11. a cycle or over the bounds: 500 */
 	LINT__MAX
 };
 extern const char *const lint_kind_str[LINT__MAX];
