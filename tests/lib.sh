@@ -31,6 +31,7 @@
 #                18925-18948; not part of make check
 #   18950-18974  listen.sh (portcullis.fcgi -s 127.0.0.1:PORT in use)
 #   19000-19019  health.sh (nginx: health and metrics)
+#   19020-19039  server-roles.sh (nginx auth_request: role hierarchy)
 #   18975-18999  server-tokens.sh (nginx 18975, lighttpd authorizer
 #                18980, Apache 18985 and 18991 + Portcullis +3)
 
