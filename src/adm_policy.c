@@ -81,9 +81,7 @@ includes_check(struct imp *im, const struct policy *f)
 	memset(&rkey, 0, sizeof(rkey));
 	for (i = 0; i < f->nincludes; i++) {
 		rkey.name = f->includes[i].role;
-		if (pol_find(f, POL_ROLES, &rkey) == NULL)
-			rkey.name = f->includes[i].includes;
-		else {
+		if (pol_find(f, POL_ROLES, &rkey) != NULL) {
 			rkey.name = f->includes[i].includes;
 			if (pol_find(f, POL_ROLES, &rkey) != NULL)
 				continue;

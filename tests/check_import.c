@@ -845,12 +845,12 @@ static const struct irow policy_bad_rows[] = {
 	  ":3: expected INTO", NULL },
 	{ "an unknown table", policy_seed, { "policy", "@" },
 	  BAD("INSERT INTO sqlite_schema (name) VALUES ('x');"), 0, 1, "",
-	  ":3: expected a table: settings, users, roles, members, resources "
-	  "or rules", NULL },
+	  ":3: expected a table: settings, users, roles, members, resources, "
+	  "rules or role_includes", NULL },
 	{ "a quoted table name", policy_seed, { "policy", "@" },
 	  BAD("INSERT INTO 'roles' (name, comment) VALUES ('x', '');"), 0, 1,
 	  "", ":3: expected a table: settings, users, roles, members, "
-	  "resources or rules", NULL },
+	  "resources, rules or role_includes", NULL },
 	{ "no column list", policy_seed, { "policy", "@" },
 	  BAD("INSERT INTO roles VALUES ('x', '');"), 0, 1, "",
 	  ":3: expected '('", NULL },
