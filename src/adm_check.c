@@ -232,7 +232,8 @@ check_granted(struct store *s, const struct request *r,
 	 * What the decision held: the roles included too (held.c); a
 	 * token its effective roles, not all its owner's.
 	 */
-	if (held_roles(s, d->user, d->token, roles, sizeof(roles)) == -1)
+	if (held_roles(s, d->user, d->token, d->token_limited, roles,
+	    sizeof(roles)) == -1)
 		return NULL;
 	if (*d->token != '\0')
 		len = (size_t)snprintf(buf, bufsz, "%s (token %s of %s has: ",
@@ -286,7 +287,7 @@ check_through(struct store *s, const struct decision *d, char *buf,
 		if (ru->id == d->rule)
 			role = ru->grant->principal;
 	if (role == NULL ||
-	    held_direct(s, d->user, d->token, direct, sizeof(direct)) == -1 ||
+	    store_roles(s, d->user, direct, sizeof(direct)) == -1 ||
 	    roles_list_has(direct, role))
 		return NULL;
 	for (p = direct; *p != '\0'; p += n + (p[n] == ',')) {

@@ -54,6 +54,7 @@ struct auth {
 	char		 claimed[NAME_MAX_LEN + 1];
 	char		 token[TOKEN_IDLEN + 1];
 	int		 bad_token;
+	int		 token_limited;
 	int		 held_done;	/* held is read (held.c) */
 	char		 held[ROLES_MAX];	/* the roles held, with the
 					   included ones, ","-joined */
@@ -167,6 +168,7 @@ token_verify(const struct cred *c, int found, const struct token_row *t,
 		d->why = WHY_EXPIRED_USER;
 	else {
 		snprintf(d->user, sizeof(d->user), "%s", t->user);
+		d->token_limited = t->limited;
 		return 1;
 	}
 	return 0;
@@ -371,6 +373,7 @@ auth_once(struct store *s, const struct request *req,
 		memcpy(d->claimed, a->claimed, sizeof(d->claimed));
 		memcpy(d->token, a->token, sizeof(d->token));
 		d->bad_token = a->bad_token;
+		d->token_limited = a->token_limited;
 		return a->rc;
 	}
 	if ((a->rc = authenticate(s, req, set, d)) == -1)
@@ -382,6 +385,7 @@ auth_once(struct store *s, const struct request *req,
 	memcpy(a->claimed, d->claimed, sizeof(a->claimed));
 	memcpy(a->token, d->token, sizeof(a->token));
 	a->bad_token = d->bad_token;
+	a->token_limited = d->token_limited;
 	a->done = 1;
 	return a->rc;
 }
@@ -433,8 +437,8 @@ decide_grants(struct store *s, const struct request *req,
 	 * per decision; a token acts with its owner's, or some of them.
 	 */
 	if (g->nroles > 0 && !a->held_done) {
-		if (held_roles(s, d->user, d->token, a->held,
-		    sizeof(a->held)) == -1)
+		if (held_roles(s, d->user, d->token, d->token_limited,
+		    a->held, sizeof(a->held)) == -1)
 			return -1;
 		a->held_done = 1;
 	}
@@ -540,7 +544,8 @@ decide_snap(struct store *s, const struct request *req, struct decision *d)
 		memcpy(d->roles, a.held, sizeof(d->roles));
 		return 0;
 	}
-	return held_roles(s, d->user, d->token, d->roles, sizeof(d->roles));
+	return held_roles(s, d->user, d->token, d->token_limited, d->roles,
+	    sizeof(d->roles));
 }
 
 /* An empty decision for a request in mode m, with the default realm. */

@@ -388,6 +388,8 @@ struct decision {
 	int		 bearer;			/* 401: offer Bearer */
 	int		 bad_token;			/* ... with error=
 							   "invalid_token" */
+	int		 token_limited;			/* the token acts with
+							   token_roles only */
 };
 
 /* store.c */
@@ -450,6 +452,7 @@ struct token_row {
 	int		 expired;
 	int		 udisabled;			/* the owner's */
 	int		 uexpired;
+	int		 limited;			/* to token_roles */
 };
 int		 store_token(struct store *, const char *, struct token_row *);
 int		 store_token_member(struct store *, const char *, const char *);
@@ -694,12 +697,9 @@ int		 roles_path(const struct roles *, const char *, const char *,
 		    char *, size_t);
 
 /* held.c: the roles a user or token holds, in one decision */
-int		 held_roles(struct store *, const char *, const char *,
+int		 held_roles(struct store *, const char *, const char *, int,
 		    char *, size_t);
-int		 held_direct(struct store *, const char *, const char *,
-		    char *, size_t);
-int		 store_token_held(struct store *, const char *, char *, size_t,
-		    char *, size_t, int *);
+int		 store_token_list(struct store *, const char *, char *, size_t);
 void		 store_seterr(struct store *, const char *);
 
 #endif /* !EXTERN_H */

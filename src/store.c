@@ -43,7 +43,7 @@ enum stmt {
 	STMT_TOKEN_MEMBER,
 	STMT_TOKEN_ROLES,
 	STMT_INCLUDES,
-	STMT_TOKEN_HELD,
+	STMT_TOKEN_LIST,
 	STMT__MAX
 };
 
@@ -83,7 +83,8 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT t.user, t.hash, t.disabled, "
 	"t.expires IS NOT NULL AND datetime(t.expires) <= datetime('now'), "
 	"u.disabled, "
-	"u.expires IS NOT NULL AND datetime(u.expires) <= datetime('now') "
+	"u.expires IS NOT NULL AND datetime(u.expires) <= datetime('now'), "
+	"t.limited "
 	"FROM tokens AS t JOIN users AS u ON u.name = t.user WHERE t.id = ?1",
 	/*
 	 * STMT_TOKEN_MEMBER: whether token ?1 holds role ?2: its owner
@@ -100,16 +101,8 @@ static const char *const stmts[STMT__MAX] = {
 	"AND r.role = m.role)) ORDER BY m.role",
 	/* STMT_INCLUDES: the role hierarchy, for the snapshot (sql/0008) */
 	"SELECT role, includes FROM role_includes",
-	/*
-	 * STMT_TOKEN_HELD: what token ?1 acts with, in one query: its
-	 * owner's roles (kind 0), whether it is limited (a kind 1 row)
-	 * and the roles it lists (kind 2), each kind in byte order
-	 */
-	"SELECT 0, m.role FROM tokens AS t JOIN members AS m "
-	"ON m.user = t.user WHERE t.id = ?1 "
-	"UNION ALL SELECT 1, '' FROM tokens WHERE id = ?1 AND limited "
-	"UNION ALL SELECT 2, r.role FROM token_roles AS r WHERE r.token = ?1 "
-	"ORDER BY 1, 2",
+	/* STMT_TOKEN_LIST: the roles a limited token lists, in byte order */
+	"SELECT role FROM token_roles WHERE token = ?1 ORDER BY role",
 };
 
 struct store {
@@ -719,6 +712,7 @@ store_token(struct store *s, const char *id, struct token_row *t)
 	t->expired = sqlite3_column_int(st, 3) != 0;
 	t->udisabled = sqlite3_column_int(st, 4) != 0;
 	t->uexpired = sqlite3_column_int(st, 5) != 0;
+	t->limited = sqlite3_column_int(st, 6) != 0;
 	ret = 1;
 out:
 	if (ret == -1 && s->err[0] == '\0')
@@ -847,63 +841,15 @@ store_includes(struct store *s, struct snapshot *sn)
 	return ret;
 }
 
-/* Append p (n bytes) to the ","-joined buf (*len so far).  0 or -1. */
-static int
-join_put(char *buf, size_t bufsz, size_t *len, const char *p, size_t n)
-{
-	if (*len + (*len > 0) + n + 1 > bufsz)
-		return -1;
-	if (*len > 0)
-		buf[(*len)++] = ',';
-	memcpy(buf + *len, p, n);
-	*len += n;
-	buf[*len] = '\0';
-	return 0;
-}
-
 /*
- * What token id acts with, read in one query (STMT_TOKEN_HELD): its
- * owner's roles into owner, the roles it lists into list (both
- * ","-joined, in byte order) and whether it is limited to them into
- * *limited.  Returns 0, or -1 on error (a list that does not fit is
- * an error).
+ * The roles token id (TOKEN_IDLEN hex digits) lists in token_roles,
+ * sorted and ","-joined into buf, whether it is limited or not.
+ * Returns 0, or -1 on error (a list that does not fit is an error).
  */
 int
-store_token_held(struct store *s, const char *id, char *owner,
-    size_t ownersz, char *list, size_t listsz, int *limited)
+store_token_list(struct store *s, const char *id, char *buf, size_t bufsz)
 {
-	sqlite3_stmt	*st = s->stmts[STMT_TOKEN_HELD];
-	const char	*role;
-	size_t		 olen = 0, llen = 0;
-	int		 rc, kind, ret = 0;
-
-	owner[0] = list[0] = '\0';
-	*limited = 0;
-	if (sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) != SQLITE_OK) {
-		store_fail(s, "token roles");
-		store_done(st);
-		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		kind = sqlite3_column_int(st, 0);
-		if ((role = (const char *)sqlite3_column_text(st, 1)) == NULL)
-			continue;
-		if (kind == 1)
-			*limited = 1;
-		else if (kind == 0 ? join_put(owner, ownersz, &olen, role,
-		    strlen(role)) == -1 : join_put(list, listsz, &llen, role,
-		    strlen(role)) == -1) {
-			snprintf(s->err, sizeof(s->err), "roles too long");
-			ret = -1;
-			break;
-		}
-	}
-	if (ret == 0 && rc != SQLITE_DONE) {
-		store_fail(s, "token roles");
-		ret = -1;
-	}
-	store_done(st);
-	return ret;
+	return roles_join(s, STMT_TOKEN_LIST, id, buf, bufsz);
 }
 
 /* Keep msg as the store's error, for the log of a failed decision. */
