@@ -27,8 +27,8 @@
  * An allow for a user in a deciding mode (not responder) then carries
  * the user's roles, for the server: those held directly and those
  * they include (held.c, roles.c: the role hierarchy, compiled with
- * the snapshot; a role grant in step 5 is held the same way).  Everything is read in one
- * snapshot: the compiled policy (snapshot.c: settings, resources,
+ * the snapshot; a role grant in step 5 is held the same way).
+ * Everything is read in one snapshot: the compiled policy (snapshot.c: settings, resources,
  * rules), current as of the read transaction store_begin() opens, and
  * the users, looked up in that same transaction only when credentials
  * are needed.  Every path that does not end in a grant ends in a

@@ -443,7 +443,6 @@ int		 store_roles(struct store *, const char *, char *, size_t);
 const struct snapshot *store_snapshot(const struct store *);
 int		 store_user(struct store *, const char *, size_t, char *,
 		    size_t, int *, int *);
-int		 store_member(struct store *, const char *, const char *);
 /* A token's row and its owner's state (store_token()). */
 struct token_row {
 	char		 user[NAME_MAX_LEN + 1];	/* the owner */
@@ -455,8 +454,6 @@ struct token_row {
 	int		 limited;			/* to token_roles */
 };
 int		 store_token(struct store *, const char *, struct token_row *);
-int		 store_token_member(struct store *, const char *, const char *);
-int		 store_token_roles(struct store *, const char *, char *, size_t);
 
 /* snapshot.c */
 /*

@@ -36,12 +36,9 @@ enum stmt {
 	STMT_SETTINGS,
 	STMT_POLICY,
 	STMT_USER,
-	STMT_MEMBER,
 	STMT_ROLES,
 	STMT_TOKENS,
 	STMT_TOKEN,
-	STMT_TOKEN_MEMBER,
-	STMT_TOKEN_ROLES,
 	STMT_INCLUDES,
 	STMT_TOKEN_LIST,
 	STMT__MAX
@@ -73,8 +70,6 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT hash, disabled, "
 	"expires IS NOT NULL AND datetime(expires) <= datetime('now') "
 	"FROM users WHERE name = ?1",
-	/* STMT_MEMBER */
-	"SELECT 1 FROM members WHERE user = ?1 AND role = ?2",
 	/* STMT_ROLES */
 	"SELECT role FROM members WHERE user = ?1 ORDER BY role",
 	/* STMT_TOKENS: whether 401s offer Bearer (sql/0007-tokens.sql) */
@@ -86,19 +81,6 @@ static const char *const stmts[STMT__MAX] = {
 	"u.expires IS NOT NULL AND datetime(u.expires) <= datetime('now'), "
 	"t.limited "
 	"FROM tokens AS t JOIN users AS u ON u.name = t.user WHERE t.id = ?1",
-	/*
-	 * STMT_TOKEN_MEMBER: whether token ?1 holds role ?2: its owner
-	 * does, and the token is not limited or lists the role
-	 */
-	"SELECT 1 FROM tokens AS t JOIN members AS m ON m.user = t.user "
-	"WHERE t.id = ?1 AND m.role = ?2 AND (t.limited = 0 OR EXISTS "
-	"(SELECT 1 FROM token_roles AS r WHERE r.token = t.id "
-	"AND r.role = m.role))",
-	/* STMT_TOKEN_ROLES: the roles STMT_TOKEN_MEMBER says yes to */
-	"SELECT m.role FROM tokens AS t JOIN members AS m ON m.user = t.user "
-	"WHERE t.id = ?1 AND (t.limited = 0 OR EXISTS "
-	"(SELECT 1 FROM token_roles AS r WHERE r.token = t.id "
-	"AND r.role = m.role)) ORDER BY m.role",
 	/* STMT_INCLUDES: the role hierarchy, for the snapshot (sql/0008) */
 	"SELECT role, includes FROM role_includes",
 	/* STMT_TOKEN_LIST: the roles a limited token lists, in byte order */
@@ -652,17 +634,6 @@ store_roles(struct store *s, const char *user, char *buf, size_t bufsz)
 }
 
 /*
- * The roles token id (TOKEN_IDLEN hex digits) acts with: its owner's,
- * or those of them the token lists if it is limited; sorted and
- * ","-joined into buf.  Returns 0, or -1 on error.
- */
-int
-store_token_roles(struct store *s, const char *id, char *buf, size_t bufsz)
-{
-	return roles_join(s, STMT_TOKEN_ROLES, id, buf, bufsz);
-}
-
-/*
  * Whether the policy holds any token, into *yes.  Returns 0, or -1.
  */
 static int
@@ -761,47 +732,6 @@ out:
 		store_fail(s, "user");
 	store_done(st);
 	return ret;
-}
-
-/*
- * Whether statement i, bound to (who, role), returns a row: a
- * membership test.  Returns 1, 0, or -1 on error (what names it).
- */
-static int
-store_holds(struct store *s, enum stmt i, const char *who, const char *role,
-    const char *what)
-{
-	sqlite3_stmt	*st = s->stmts[i];
-	int		 rc, ret = -1;
-
-	if (sqlite3_bind_text(st, 1, who, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC) == SQLITE_OK) {
-		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			ret = 1;
-		else if (rc == SQLITE_DONE)
-			ret = 0;
-	}
-	if (ret == -1)
-		store_fail(s, what);
-	store_done(st);
-	return ret;
-}
-
-/* Whether user holds role.  Returns 1, 0, or -1 on error. */
-int
-store_member(struct store *s, const char *user, const char *role)
-{
-	return store_holds(s, STMT_MEMBER, user, role, "member");
-}
-
-/*
- * Whether token id acts with role: its owner holds it, and the token
- * is not limited or lists it.  Returns 1, 0, or -1 on error.
- */
-int
-store_token_member(struct store *s, const char *id, const char *role)
-{
-	return store_holds(s, STMT_TOKEN_MEMBER, id, role, "token member");
 }
 
 /*
