@@ -107,31 +107,28 @@ WHEN NOT EXISTS (
 BEGIN SELECT RAISE(ABORT, 'token_roles: the token''s owner does not hold that role'); END;
 
 -- Every role each user holds: one row per (user, role), with how.
+-- The walk keeps (user, role, via) once each (UNION): it ends, and
+-- stays small, however many ways a role is reached.
 CREATE VIEW effective_roles (
 	-- users.name.
 	user,
 	-- A roles.name the user holds.
 	role,
 	-- How: the role itself when held directly (members), else the
-	-- shortest chain from a role held directly, 'admin > editor'.
-	through
+	-- first, in byte order, of the user's roles that includes it
+	-- (`portcullis check` names the whole chain).
+	via
 ) AS
 WITH RECURSIVE
-	held (user, role, through, depth) AS (
-		SELECT user, role, role, 0 FROM members
+	held (user, role, via) AS (
+		SELECT user, role, role FROM members
 		UNION
-		SELECT h.user, i.includes, h.through || ' > ' || i.includes,
-		    h.depth + 1
+		SELECT h.user, i.includes, h.via
 		FROM held AS h JOIN role_includes AS i ON i.role = h.role
-		-- a bound that a cycle (triggers dropped) cannot pass
-		WHERE h.depth < 1024
-	),
-	ranked AS (
-		SELECT *, row_number() OVER (PARTITION BY user, role
-		    ORDER BY depth, through) AS n
-		FROM held
 	)
-SELECT user, role, through FROM ranked WHERE n = 1
+SELECT user, role, CASE WHEN max(role = via) THEN role ELSE min(via) END
+FROM held
+GROUP BY user, role
 ORDER BY user, role;
 
 -- effective_permissions (sql/0003) again: a role's grants reach those

@@ -312,8 +312,12 @@ static const struct {
 	    "SELECT token, role FROM token_roles", "" },
 	/* the views for the administrator */
 	{ "SELECT 1", NULL, "SELECT * FROM effective_roles",
-	    "alice|admin|admin\nalice|editor|admin > editor\n"
-	    "alice|viewer|admin > editor > viewer\n" },
+	    "alice|admin|admin\nalice|editor|admin\nalice|viewer|admin\n" },
+	{ "INSERT INTO members VALUES ('alice', 'viewer'), ('bob', 'other');"
+	    "INSERT INTO role_includes VALUES ('other', 'viewer')", NULL,
+	    "SELECT * FROM effective_roles",
+	    "alice|admin|admin\nalice|editor|admin\nalice|viewer|viewer\n"
+	    "bob|other|other\nbob|viewer|other\n" },
 	{ "SELECT 1", NULL, "SELECT * FROM effective_permissions",
 	    "alice|*|/v/**|GET|role viewer|1\n" },
 	{ "DELETE FROM role_includes WHERE role = 'editor'", NULL,
