@@ -16,7 +16,9 @@
  * a token decision as fast as a cached credential decision), and an
  * unknown id against a wrong secret (close to 1: a SHA-256 each, no
  * timing tells ids apart; both pay lockout's write of a failure, from
- * a network of their own).
+ * a network of their own).  And a cached password whose role is held
+ * through two inclusions (sql/0010-roles.sql): about 1, the hierarchy
+ * being compiled with the snapshot, not walked per request.
  *
  * Then the same two decisions (anonymous, and a user with the right
  * password) in databases of 1k and 1M users and 0, 1k and 100k other
@@ -141,12 +143,15 @@ static struct tkase {
 	const char	*name;
 	int		 kind;		/* 0 none, 1 Basic alice:s3cret, 2
 					   Bearer tok, 3 wrong secret, 4
-					   unknown id */
+					   unknown id, 5 Basic carol:s3cret,
+					   who holds editor through chief >
+					   lead > editor (sql/0008) */
 	enum verdict	 want;
 	double		 secs;
 } tkases[] = {
 	{ "anonymous, granted to all", 0, VERDICT_ALLOW, 0 },
 	{ "right password, cached", 1, VERDICT_ALLOW, 0 },
+	{ "cached, role by inclusion", 5, VERDICT_ALLOW, 0 },
 	{ "Bearer token", 2, VERDICT_ALLOW, 0 },
 	{ "Bearer, wrong secret", 3, VERDICT_NOAUTH, 0 },
 	{ "Bearer, unknown id", 4, VERDICT_NOAUTH, 0 },
@@ -162,14 +167,19 @@ static void
 tok_add(const char *path)
 {
 	sqlite3	*db;
-	char	 sql[512], id[TOKEN_IDLEN + 1], hash[TOKEN_HASHLEN + 1];
+	char	 sql[1024], id[TOKEN_IDLEN + 1], hash[TOKEN_HASHLEN + 1];
 
 	if (token_new(tok, id, hash) == -1 ||
 	    sqlite3_open(path, &db) != SQLITE_OK)
 		exit(1);
 	snprintf(sql, sizeof(sql), "INSERT INTO tokens (id, user, hash) "
 	    "VALUES ('%s', 'alice', '%s'); INSERT OR REPLACE INTO settings "
-	    "VALUES ('lockout_attempts', '0')", id, hash);
+	    "VALUES ('lockout_attempts', '0');"
+	    "INSERT INTO users (name, hash) SELECT 'carol', hash FROM users "
+	    "WHERE name = 'alice'; INSERT INTO roles (name) VALUES "
+	    "('chief'), ('lead'); INSERT INTO members VALUES "
+	    "('carol', 'chief'); INSERT INTO role_includes VALUES "
+	    "('chief', 'lead'), ('lead', 'editor')", id, hash);
 	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		exit(1);
 	sqlite3_close(db);
@@ -188,7 +198,8 @@ tok_req(struct request *req, size_t k)
 	env[3] = tkases[k].kind == 0 ? "/public/x" : "/docs/x";
 	/* Failures from a network of their own: no success clears them. */
 	env[4] = "REMOTE_ADDR";
-	env[5] = tkases[k].kind >= 3 ? "192.0.2.4" : "192.0.2.3";
+	env[5] = tkases[k].kind == 3 || tkases[k].kind == 4 ?
+	    "192.0.2.4" : "192.0.2.3";
 	env[6] = "HTTP_AUTHORIZATION";
 	env[7] = authz;
 	env[8] = env[9] = NULL;
@@ -199,6 +210,10 @@ tok_req(struct request *req, size_t k)
 		break;
 	case 1:
 		b64_encode(b64, sizeof(b64), "alice:s3cret", 12);
+		snprintf(authz, sizeof(authz), "Basic %s", b64);
+		break;
+	case 5:
+		b64_encode(b64, sizeof(b64), "carol:s3cret", 12);
 		snprintf(authz, sizeof(authz), "Basic %s", b64);
 		break;
 	case 3:
@@ -259,9 +274,11 @@ tok_run(const char *path, int rounds)
 		printf("  %-28s %10.3f x\n", tkases[i].name,
 		    tkases[i].secs / tkases[1].secs);
 	printf("Bearer token / cached password: %.3f\n",
-	    tkases[2].secs / tkases[1].secs);
+	    tkases[3].secs / tkases[1].secs);
 	printf("unknown id / wrong secret: %.3f\n",
-	    tkases[4].secs / tkases[3].secs);
+	    tkases[5].secs / tkases[4].secs);
+	printf("role by inclusion / cached password: %.3f\n",
+	    tkases[2].secs / tkases[1].secs);
 	return 0;
 fail:
 	credcache_enable(0);

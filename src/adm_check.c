@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +65,8 @@ buf_write(void *arg, const void *p, size_t n)
  */
 static int
 check_print(const struct request *r, const struct decision *d,
-    const char *mode, const char *granted, const char *addr)
+    const char *mode, const char *granted, const char *addr,
+    const char *through)
 {
 	struct bufwr	*b;
 	struct writer	 w;
@@ -118,6 +120,8 @@ check_print(const struct request *r, const struct decision *d,
 	printf("reason: %s\n", why_str[d->why]);
 	if (granted != NULL)
 		printf("granted to: %s\n", granted);
+	if (through != NULL)
+		printf("role: %s\n", through);
 	printf("status: %d %s\n", verdict_status[d->verdict],
 	    verdict_reason[d->verdict]);
 	for (p = b->buf, end = b->buf + b->len; p < end; p = nl + 1) {
@@ -242,18 +246,19 @@ check_granted(struct store *s, const struct request *r,
 			    ru->network);
 	if (policy_grants_names(&g, names, sizeof(names)) == -1)
 		return NULL;
-	if (*d->token != '\0') {
-		/* A token holds its effective roles, not all its owner's. */
-		if (store_token_roles(s, d->token, roles, sizeof(roles)) == -1)
-			return NULL;
+	/*
+	 * What the decision held: the roles included too (held.c); a
+	 * token its effective roles, not all its owner's.
+	 */
+	if (held_roles(s, d->user, d->token, d->token_limited, roles,
+	    sizeof(roles)) == -1)
+		return NULL;
+	if (*d->token != '\0')
 		len = (size_t)snprintf(buf, bufsz, "%s (token %s of %s has: ",
 		    *names == '\0' ? "nobody" : names, d->token, d->user);
-	} else {
-		if (store_roles(s, d->user, roles, sizeof(roles)) == -1)
-			return NULL;
+	else
 		len = (size_t)snprintf(buf, bufsz, "%s (%s has: ",
 		    *names == '\0' ? "nobody" : names, d->user);
-	}
 	if (len >= bufsz)
 		return NULL;
 	if (*roles == '\0')
@@ -268,6 +273,66 @@ check_granted(struct store *s, const struct request *r,
 		return NULL;
 	buf[len++] = ')';
 	buf[len] = '\0';
+	return buf;
+}
+
+/*
+ * On a role grant held through inclusion (sql/0010-roles.sql), the
+ * shortest chain from a role held directly to the role the rule
+ * names, into buf: "granted by rule 7 to editor; alice holds it
+ * through admin > editor" (a token: "token ID of alice holds it").
+ * Returns buf, or NULL when the role is held directly or there is
+ * nothing to say.
+ */
+static const char *
+check_through(struct store *s, const struct decision *d, char *buf,
+    size_t bufsz)
+{
+	const struct snapshot	*sn;
+	const struct snap_res	*res;
+	const struct snap_rule	*ru;
+	const char		*role = NULL, *p;
+	char			 direct[ROLES_MAX], one[NAME_MAX_LEN + 1];
+	char			 chain[1024], best[1024];
+	size_t			 i, n, hops, fewest = SIZE_MAX;
+
+	if (s == NULL || d->verdict != VERDICT_ALLOW ||
+	    d->why != WHY_GRANT_ROLE || (sn = store_snapshot(s)) == NULL ||
+	    snap_roles(sn) == NULL ||
+	    (res = snap_resource_named(sn, d->pattern, d->rhost)) == NULL)
+		return NULL;
+	for (i = 0, ru = snap_rules(sn, res); i < res->nrules; i++, ru++)
+		if (ru->id == d->rule)
+			role = ru->grant->principal;
+	if (role == NULL ||
+	    store_roles(s, d->user, direct, sizeof(direct)) == -1 ||
+	    roles_list_has(direct, role))
+		return NULL;
+	for (p = direct; *p != '\0'; p += n + (p[n] == ',')) {
+		n = strcspn(p, ",");
+		if (n >= sizeof(one))
+			continue;
+		memcpy(one, p, n);
+		one[n] = '\0';
+		if (roles_path(snap_roles(sn), one, role, chain,
+		    sizeof(chain)) != 1)
+			continue;
+		for (hops = 0, i = 0; chain[i] != '\0'; i++)
+			hops += chain[i] == '>';
+		if (hops < fewest) {
+			fewest = hops;
+			(void)snprintf(best, sizeof(best), "%s", chain);
+		}
+	}
+	if (fewest == SIZE_MAX)
+		return NULL;
+	if (*d->token != '\0')
+		(void)snprintf(buf, bufsz, "granted by rule %" PRId64 " to %s; "
+		    "token %s of %s holds it through %s", d->rule, role,
+		    d->token, d->user, best);
+	else
+		(void)snprintf(buf, bufsz, "granted by rule %" PRId64 " to %s; "
+		    "%s holds it through %s", d->rule, role, d->user, best);
 	return buf;
 }
 
@@ -408,8 +473,9 @@ cmd_check(const char *db, int argc, char *argv[])
 	const char	*state;
 	enum storeres	 sr;
 	enum mode	 m = MODE_RESPONDER;
-	const char	*granted;
+	const char	*granted, *through;
 	char		 authz[CHECK_AUTHZ_MAX], mline[160], gbuf[2048];
+	char		 tbuf[2048];
 	int		 k, ret = 1;
 
 	memset(&r, 0, sizeof(r));
@@ -449,12 +515,13 @@ cmd_check(const char *db, int argc, char *argv[])
 	(void)lockout_init(state, 0);
 	sr = decide_request(&r, param_get, params, db, &s, &d);
 	granted = check_granted(s, &r, &d, gbuf, sizeof(gbuf));
+	through = check_through(s, &d, tbuf, sizeof(tbuf));
 	store_close(s);
 	lockout_close();
 	if (sr != STORE_OK)
 		adm_fail("check", sr == STORE_SCHEMA ? "wrong schema version: "
 		    "run portcullis init" : d.detail);
-	if (check_print(&r, &d, mline, granted, vals[3]) == -1) {
+	if (check_print(&r, &d, mline, granted, vals[3], through) == -1) {
 		adm_fail("check", "cannot make the response");
 		ret = 2;
 	} else if (d.verdict == VERDICT_ALLOW)

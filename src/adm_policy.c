@@ -40,6 +40,7 @@ static const char *const dup_what[POL__MAX] = {
 	[POL_NETWORKS] = "network row",
 	[POL_RULES] = "rule id",
 	[POL_CERTS] = "certificate",
+	[POL_INCLUDES] = "inclusion",
 };
 
 /*
@@ -99,6 +100,37 @@ sort_unique(struct imp *im, struct policy *f, enum pol_tab t)
 }
 
 /*
+ * The file's role_includes rows: both roles among its roles, and no
+ * cycle (the schema would refuse it row by row; said here whole).
+ * Return 0, or -1 with the message.
+ */
+static int
+includes_check(struct imp *im, const struct policy *f)
+{
+	struct pol_role		 rkey;
+	struct roles		*rg;
+	char			 why[512];
+	size_t			 i;
+
+	memset(&rkey, 0, sizeof(rkey));
+	for (i = 0; i < f->nincludes; i++) {
+		rkey.name = f->includes[i].role;
+		if (pol_find(f, POL_ROLES, &rkey) != NULL) {
+			rkey.name = f->includes[i].includes;
+			if (pol_find(f, POL_ROLES, &rkey) != NULL)
+				continue;
+		}
+		return imp_err(im, f->includes[i].line, "inclusion %s %s: "
+		    "no role %s in the file", f->includes[i].role,
+		    f->includes[i].includes, rkey.name);
+	}
+	if (adm_role_graph(f, &rg, why, sizeof(why)) == -1)
+		return imp_err(im, 0, "%s", why);
+	roles_free(rg);
+	return 0;
+}
+
+/*
  * Order the file's rows as the export does, refuse duplicates and
  * references to what the file does not hold: a member's role and a
  * rule's role must be among its roles, a member's user among its
@@ -151,7 +183,7 @@ policy_check(struct imp *im, struct policy *f, const struct policy *db)
 			    ": no role %s in the file", f->rules[i].id,
 			    rkey.name);
 	}
-	return 0;
+	return includes_check(im, f);
 }
 
 /* "ID (PATTERN[ host HOST] METHODS PRINCIPAL[ network NET])" into buf. */
@@ -475,13 +507,49 @@ apply_certs(struct imp *im, const struct policy *f, const struct policy *db)
 }
 
 /*
+ * Inclusions (sql/0010-roles.sql): the database's that the file lacks
+ * deleted first, then the file's added, so that no step makes a
+ * cycle the file does not have.
+ */
+static int
+apply_includes(struct imp *im, const struct policy *f,
+    const struct policy *db)
+{
+	const struct pol_include	*x;
+	size_t				 i;
+
+	for (i = 0; i < db->nincludes; i++) {
+		x = &db->includes[i];
+		if (pol_find(f, POL_INCLUDES, x) != NULL)
+			continue;
+		if (adm_include_del(im->adm, x->role, x->includes) == -1)
+			return imp_err(im, 0, "exclude %s %s: %s", x->role,
+			    x->includes, adm_errmsg(im->adm));
+		imp_change(im, "exclude", "excluded", "%s %s", x->role,
+		    x->includes);
+	}
+	for (i = 0; i < f->nincludes; i++) {
+		x = &f->includes[i];
+		if (pol_find(db, POL_INCLUDES, x) != NULL)
+			continue;
+		if (adm_include_add(im->adm, x->role, x->includes) == -1)
+			return imp_err(im, x->line, "include %s %s: %s",
+			    x->role, x->includes, adm_errmsg(im->adm));
+		imp_change(im, "include", "included", "%s %s", x->role,
+		    x->includes);
+	}
+	return 0;
+}
+
+/*
  * Make the database's policy the file's, inside the transaction:
  * settings named in the file set; roles, users and resources added or
  * updated; rules added, updated or deleted by id (ids are kept, as
  * the server's logs name them); memberships granted and revoked;
- * resources that neither the file lists nor a rule of the file uses
- * deleted, then roles the file does not list; client certificate
- * rows deleted and added to be the file's.  Users are never
+ * role inclusions excluded and included; resources that neither the
+ * file lists nor a rule of the file uses deleted, then roles the file
+ * does not list; client certificate rows deleted and added to be the
+ * file's.  Users are never
  * deleted, nor their hashes touched: a user the database lacks is
  * added with the file's disabled and expires and a random hash no one
  * knows, so that nobody can log in as it until `user passwd` (or an
@@ -510,6 +578,7 @@ import_policy(struct imp *im)
 	if (policy_check(im, &f, &db) == -1 ||
 	    apply_adds(im, &f, &db) == -1 ||
 	    apply_rules(im, &f, &db) == -1 ||
+	    apply_includes(im, &f, &db) == -1 ||
 	    apply_rest(im, &f, &db) == -1 ||
 	    apply_certs(im, &f, &db) == -1)
 		goto out;

@@ -306,6 +306,10 @@ cmd_role(const char *db, int argc, char *argv[])
 	char		 what[NAME_MAX_LEN + 8];
 	int		 add, rc, ret = 1;
 
+	/* The hierarchy: adm_role.c. */
+	if (argc >= 1 && (strcmp(argv[0], "include") == 0 ||
+	    strcmp(argv[0], "exclude") == 0 || strcmp(argv[0], "list") == 0))
+		return cmd_role_hier(db, argc, argv);
 	if (argc != 2)
 		adm_usage();
 	if (strcmp(argv[0], "add") == 0)
@@ -506,9 +510,13 @@ static const struct cmd cmds[] = {
 	  "[-d DB] user list",
 	  "Add a user or set its password (from the terminal or one line "
 	  "of stdin), delete, disable, enable or list users." },
-	{ "role", cmd_role, "[-d DB] role add|del NAME",
-	  "Add a role, or delete one with its memberships and the rules "
-	  "that grant to it." },
+	{ "role", cmd_role, "[-d DB] role add|del NAME\n"
+	  "[-d DB] role include|exclude ROLE INCLUDED\n"
+	  "[-d DB] role list",
+	  "Add a role, or delete one with its memberships, inclusions and "
+	  "the rules that grant to it; make ROLE include INCLUDED (whoever "
+	  "holds ROLE holds INCLUDED), or no longer; list the roles with "
+	  "what they include." },
 	{ "grant", cmd_grant, "[-d DB] grant USER ROLE",
 	  "Make USER a member of ROLE." },
 	{ "revoke", cmd_revoke, "[-d DB] revoke USER ROLE",

@@ -43,6 +43,11 @@ struct pol_resource {
 	char		*comment;
 	size_t		 line;
 };
+struct pol_include {		/* role_includes (sql/0010-roles.sql) */
+	char		*role;
+	char		*includes;
+	size_t		 line;
+};
 struct pol_rule {
 	int64_t		 id;
 	char		*pattern;
@@ -85,6 +90,8 @@ struct policy {
 	size_t			 ncerts;
 	struct pol_network	*networks;
 	size_t			 nnetworks;
+	struct pol_include	*includes;
+	size_t			 nincludes;
 };
 
 /*
@@ -104,6 +111,7 @@ enum pol_tab {
 	POL_NETWORKS,		/* before the rules that name them */
 	POL_RULES,
 	POL_CERTS,		/* sql/0008-certificates.sql */
+	POL_INCLUDES,		/* role_includes */
 	POL__MAX
 };
 enum pol_kind {
@@ -147,6 +155,7 @@ struct pol_resource	*pol_add_resource(struct policy *);
 struct pol_rule		*pol_add_rule(struct policy *);
 struct pol_cert		*pol_add_cert(struct policy *);
 struct pol_network	*pol_add_network(struct policy *);
+struct pol_include	*pol_add_include(struct policy *);
 void		 pol_free(struct policy *);
 
 /* The field of column c in row r, as a T (a const T for a const row). */
@@ -331,6 +340,9 @@ enum lint_kind {
 	LINT_NET_OVERLAP,	/* 12. two ranges share addresses */
 	LINT_NET_UNUSED,	/* 13. no rule uses the network */
 	LINT_NET_HIDES,		/* 14. net:NAME hides a role rule */
+	LINT_ROLE_NOTHING_NEW,	/* 15. a role that adds no grant */
+	LINT_INCLUDE_IMPLIED,	/* 15. an inclusion implied by others */
+	LINT_ROLE_CYCLE,	/* 15. a cycle or over the bounds: 500 */
 	LINT__MAX
 };
 extern const char *const lint_kind_str[LINT__MAX];
@@ -374,6 +386,16 @@ int		 adm_fail(const char *, const char *);
 const char	*adm_res_name(char *, size_t, const char *, const char *);
 int		 adm_opts(int, char *[], const char *const *, const char **,
 		    size_t);
+
+/*
+ * admrole.c, adm_role.c: the role hierarchy (sql/0010-roles.sql):
+ * role_includes rows, and `portcullis role include|exclude|list`.
+ */
+int		 adm_include_add(struct adm *, const char *, const char *);
+int		 adm_include_del(struct adm *, const char *, const char *);
+int		 adm_role_graph(const struct policy *, struct roles **,
+		    char *, size_t);
+int		 cmd_role_hier(const char *, int, char *[]);
 
 /* adm_pass.c */
 #define PASS_MAX	1023	/* password bytes, as the server's cap */

@@ -54,6 +54,7 @@ enum stmt {
 	STMT_NETWORKS,
 	STMT_RULES,
 	STMT_CERTS,		/* POL_CERTS: after STMT_RULES, as the tables */
+	STMT_INCLUDES,		/* POL_INCLUDES: role_includes */
 	STMT_USER_HASH,
 	STMT_USER_ADD,
 	STMT_USER_SET,
@@ -104,6 +105,8 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_CERTS: by key, NULL first, as pol_cmp() */
 	"SELECT fingerprint, subject, issuer, user, comment "
 	"FROM certificates ORDER BY fingerprint, subject, issuer",
+	/* STMT_INCLUDES (sql/0010-roles.sql) */
+	"SELECT role, includes FROM role_includes ORDER BY role, includes",
 	/* STMT_USER_HASH */
 	"SELECT hash FROM users WHERE name = ?1",
 	/* STMT_USER_ADD: 0 changes if the name is taken */

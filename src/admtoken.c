@@ -104,14 +104,19 @@ adm_token_add(struct adm *a, const char *id, const char *user,
 	    "INTEGER))", v, 6);
 }
 
-/* Whether user holds role: 1, 0, or -1. */
+/*
+ * Whether user holds role, directly or through a role that includes
+ * it (sql/0010-roles.sql): 1, 0, or -1.
+ */
 int
 adm_token_holds(struct adm *a, const char *user, const char *role)
 {
 	const char	*v[2] = { user, role };
 
-	return tok_exists(a, "SELECT 1 FROM members WHERE user = ?1 AND "
-	    "role = ?2", v, 2);
+	return tok_exists(a, "WITH RECURSIVE held (name) AS (SELECT role "
+	    "FROM members WHERE user = ?1 UNION SELECT i.includes FROM "
+	    "role_includes AS i JOIN held AS h ON i.role = h.name) "
+	    "SELECT 1 FROM held WHERE name = ?2", v, 2);
 }
 
 /* Let token id use role (its owner's): 1, or -1. */
@@ -153,7 +158,15 @@ int
 adm_token_list(struct adm *a, const char *user,
     int (*cb)(void *, const struct adm_token *), void *arg)
 {
+	/*
+	 * reach: each role with every role it includes, itself too
+	 * (sql/0010-roles.sql); the effective roles are those reached
+	 * from the owner's that are reached from the list's too.
+	 */
 	static const char sql[] =
+	    "WITH RECURSIVE reach (role, inc) AS (SELECT name, name "
+	    "FROM roles UNION SELECT r.role, i.includes FROM reach AS r "
+	    "JOIN role_includes AS i ON i.role = r.inc) "
 	    "SELECT t.id, t.user, t.label, "
 	    "strftime('%Y-%m-%dT%H:%M:%SZ', t.created), "
 	    "strftime('%Y-%m-%dT%H:%M:%SZ', t.expires), t.disabled, "
@@ -161,10 +174,11 @@ adm_token_list(struct adm *a, const char *user,
 	    "datetime('now'), t.limited, "
 	    "(SELECT group_concat(role, ',') FROM (SELECT role "
 	    "FROM token_roles WHERE token = t.id ORDER BY role)), "
-	    "(SELECT group_concat(role, ',') FROM (SELECT m.role "
-	    "FROM members AS m WHERE m.user = t.user AND (t.limited = 0 "
-	    "OR EXISTS (SELECT 1 FROM token_roles AS r WHERE r.token = t.id "
-	    "AND r.role = m.role)) ORDER BY m.role)) "
+	    "(SELECT group_concat(role, ',') FROM (SELECT DISTINCT x.inc "
+	    "AS role FROM members AS m JOIN reach AS x ON x.role = m.role "
+	    "WHERE m.user = t.user AND (t.limited = 0 OR EXISTS (SELECT 1 "
+	    "FROM token_roles AS r JOIN reach AS y ON y.role = r.role "
+	    "WHERE r.token = t.id AND y.inc = x.inc)) ORDER BY 1)) "
 	    "FROM tokens AS t WHERE ?1 IS NULL OR t.user = ?1 "
 	    "ORDER BY t.user, t.id";
 	const char	*v[1] = { user };

@@ -34,8 +34,10 @@
  *     where the directory's did not, else the directory's allow.
  *     Credentials are verified once for both.
  * An allow for a user in a deciding mode (not responder) then carries
- * the user's roles, for the server.  Everything is read in one
- * snapshot: the compiled policy (snapshot.c: settings, resources,
+ * the user's roles, for the server: those held directly and those
+ * they include (held.c, roles.c: the role hierarchy, compiled with
+ * the snapshot; a role grant in step 5 is held the same way).
+ * Everything is read in one snapshot: the compiled policy (snapshot.c: settings, resources,
  * rules), current as of the read transaction store_begin() opens, and
  * the users, looked up in that same transaction only when credentials
  * are needed.  Every path that does not end in a grant ends in a
@@ -66,6 +68,10 @@ struct auth {
 	/* The client's address, for networks (sql/0009): parsed once. */
 	struct addr	 client;
 	int		 client_ok;	/* addr_parse() took req->addr */
+	int		 token_limited;
+	int		 held_done;	/* held is read (held.c) */
+	char		 held[ROLES_MAX];	/* the roles held, with the
+					   included ones, ","-joined */
 };
 
 /*
@@ -192,6 +198,7 @@ token_verify(const struct cred *c, int found, const struct token_row *t,
 		d->why = WHY_EXPIRED_USER;
 	else {
 		snprintf(d->user, sizeof(d->user), "%s", t->user);
+		d->token_limited = t->limited;
 		return 1;
 	}
 	return 0;
@@ -451,6 +458,7 @@ auth_once(struct store *s, const struct request *req,
 		d->bad_token = a->bad_token;
 		memcpy(d->cert, a->cert, sizeof(d->cert));
 		d->certwhy = a->certwhy;
+		d->token_limited = a->token_limited;
 		return a->rc;
 	}
 	if ((a->rc = authenticate(s, req, set, d)) == -1)
@@ -464,6 +472,7 @@ auth_once(struct store *s, const struct request *req,
 	a->bad_token = d->bad_token;
 	memcpy(a->cert, d->cert, sizeof(a->cert));
 	a->certwhy = d->certwhy;
+	a->token_limited = d->token_limited;
 	a->done = 1;
 	return a->rc;
 }
@@ -527,7 +536,12 @@ decide_grants(struct store *s, const struct snapshot *sn,
 		d->noaddr = 0;
 		return 0;
 	}
-	/* A token acts with its owner's roles, or some of them. */
+	/*
+	 * The roles held, directly or through a role that includes them
+	 * (held.c: one query, then the snapshot's hierarchy), read once
+	 * per decision, when a role grant is first asked; a token acts
+	 * with its owner's, or some of them.
+	 */
 	for (i = 0; i < g->nroles; i++) {
 		/* Restricted to a network: both must hold (sql/0009). */
 		if (g->role_net[i] != NULL &&
@@ -546,11 +560,13 @@ decide_grants(struct store *s, const struct snapshot *sn,
 			    g->role_net[i]);
 			return 0;
 		}
-		if ((rc = d->token[0] != '\0' ?
-		    store_token_member(s, d->token, g->roles[i]) :
-		    store_member(s, d->user, g->roles[i])) == -1)
-			return -1;
-		if (rc == 1) {
+		if (!a->held_done) {
+			if (held_roles(s, d->user, d->token, d->token_limited,
+			    a->held, sizeof(a->held)) == -1)
+				return -1;
+			a->held_done = 1;
+		}
+		if (roles_list_has(a->held, g->roles[i])) {
 			d->verdict = VERDICT_ALLOW;
 			d->why = WHY_GRANT_ROLE;
 			d->rule = g->role_rule[i];
@@ -651,10 +667,13 @@ decide_snap(struct store *s, const struct request *req, struct decision *d)
 	if (d->verdict != VERDICT_ALLOW || d->user[0] == '\0' ||
 	    req->mode == MODE_RESPONDER)
 		return 0;
-	if (d->token[0] != '\0')
-		return store_token_roles(s, d->token, d->roles,
-		    sizeof(d->roles));
-	return store_roles(s, d->user, d->roles, sizeof(d->roles));
+	/* The roles held, the included ones too: what a role grant saw. */
+	if (a.held_done) {
+		memcpy(d->roles, a.held, sizeof(d->roles));
+		return 0;
+	}
+	return held_roles(s, d->user, d->token, d->token_limited, d->roles,
+	    sizeof(d->roles));
 }
 
 /* An empty decision for a request in mode m, with the default realm. */

@@ -43,7 +43,7 @@
  * The schema version this build reads and writes: the number of the
  * highest sql/NNNN-*.sql migration.
  */
-#define SCHEMA_VERSION	9
+#define SCHEMA_VERSION	10
 
 /* migrations.c: generated from sql/ by build-aux/sql2c.sh */
 extern const char *const migrations[];
@@ -455,6 +455,8 @@ struct decision {
 	int		 noaddr;			/* a network was asked
 							   and the client's
 							   address is unusable */
+	int		 token_limited;			/* the token acts with
+							   token_roles only */
 };
 
 /* store.c */
@@ -508,7 +510,6 @@ int		 store_roles(struct store *, const char *, char *, size_t);
 const struct snapshot *store_snapshot(const struct store *);
 int		 store_user(struct store *, const char *, size_t, char *,
 		    size_t, int *, int *);
-int		 store_member(struct store *, const char *, const char *);
 /* A token's row and its owner's state (store_token()). */
 struct token_row {
 	char		 user[NAME_MAX_LEN + 1];	/* the owner */
@@ -517,10 +518,9 @@ struct token_row {
 	int		 expired;
 	int		 udisabled;			/* the owner's */
 	int		 uexpired;
+	int		 limited;			/* to token_roles */
 };
 int		 store_token(struct store *, const char *, struct token_row *);
-int		 store_token_member(struct store *, const char *, const char *);
-int		 store_token_roles(struct store *, const char *, char *, size_t);
 /* The user a verified client certificate maps to (store_cert()). */
 struct cert_row {
 	char		 user[NAME_MAX_LEN + 1];
@@ -575,6 +575,10 @@ int		 snap_add_network(struct snapshot *, const char *,
 		    const char *);
 int		 snap_rule_network(struct snapshot *, const char *);
 const struct netset *snap_networks(const struct snapshot *);
+/* The role hierarchy (roles.c), owned by the snapshot; NULL: none. */
+struct roles;
+void		 snap_set_roles(struct snapshot *, struct roles *);
+const struct roles *snap_roles(const struct snapshot *);
 
 /* decide.c */
 void		 decide(struct store *, const struct request *,
@@ -763,5 +767,31 @@ enum prefork {
 enum prefork	 prefork(size_t, struct writer *);
 size_t		 prefork_auto(void);
 size_t		 prefork_count(const char *);
+
+/*
+ * roles.c: the role hierarchy (sql/0010-roles.sql), compiled once per
+ * snapshot: what each role includes.  Lists of roles are ","-joined,
+ * in byte order.  A policy over these bounds is not served (500).
+ */
+#define ROLES_GRAPH_MAX	1024	/* distinct roles in role_includes */
+#define ROLES_EDGES_MAX	8192	/* role_includes rows */
+struct roles	*roles_new(void);
+void		 roles_free(struct roles *);
+int		 roles_add(struct roles *, const char *, const char *);
+int		 roles_finish(struct roles *, char *, size_t);
+size_t		 roles_count(const struct roles *);
+int		 roles_holds(const struct roles *, const char *, const char *);
+int		 roles_list_has(const char *, const char *);
+int		 roles_expand(const struct roles *, const char *, char *,
+		    size_t);
+int		 roles_list_and(const char *, const char *, char *, size_t);
+int		 roles_path(const struct roles *, const char *, const char *,
+		    char *, size_t);
+
+/* held.c: the roles a user or token holds, in one decision */
+int		 held_roles(struct store *, const char *, const char *, int,
+		    char *, size_t);
+int		 store_token_list(struct store *, const char *, char *, size_t);
+void		 store_seterr(struct store *, const char *);
 
 #endif /* !EXTERN_H */

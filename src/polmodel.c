@@ -76,6 +76,11 @@ const struct pol_table pol_tables[POL__MAX] = {
 		COL(pol_cert, user, POLK_TEXT),
 		COL(pol_cert, comment, POLK_TEXT) },
 	  .ncols = 5, .nfile = 5, .nkey = 3, ROWS(pol_cert, certs) },
+	[POL_INCLUDES] = { "role_includes", {
+		COL(pol_include, role, POLK_TEXT),
+		COL(pol_include, includes, POLK_TEXT) },
+	  .ncols = 2, .nfile = 2, .nkey = 2,
+	  ROWS(pol_include, includes) },
 };
 
 /* The array of table t in pol and its count. */
@@ -143,6 +148,7 @@ POL_ADDER(resource, POL_RESOURCES)
 POL_ADDER(rule, POL_RULES)
 POL_ADDER(network, POL_NETWORKS)
 POL_ADDER(cert, POL_CERTS)
+POL_ADDER(include, POL_INCLUDES)
 
 /* Compare column c of rows a and b: bytewise, a NULL first; by value. */
 static int
@@ -213,6 +219,7 @@ POL_CMP(resource, POL_RESOURCES)
 POL_CMP(rule, POL_RULES)
 POL_CMP(network, POL_NETWORKS)
 POL_CMP(cert, POL_CERTS)
+POL_CMP(include, POL_INCLUDES)
 
 static int (*const cmps[POL__MAX])(const void *, const void *) = {
 	[POL_SETTINGS] = setting_cmp,
@@ -223,6 +230,7 @@ static int (*const cmps[POL__MAX])(const void *, const void *) = {
 	[POL_NETWORKS] = network_cmp,
 	[POL_RULES] = rule_cmp,
 	[POL_CERTS] = cert_cmp,
+	[POL_INCLUDES] = include_cmp,
 };
 
 /* Sort the rows of table t by key (pol_cmp()). */

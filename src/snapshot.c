@@ -91,6 +91,7 @@ struct snapshot {
 	size_t		 nslots;	/* a power of two, or 0 */
 	int		 done;
 	struct netset	*nets;		/* named networks, or NULL: none */
+	struct roles	*roles;		/* the role hierarchy, or NULL */
 };
 
 /* The candidates of one lookup: the best by policy_better() so far. */
@@ -130,6 +131,7 @@ snap_free(struct snapshot *sn)
 	free(sn->nodes);
 	free(sn->slots);
 	net_free(sn->nets);
+	roles_free(sn->roles);
 	free(sn);
 }
 
@@ -700,4 +702,22 @@ const struct netset *
 snap_networks(const struct snapshot *sn)
 {
 	return sn->nets;
+}
+
+/*
+ * The role hierarchy (roles.c, after roles_finish()), which the
+ * snapshot owns from now on; NULL: none (no role_includes rows).
+ */
+void
+snap_set_roles(struct snapshot *sn, struct roles *rg)
+{
+	roles_free(sn->roles);
+	sn->roles = rg;
+}
+
+/* The role hierarchy, or NULL when no role includes another. */
+const struct roles *
+snap_roles(const struct snapshot *sn)
+{
+	return sn->roles;
 }

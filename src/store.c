@@ -36,14 +36,13 @@ enum stmt {
 	STMT_SETTINGS,
 	STMT_POLICY,
 	STMT_USER,
-	STMT_MEMBER,
 	STMT_ROLES,
 	STMT_TOKENS,
 	STMT_TOKEN,
-	STMT_TOKEN_MEMBER,
-	STMT_TOKEN_ROLES,
 	STMT_CERT,
 	STMT_NETWORKS,
+	STMT_INCLUDES,
+	STMT_TOKEN_LIST,
 	STMT__MAX
 };
 
@@ -73,8 +72,6 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT hash, disabled, "
 	"expires IS NOT NULL AND datetime(expires) <= datetime('now') "
 	"FROM users WHERE name = ?1",
-	/* STMT_MEMBER */
-	"SELECT 1 FROM members WHERE user = ?1 AND role = ?2",
 	/* STMT_ROLES */
 	"SELECT role FROM members WHERE user = ?1 ORDER BY role",
 	/* STMT_TOKENS: whether 401s offer Bearer (sql/0007-tokens.sql) */
@@ -83,21 +80,9 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT t.user, t.hash, t.disabled, "
 	"t.expires IS NOT NULL AND datetime(t.expires) <= datetime('now'), "
 	"u.disabled, "
-	"u.expires IS NOT NULL AND datetime(u.expires) <= datetime('now') "
+	"u.expires IS NOT NULL AND datetime(u.expires) <= datetime('now'), "
+	"t.limited "
 	"FROM tokens AS t JOIN users AS u ON u.name = t.user WHERE t.id = ?1",
-	/*
-	 * STMT_TOKEN_MEMBER: whether token ?1 holds role ?2: its owner
-	 * does, and the token is not limited or lists the role
-	 */
-	"SELECT 1 FROM tokens AS t JOIN members AS m ON m.user = t.user "
-	"WHERE t.id = ?1 AND m.role = ?2 AND (t.limited = 0 OR EXISTS "
-	"(SELECT 1 FROM token_roles AS r WHERE r.token = t.id "
-	"AND r.role = m.role))",
-	/* STMT_TOKEN_ROLES: the roles STMT_TOKEN_MEMBER says yes to */
-	"SELECT m.role FROM tokens AS t JOIN members AS m ON m.user = t.user "
-	"WHERE t.id = ?1 AND (t.limited = 0 OR EXISTS "
-	"(SELECT 1 FROM token_roles AS r WHERE r.token = t.id "
-	"AND r.role = m.role)) ORDER BY m.role",
 	/*
 	 * STMT_CERT: the user a verified client certificate maps to
 	 * (sql/0008-certificates.sql): its fingerprint ?1, else its
@@ -112,6 +97,10 @@ static const char *const stmts[STMT__MAX] = {
 	"ORDER BY c.fingerprint IS NULL, c.issuer IS NULL LIMIT 1",
 	/* STMT_NETWORKS: every row of every network (sql/0009) */
 	"SELECT name, cidr FROM networks",
+	/* STMT_INCLUDES: the role hierarchy, for the snapshot (sql/0010) */
+	"SELECT role, includes FROM role_includes",
+	/* STMT_TOKEN_LIST: the roles a limited token lists, in byte order */
+	"SELECT role FROM token_roles WHERE token = ?1 ORDER BY role",
 };
 
 struct store {
@@ -127,6 +116,7 @@ struct store {
 
 static int	 store_has_tokens(struct store *, int *);
 static int	 store_networks(struct store *, struct snapshot *);
+static int	 store_includes(struct store *, struct snapshot *);
 
 static void
 store_fail(struct store *s, const char *what)
@@ -408,7 +398,8 @@ store_rebuild(struct store *s)
 	}
 	if (store_settings(s, &set) == -1 || store_policy(s, sn) == -1 ||
 	    store_has_tokens(s, &set.tokens) == -1 ||
-	    store_networks(s, sn) == -1)
+	    store_networks(s, sn) == -1 ||
+	    store_includes(s, sn) == -1)
 		goto fail;
 	snap_set_settings(sn, &set);
 	if (snap_finish(sn) == -1) {
@@ -665,17 +656,6 @@ store_roles(struct store *s, const char *user, char *buf, size_t bufsz)
 }
 
 /*
- * The roles token id (TOKEN_IDLEN hex digits) acts with: its owner's,
- * or those of them the token lists if it is limited; sorted and
- * ","-joined into buf.  Returns 0, or -1 on error.
- */
-int
-store_token_roles(struct store *s, const char *id, char *buf, size_t bufsz)
-{
-	return roles_join(s, STMT_TOKEN_ROLES, id, buf, bufsz);
-}
-
-/*
  * Whether the policy holds any token, into *yes.  Returns 0, or -1.
  */
 static int
@@ -725,6 +705,7 @@ store_token(struct store *s, const char *id, struct token_row *t)
 	t->expired = sqlite3_column_int(st, 3) != 0;
 	t->udisabled = sqlite3_column_int(st, 4) != 0;
 	t->uexpired = sqlite3_column_int(st, 5) != 0;
+	t->limited = sqlite3_column_int(st, 6) != 0;
 	ret = 1;
 out:
 	if (ret == -1 && s->err[0] == '\0')
@@ -776,44 +757,58 @@ out:
 }
 
 /*
- * Whether statement i, bound to (who, role), returns a row: a
- * membership test.  Returns 1, 0, or -1 on error (what names it).
+ * The role hierarchy into sn (snap_set_roles()): every role_includes
+ * row, closed by roles_finish(), or none when there is no row.  A
+ * cycle or a bound (roles.c) fails the snapshot, and so every
+ * decision (500), with what it is in the log.  Returns 0 or -1.
  */
 static int
-store_holds(struct store *s, enum stmt i, const char *who, const char *role,
-    const char *what)
+store_includes(struct store *s, struct snapshot *sn)
 {
-	sqlite3_stmt	*st = s->stmts[i];
-	int		 rc, ret = -1;
+	sqlite3_stmt	*st = s->stmts[STMT_INCLUDES];
+	struct roles	*rg = NULL;
+	int		 rc = SQLITE_DONE, ret = 0;
 
-	if (sqlite3_bind_text(st, 1, who, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC) == SQLITE_OK) {
-		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			ret = 1;
-		else if (rc == SQLITE_DONE)
-			ret = 0;
+	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rg == NULL && (rg = roles_new()) == NULL) ||
+		    roles_add(rg, (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1)) == -1) {
+			snprintf(s->err, sizeof(s->err), "role hierarchy: "
+			    "out of memory");
+			ret = -1;
+		}
 	}
-	if (ret == -1)
-		store_fail(s, what);
+	if (ret == 0 && rc != SQLITE_DONE) {
+		store_fail(s, "role_includes");
+		ret = -1;
+	}
 	store_done(st);
+	if (ret == 0 && rg != NULL &&
+	    roles_finish(rg, s->err, sizeof(s->err)) == -1)
+		ret = -1;
+	if (ret == -1)
+		roles_free(rg);
+	else
+		snap_set_roles(sn, rg);
 	return ret;
 }
 
-/* Whether user holds role.  Returns 1, 0, or -1 on error. */
-int
-store_member(struct store *s, const char *user, const char *role)
-{
-	return store_holds(s, STMT_MEMBER, user, role, "member");
-}
-
 /*
- * Whether token id acts with role: its owner holds it, and the token
- * is not limited or lists it.  Returns 1, 0, or -1 on error.
+ * The roles token id (TOKEN_IDLEN hex digits) lists in token_roles,
+ * sorted and ","-joined into buf, whether it is limited or not.
+ * Returns 0, or -1 on error (a list that does not fit is an error).
  */
 int
-store_token_member(struct store *s, const char *id, const char *role)
+store_token_list(struct store *s, const char *id, char *buf, size_t bufsz)
 {
-	return store_holds(s, STMT_TOKEN_MEMBER, id, role, "token member");
+	return roles_join(s, STMT_TOKEN_LIST, id, buf, bufsz);
+}
+
+/* Keep msg as the store's error, for the log of a failed decision. */
+void
+store_seterr(struct store *s, const char *msg)
+{
+	snprintf(s->err, sizeof(s->err), "%s", msg);
 }
 
 /*

@@ -847,11 +847,11 @@ static const struct irow policy_bad_rows[] = {
 	{ "an unknown table", policy_seed, { "policy", "@" },
 	  BAD("INSERT INTO sqlite_schema (name) VALUES ('x');"), 0, 1, "",
 	  ":3: expected a table: settings, users, roles, members, resources, "
-	  "networks, rules or certificates", NULL },
+	  "networks, rules, certificates or role_includes", NULL },
 	{ "a quoted table name", policy_seed, { "policy", "@" },
 	  BAD("INSERT INTO 'roles' (name, comment) VALUES ('x', '');"), 0, 1,
 	  "", ":3: expected a table: settings, users, roles, members, "
-	  "resources, networks, rules or certificates", NULL },
+	  "resources, networks, rules, certificates or role_includes", NULL },
 	{ "no column list", policy_seed, { "policy", "@" },
 	  BAD("INSERT INTO roles VALUES ('x', '');"), 0, 1, "",
 	  ":3: expected '('", NULL },

@@ -50,6 +50,7 @@ build_full(struct policy *pol)
 	struct pol_member	*m = pol_add_member(pol);
 	struct pol_resource	*x = pol_add_resource(pol);
 	struct pol_rule		*ru = pol_add_rule(pol);
+	struct pol_include	*inc;
 
 	s->name = xstrdup("realm");
 	s->value = xstrdup("Bob's site");
@@ -71,6 +72,9 @@ build_full(struct policy *pol)
 	ru->methods = xstrdup("GET,PUT");
 	ru->principal = xstrdup("editor");
 	ru->comment = xstrdup("");
+	ck_assert_ptr_nonnull(inc = pol_add_include(pol));
+	inc->role = xstrdup("admin");
+	inc->includes = xstrdup("editor");
 }
 
 /* JSON escapes: quote, backslash, newline, tab, control, bad UTF-8. */
@@ -92,7 +96,7 @@ static const struct {
 	{ "empty", build_empty, HEAD3,
 	  JSON0 "\"settings\": {},\n\"users\": [\n],\n\"roles\": [\n],\n"
 	  "\"members\": [\n],\n\"resources\": [\n],\n\"networks\": [\n],\n"
-	  "\"rules\": [\n],\n\"certificates\": [\n]\n}\n" },
+	  "\"rules\": [\n],\n\"certificates\": [\n],\n\"role_includes\": [\n]\n}\n" },
 	{ "full", build_full, HEAD3
 	  "INSERT INTO settings (name, value) VALUES ('realm', "
 	  "'Bob''s site');\n"
@@ -106,7 +110,9 @@ static const struct {
 	  "('/docs/**', NULL, 'docs');\n"
 	  "INSERT INTO rules (id, pattern, host, methods, principal, "
 	  "comment, network) VALUES (7, '/docs/**', 'example.com', "
-	  "'GET,PUT', 'editor', '', NULL);\n",
+	  "'GET,PUT', 'editor', '', NULL);\n"
+	  "INSERT INTO role_includes (role, includes) VALUES "
+	  "('admin', 'editor');\n",
 	  JSON0 "\"settings\": {\n\"realm\": \"Bob's site\"\n},\n"
 	  "\"users\": [\n"
 	  "{\"name\": \"alice\", \"disabled\": true, \"expires\": null},\n"
@@ -120,7 +126,9 @@ static const struct {
 	  "\"host\": \"example.com\", \"methods\": \"GET,PUT\", "
 	  "\"principal\": \"editor\", \"comment\": \"\", "
 	  "\"network\": null}\n],\n"
-	  "\"certificates\": [\n]\n}\n" },
+	  "\"certificates\": [\n],\n"
+	  "\"role_includes\": [\n{\"role\": \"admin\", "
+	  "\"includes\": \"editor\"}\n]\n}\n" },
 	{ "escapes", build_escapes, HEAD3
 	  "INSERT INTO roles (name, comment) VALUES ('r', "
 	  "'\"\\\n\t\x01 \xc3\xa4 \xff''');\n",
@@ -128,7 +136,7 @@ static const struct {
 	  "{\"name\": \"r\", \"comment\": "
 	  "\"\\\"\\\\\\n\\t\\u0001 \xc3\xa4 \\ufffd'\"}\n],\n"
 	  "\"members\": [\n],\n\"resources\": [\n],\n\"networks\": [\n],\n"
-	  "\"rules\": [\n],\n\"certificates\": [\n]\n}\n" },
+	  "\"rules\": [\n],\n\"certificates\": [\n],\n\"role_includes\": [\n]\n}\n" },
 };
 
 /* pol written in format f, as a string the caller frees. */
@@ -247,8 +255,8 @@ static const struct {
 	{ HEAD "DELETE FROM users;", 0, NULL, 2, "expected INSERT" },
 	{ HEAD "INSERT users", 0, NULL, 2, "expected INTO" },
 	{ HEAD "INSERT INTO nosuch", 0, NULL, 2, "expected a table: "
-	  "settings, users, roles, members, resources, networks, rules "
-	  "or certificates" },
+	  "settings, users, roles, members, resources, networks, rules, "
+	  "certificates or role_includes" },
 	{ HEAD "INSERT INTO users name", 0, NULL, 2, "expected '('" },
 	{ HEAD "INSERT INTO users (name, expires)", 0, NULL, 2,
 	  "expected disabled" },

@@ -42,6 +42,8 @@ SUMMARY='usage: portcullis [-d DB] init [--group GROUP]
        portcullis [-d DB] user del|disable|enable NAME
        portcullis [-d DB] user list
        portcullis [-d DB] role add|del NAME
+       portcullis [-d DB] role include|exclude ROLE INCLUDED
+       portcullis [-d DB] role list
        portcullis [-d DB] grant USER ROLE
        portcullis [-d DB] revoke USER ROLE
        portcullis [-d DB] rule add [--host HOST] [--net NETWORK] PATTERN METHODS PRINCIPAL

@@ -35,6 +35,7 @@ INSERT INTO roles (name, comment) VALUES
     ('viewer', 'tab' || char(9) || '\"q\" \\ é');
 INSERT INTO members (user, role) VALUES
     ('bob', 'viewer'), ('alice', 'editor'), ('alice', 'viewer');
+INSERT INTO role_includes (role, includes) VALUES ('editor', 'viewer');
 INSERT INTO resources (pattern, host, comment)
     VALUES ('/empty', NULL, 'nothing yet');
 INSERT INTO rules (id, pattern, host, methods, principal, comment) VALUES
@@ -68,7 +69,8 @@ INSERT INTO resources (pattern, host, comment) VALUES ('/docs/**', 'ex.org', '')
 INSERT INTO resources (pattern, host, comment) VALUES ('/empty', NULL, 'nothing yet');
 INSERT INTO rules (id, pattern, host, methods, principal, comment, network) VALUES (3, '/docs/**', NULL, 'GET', 'viewer', '', NULL);
 INSERT INTO rules (id, pattern, host, methods, principal, comment, network) VALUES (7, '/docs/**', 'ex.org', 'GET,PUT', 'editor', 'intranet', NULL);
-INSERT INTO rules (id, pattern, host, methods, principal, comment, network) VALUES (9, '/', NULL, '*', 'all', '', NULL);" ""
+INSERT INTO rules (id, pattern, host, methods, principal, comment, network) VALUES (9, '/', NULL, '*', 'all', '', NULL);
+INSERT INTO role_includes (role, includes) VALUES ('editor', 'viewer');" ""
 cp "$T/out" "$T/e1.sql"
 run -d "$DB" export --format sql
 same "export --format sql is the same, byte for byte" "$T/e1.sql" "$T/out"
@@ -113,6 +115,9 @@ expect "export --format json" 0 '{
 {"id": 9, "pattern": "/", "host": null, "methods": "*", "principal": "all", "comment": "", "network": null}
 ],
 "certificates": [
+],
+"role_includes": [
+{"role": "editor", "includes": "viewer"}
 ]
 }' ""
 cp "$T/out" "$T/e1.json"
@@ -147,6 +152,7 @@ add resource /empty
 add rule 3 (/docs/** GET viewer)
 add rule 7 (/docs/** host ex.org GET,PUT editor)
 add rule 9 (/ * all)
+include editor viewer
 grant alice editor
 grant alice viewer
 grant bob viewer" ""
@@ -169,6 +175,7 @@ added resource /empty
 added rule 3 (/docs/** GET viewer)
 added rule 7 (/docs/** host ex.org GET,PUT editor)
 added rule 9 (/ * all)
+included editor viewer
 granted alice editor
 granted alice viewer
 granted bob viewer" ""
@@ -201,7 +208,7 @@ result $_ok "... until user passwd sets a password"
 # file drops rules 7 and 10, role editor and alice's memberships,
 # changes viewer's comment and bob, and adds carol.
 sed -e "/(7, /d" -e "/('editor', 'it/,/^ors');\$/d" -e "/, 'editor');/d" \
-    -e "/('alice', 'viewer')/d" \
+    -e "/('alice', 'viewer')/d" -e "/INTO role_includes/d" \
     -e "s/'tab.*é'/'readers'/" \
     -e "s/('bob', 1, '2030-01-01')/('bob', 0, NULL)/" "$T/e1.sql" >"$T/e2.sql"
 echo "INSERT INTO users (name, disabled, expires) VALUES ('carol', 1, NULL);" \
@@ -214,6 +221,7 @@ update user bob
 add user carol $NOPASS
 delete rule 7 (/docs/** host ex.org GET,PUT editor)
 delete rule 10 (/p/** GET valid-user)
+exclude editor viewer
 revoke alice editor
 revoke alice viewer
 grant carol viewer
@@ -245,7 +253,7 @@ while IFS='|' read -r desc body where why; do
 	expect "refused: $desc" 1 "" "portcullis: $T/bad$i$where: $why"
 done <<'EOT'
 any SQL|DROP TABLE users;|:3|expected INSERT
-an unknown table|INSERT INTO sqlite_schema (name) VALUES ('x');|:3|expected a table: settings, users, roles, members, resources, networks, rules or certificates
+an unknown table|INSERT INTO sqlite_schema (name) VALUES ('x');|:3|expected a table: settings, users, roles, members, resources, networks, rules, certificates or role_includes
 other columns|INSERT INTO roles (name) VALUES ('x');|:3|expected ','
 a missing semicolon|INSERT INTO roles (name, comment) VALUES ('x', '')|:4|expected ';'
 an integer for a string|INSERT INTO roles (name, comment) VALUES (1, '');|:3|roles.name: expected a string
@@ -255,6 +263,11 @@ a duplicate role|INSERT INTO roles (name, comment) VALUES ('newrole', 'again');|
 a member of a role not in the file|INSERT INTO members (user, role) VALUES ('bob', 'ghost');|:3|member bob ghost: no role ghost in the file
 a member not in the file or the database|INSERT INTO members (user, role) VALUES ('nobody', 'newrole');|:3|member nobody newrole: no user nobody in the file or the database
 a rule for a role not in the file|INSERT INTO rules (id, pattern, host, methods, principal, comment) VALUES (1, '/x', NULL, 'GET', 'ghost', '');|:3|rule 1: no role ghost in the file
+an inclusion of a role not in the file|INSERT INTO role_includes (role, includes) VALUES ('newrole', 'ghost');|:3|inclusion newrole ghost: no role ghost in the file
+an inclusion by a role not in the file|INSERT INTO role_includes (role, includes) VALUES ('ghost', 'newrole');|:3|inclusion ghost newrole: no role ghost in the file
+an inclusion twice|INSERT INTO roles (name, comment) VALUES ('r2', '');\nINSERT INTO role_includes (role, includes) VALUES ('newrole', 'r2');\nINSERT INTO role_includes (role, includes) VALUES ('newrole', 'r2');|:5|inclusion again (line 4)
+a role including itself (the schema)|INSERT INTO role_includes (role, includes) VALUES ('newrole', 'newrole');||role hierarchy: a cycle: newrole > newrole
+a cycle|INSERT INTO roles (name, comment) VALUES ('r2', '');\nINSERT INTO role_includes (role, includes) VALUES ('newrole', 'r2');\nINSERT INTO role_includes (role, includes) VALUES ('r2', 'newrole');||role hierarchy: a cycle: newrole > r2 > newrole
 a bad pattern (the schema)|INSERT INTO rules (id, pattern, host, methods, principal, comment) VALUES (1, 'x', NULL, 'GET', 'all', '');|:3|rule 1: pattern must be an absolute path; * and ** are whole segments, ** only last (portcullis(5), Patterns)
 disabled not 0 or 1|INSERT INTO users (name, disabled, expires) VALUES ('x', 2, NULL);|:3|users.disabled must be 0 or 1
 a bad expiry (the schema)|INSERT INTO users (name, disabled, expires) VALUES ('x', 0, 'soon');|:3|user x: expires must be NULL or a date, YYYY-MM-DD[ HH:MM:SS] (UTC)

@@ -31,6 +31,7 @@
 #                18925-18948; not part of make check
 #   18950-18974  listen.sh (portcullis.fcgi -s 127.0.0.1:PORT in use)
 #   19000-19019  health.sh (nginx: health and metrics)
+#   19020-19039  server-roles.sh (nginx auth_request: role hierarchy)
 #   19100-19179  health-servers.sh (lighttpd 19100, Apache 19105 +
 #                Portcullis +3, Caddy 19120-19149 + admin API +30)
 #   19180-19239  server-tokens.sh: Caddy (site 19180-19209, admin +30)
