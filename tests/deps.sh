@@ -21,8 +21,9 @@ command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 # wrk drives the soak (tests/soak.sh, bench/soak.sh).
 PKGS="$PKGS wrk"
-# openssl makes the test PKI of tests/server-certs.sh and tests/cert.sh.
-PKGS="$PKGS openssl"
+# openssl makes the test PKI of tests/server-certs.sh and tests/cert.sh;
+# lighttpd-mod-openssl is lighttpd's TLS there.
+PKGS="$PKGS openssl lighttpd-mod-openssl"
 
 missing=
 for p in $PKGS; do

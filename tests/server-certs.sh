@@ -3,6 +3,7 @@
 # issue 12) through real TLS servers on 127.0.0.1, the shipped example
 # configurations, ports 19070-19099:
 #   nginx   examples/nginx-client-cert.conf               19070-19074
+#   lighttpd examples/lighttpd-client-cert.conf           19075-19079
 #   Apache  examples/apache-client-cert.conf              19080-19084,
 #           (mod_authnz_fcgi, SetEnvIfExpr)               Portcullis +5
 #   Apache  the same without its SetEnvIfExpr lines       19090-19094,
@@ -124,8 +125,8 @@ req()
 {
 	_o=$1 _t=$2
 	shift 2
-	curl -s -i --max-time 10 "$@" "https://127.0.0.1:$port$_t" >"$_o" \
-	    2>/dev/null
+	curl -s -i --max-time 10 ${curl_opts:-} "$@" \
+	    "https://127.0.0.1:$port$_t" >"$_o" 2>/dev/null
 	head -n 1 "$_o" | tr -d '\r' > "$_o.line"
 }
 # cert NAME: curl's options to present NAME's certificate.
@@ -333,5 +334,59 @@ else
 	ok "# SKIP Apache: apache2, mod_authnz_fcgi or mod_ssl not installed"
 fi
 
-sanitizer_free "" "$work"/fcgi*.err "$work"/*/logs/*.log "$work"/alog/*.log
+# --- lighttpd: the authorizer over TLS --------------------------------------
+# lighttpd gives the subject DN in OpenSSL's "oneline" form
+# ("CN = bob, O = Example", first RDN first): bob's and carol's subject
+# rows as lighttpd passes them (alice's fingerprint row serves every
+# server).  lighttpd 1.4.69 passes no issuer (SSL_CLIENT_I_DN): a row
+# that names one never matches there, so bob's names none.
+command -v lighttpd >/dev/null 2>&1 || PATH=$PATH:/usr/sbin
+lighttpd_tls_conf()
+{
+	sed -e "s|^server.port .*|server.port = $port|" \
+	    "$work/lighttpd-tls.conf.in" > "$work/lighttpd-tls.conf"
+	srv_url=https://127.0.0.1:$port/public/index.html
+	lighttpd -tt -f "$work/lighttpd-tls.conf" >"$work/lconftest.log" 2>&1 &&
+	    return 0
+	fail "lighttpd -tt: $(cat "$work/lconftest.log")"
+	return 1
+}
+if command -v lighttpd >/dev/null 2>&1 &&
+    [ -f /usr/lib/lighttpd/mod_openssl.so ]; then
+	$A cert add bob --subject 'CN = bob, O = Example' >/dev/null &&
+	$A cert add carol --subject 'CN = carol, O = Example' >/dev/null ||
+	    fail "cert add: lighttpd's DNs"
+	mkdir -p "$work/lrun" "$work/empty"
+	sed -e '/^server.username/d' -e '/^server.groupname/d' \
+	    -e "s|/var/log/lighttpd/portcullis-error.log|$work/lerror.log|" \
+	    -e "s|/var/log/lighttpd/portcullis-access.log|$work/laccess.log|" \
+	    -e "s|/run/lighttpd-portcullis.pid|$work/lrun/lighttpd.pid|" \
+	    -e "s|/usr/lib/cgi-bin/portcullis.fcgi|$FCGI|" \
+	    -e "s|/run/lighttpd/portcullis-cert.sock|$work/lrun/portcullis.sock|" \
+	    -e "s|/var/lib/portcullis/auth.db|$work/auth.db|" \
+	    -e "s|/srv/www|$work/www|g" -e "$tls_sed" \
+	    "$top_srcdir/examples/lighttpd-client-cert.conf" \
+	    > "$work/lighttpd-tls.conf.in"
+	if start_server "lighttpd" 19075 5 "$work/lighttpd.err" \
+	    lighttpd_tls_conf lighttpd -D -f "$work/lighttpd-tls.conf"; then
+		ok "lighttpd: on https://127.0.0.1:$port"
+		# lighttpd speaks HTTP/2 too: the status lines below are
+		# HTTP/1.1's.
+		curl_opts=--http1.1
+		# A certificate lighttpd cannot verify reaches Portcullis
+		# as SSL_CLIENT_VERIFY "FAILED:...": ignored, 401.
+		scenario lighttpd "HTTP/1.1 401 Unauthorized"
+		logged lighttpd "$work/lerror.log"
+		grep -q 'cert_reason=unverified-cert' "$work/lerror.log" &&
+		    ok "lighttpd: a revoked certificate logged as unverified-cert" ||
+		    fail "lighttpd: $(grep cert_reason "$work/lerror.log" | tail -3)"
+		curl_opts=
+		stop_server "$srv_pid"
+	fi
+else
+	ok "# SKIP lighttpd: lighttpd or lighttpd-mod-openssl not installed"
+fi
+
+sanitizer_free "" "$work"/fcgi*.err "$work"/*/logs/*.log "$work"/alog/*.log \
+    "$work"/lerror.log
 finish server-certs
